@@ -1,0 +1,85 @@
+// `mxlint config [paths...]`: lint a homeserver.yaml (and conf.d fragments) per use case.
+import { relative } from 'node:path';
+import { findDefaultConfig, DEFAULT_LOCATIONS } from '../sources/config-files.js';
+import { lintConfig } from '../lint-config.js';
+import { catalogue } from '../facts/catalogue.js';
+import { formatText } from '../report/text.js';
+import { formatJson } from '../report/json.js';
+import { USE_CASES } from '../engine/rules.js';
+import { InputError, EXIT } from '../errors.js';
+import { log } from '../log.js';
+import type { Finding, Report, Rule } from '../types.js';
+import type { ServerFacts } from '../facts/server-facts.js';
+
+export interface ConfigCommandOptions {
+  useCase: string[];
+  format: 'text' | 'json';
+  rules: string[];
+  dumpFacts?: boolean;
+  verbose?: boolean;
+}
+
+export function runConfig(paths: string[], options: ConfigCommandOptions, write: (text: string) => void): number {
+  let inputs = paths;
+  if (inputs.length === 0) {
+    const found = findDefaultConfig();
+    if (!found) {
+      throw new InputError(`no config given and none found at ${DEFAULT_LOCATIONS.map((group) => group[0]).join(', ')}; pass the path of homeserver.yaml`);
+    }
+    inputs = found;
+    process.stderr.write(`mxlint: using ${found.join(' + ')}\n`);
+  }
+  log().debug({ inputs }, 'loading config');
+  const report = lintConfig(inputs, { useCases: options.useCase, ruleDirs: options.rules });
+  if (options.dumpFacts) {
+    write(options.format === 'json' ? `${JSON.stringify(dumpFacts(report.facts), null, 2)}\n` : formatFactsText(report.facts));
+    return EXIT.ok;
+  }
+  write(options.format === 'json' ? formatJson(report) : formatText(report, { color: useColor(), useCases: USE_CASES, verbose: options.verbose }));
+  return exitCode(report, options.useCase.length > 0, report.useCases);
+}
+
+export function useColor(): boolean {
+  return Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+}
+
+/** 1 when an error-level check fails for the selected use cases; with none selected, only
+ *  failures that are errors for every use case (a config Synapse would not start with) count. */
+export function exitCode(report: Report, selected: boolean, useCases: string[]): number {
+  const errors = report.findings.filter((finding) => finding.status === 'fail' && finding.level === 'error');
+  if (selected) return errors.length ? EXIT.findings : EXIT.ok;
+  const useCasesByRule = new Map<string, Set<string>>();
+  for (const finding of errors) {
+    if (!useCasesByRule.has(finding.ruleId)) useCasesByRule.set(finding.ruleId, new Set());
+    useCasesByRule.get(finding.ruleId)!.add(finding.useCase);
+  }
+  return [...useCasesByRule.values()].some((set) => set.size === useCases.length) ? EXIT.findings : EXIT.ok;
+}
+
+export function dumpFacts(facts: ServerFacts) {
+  const where = (location?: { file: string; line: number; column: number }) =>
+    location ? `${location.file}:${location.line}:${location.column}` : 'default';
+  const options: Record<string, unknown> = {};
+  for (const path of Object.keys(catalogue.options).sort()) {
+    const fact = facts.get(path);
+    options[path] = {
+      value: fact.value ?? null,
+      origin: fact.state === 'default' ? 'default' : where(fact.location),
+      ...(fact.state === 'unknown' ? { unknown: fact.reason } : {}),
+    };
+  }
+  return {
+    schemaVersion: 1,
+    files: facts.files.map((file) => ({ path: file.path, used: file.data !== null, ...(file.skipped ? { skipped: file.skipped } : {}) })),
+    options,
+  };
+}
+
+function formatFactsText(facts: ServerFacts): string {
+  const dump = dumpFacts(facts);
+  const lines = Object.entries(dump.options).map(([path, fact]: [string, any]) =>
+    `${path} = ${JSON.stringify(fact.value)}  (${fact.origin === 'default' ? 'default' : relative(process.cwd(), fact.origin)}${fact.unknown ? `; unknown: ${fact.unknown}` : ''})`);
+  return `${lines.join('\n')}\n`;
+}
+
+export type { Finding, Rule };

@@ -1,0 +1,74 @@
+// The mxlint command line: wires commands to the pipeline, turns errors into exit codes.
+import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from '../version.js';
+import { InputError, EXIT } from '../errors.js';
+import { setupLogger } from '../log.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export async function main(argv: string[]): Promise<number> {
+  const write = (text: string) => process.stdout.write(text);
+  const program = new Command('mxlint')
+    .description('Audit Synapse homeservers and Matrix rooms against privacy policies, per use case.')
+    .version(VERSION, '-V, --version')
+    .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'))
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .hook('preAction', (command) => { setupLogger(command.opts().logLevel); });
+
+  let exit: number = EXIT.ok;
+  program.command('config')
+    .description('lint a Synapse config: homeserver.yaml files and conf.d directories, merged as Synapse does')
+    .argument('[paths...]', 'config files and directories, in the order Synapse is given them')
+    .option('-u, --use-case <id>', 'judge only this use case (repeatable)', collect, [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
+    .option('--dump-facts', 'print the effective value and origin of every catalogued option')
+    .option('-v, --verbose', 'show passing checks too')
+    .action(async (paths: string[], options) => {
+      const { runConfig } = await import('./config.js');
+      checkUseCases(options.useCase, (await import('../engine/rules.js')).USE_CASE_IDS);
+      exit = runConfig(paths, options, write);
+    });
+
+  program.command('use-cases')
+    .description('list the use cases mxlint judges')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (options) => {
+      const { USE_CASES } = await import('../engine/rules.js');
+      write(options.format === 'json' ? `${JSON.stringify(USE_CASES, null, 2)}\n`
+        : USE_CASES.map((useCase) => `${useCase.id.padEnd(18)} ${useCase.name.en} / ${useCase.name.fr}\n${' '.repeat(19)}${useCase.description.en}\n`).join(''));
+    });
+
+  program.command('rules')
+    .description('list the rules with their level per use case')
+    .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
+    .action(async (options) => {
+      const { loadRules } = await import('../engine/rules.js');
+      for (const rule of loadRules(options.rules)) {
+        const levels = Object.entries(rule.levels).filter(([, level]) => level !== 'off').map(([useCase, level]) => `${useCase}:${level}`).join(' ');
+        write(`${rule.id.padEnd(36)} ${rule.target.padEnd(6)} ${rule.title.en}\n${' '.repeat(44)}${levels}\n`);
+      }
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return exit;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT.ok : EXIT.input;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`mxlint: ${error.oneLine()}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`mxlint: internal error: ${(error as Error).message}\n`);
+    if (process.env.MXLINT_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 70;
+  }
+}
+
+function checkUseCases(requested: string[], known: string[]): void {
+  const unknown = requested.filter((id) => !known.includes(id));
+  if (unknown.length) throw new InputError(`unknown use case "${unknown[0]}"; known: ${known.join(', ')}`);
+}

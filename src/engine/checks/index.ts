@@ -1,0 +1,8 @@
+// Every check function a rule can name, by name.
+import * as generic from './generic.js';
+import * as structure from './config-structure.js';
+import * as config from './config.js';
+import * as registration from './registration.js';
+import type { CheckFunction } from './types.js';
+
+export const checkFunctions: Record<string, CheckFunction> = { ...generic, ...structure, ...config, ...registration };

@@ -1,0 +1,26 @@
+import type { CheckResult, Fact, FactSource } from '../../types.js';
+
+export interface CheckContext {
+  facts: FactSource;
+  options: Record<string, any>;
+}
+
+/** A check reads one fact (when the rule names a path) and says pass, fail or unknown. */
+export type CheckFunction = (fact: Fact, context: CheckContext) => CheckResult | CheckResult[];
+
+export const result = (status: CheckResult['status'], fact: Fact | undefined, message: string): CheckResult => ({
+  status,
+  message,
+  path: fact?.path,
+  value: fact?.value,
+  location: fact?.location,
+});
+
+/** What a fact says when it cannot be judged: an unrendered placeholder. */
+export const unknownOf = (fact: Fact): CheckResult =>
+  result('unknown', fact, `${fact.path} cannot be checked: ${fact.reason ?? 'its value is unknown'}`);
+
+/** `name is VALUE` or `name is not set (default VALUE)`. */
+export function describeFact(fact: Fact, shown: string): string {
+  return fact.state === 'default' ? `${fact.path} is not set (Synapse's default: ${shown})` : `${fact.path} is ${shown}`;
+}

@@ -1,0 +1,49 @@
+// mxlint's own catalogue of Synapse options (catalogue/synapse-options.yaml, built into JSON).
+import catalogueData from '../generated/catalogue.json' with { type: 'json' };
+
+export type OptionType =
+  | 'bool' | 'strictbool' | 'strtobool' | 'truthy' | 'duration' | 'size' | 'string' | 'url'
+  | 'enum' | 'number' | 'integer' | 'list' | 'map' | 'any';
+
+export interface OptionEntry {
+  type: OptionType;
+  default?: unknown;
+  values?: unknown[];
+  since?: string;
+  secret?: boolean;
+  pathTwin?: string;
+  required?: boolean;
+  note?: string;
+  deprecated?: { replacement?: string };
+}
+
+export type KeyStatus = 'current' | 'legacy' | 'removed' | 'misspelt' | 'undocumented';
+export interface KeyEntry {
+  status: KeyStatus;
+  replacement?: string;
+  effect?: 'ignored' | 'refuses-to-start';
+  since?: string;
+  note?: string;
+}
+
+export interface Catalogue {
+  synapse: string;
+  keys: Record<string, KeyEntry>;
+  options: Record<string, OptionEntry>;
+}
+
+function normalise(raw: { synapse: string; keys: Record<string, string | KeyEntry>; options: Record<string, OptionEntry> }): Catalogue {
+  const keys: Record<string, KeyEntry> = {};
+  for (const [key, entry] of Object.entries(raw.keys)) {
+    keys[key] = typeof entry === 'string' ? { status: entry as KeyStatus } : entry;
+  }
+  return { synapse: raw.synapse, keys, options: raw.options };
+}
+
+export const catalogue: Catalogue = normalise(catalogueData as never);
+
+/** Synapse's default for a dotted option path, when the catalogue knows it. */
+export function defaultOf(path: string): { known: boolean; value: unknown } {
+  const entry = catalogue.options[path];
+  return entry && 'default' in entry ? { known: true, value: entry.default } : { known: false, value: undefined };
+}

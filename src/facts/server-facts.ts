@@ -1,0 +1,65 @@
+// ServerFacts: the effective value of every option as Synapse would use it, with its origin.
+import type { Fact, FactSource, SourceLocation } from '../types.js';
+import type { MergedConfig } from '../sources/config-files.js';
+import type { YamlFile } from '../sources/yaml-file.js';
+import { defaultOf } from './catalogue.js';
+import { findPlaceholder } from './values.js';
+import { readAppservices, type AppserviceFacts } from './appservices.js';
+import { redactValue } from './redact.js';
+
+export interface ServerFacts extends FactSource {
+  target: 'config';
+  inputs: string[];
+  files: YamlFile[];
+  config: Record<string, unknown>;
+  /** Top-level key → where it is written (in the file that won the merge). */
+  topLevelKeys: Array<{ key: string; location?: SourceLocation }>;
+  appservices: AppserviceFacts[];
+}
+
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+
+export function buildServerFacts(merged: MergedConfig, inputs: string[]): ServerFacts {
+  const { config, ownerOf, files } = merged;
+  const locate = (path: string): SourceLocation | undefined => ownerOf.get(path.split('.')[0])?.positions.get(path);
+
+  const get = (path: string): Fact => {
+    const parts = path.split('.');
+    let value: unknown = config;
+    let found = 0;
+    for (const part of parts) {
+      if (isMapping(value) && Object.hasOwn(value, part)) value = value[part];
+      else if (Array.isArray(value) && /^\d+$/.test(part) && Number(part) < value.length) value = value[Number(part)];
+      else break;
+      found += 1;
+    }
+    // A null section (`retention:` with nothing under it) counts as absent, as in Synapse's `or {}`.
+    if (found < parts.length) {
+      const nearest = parts.slice(0, found).join('.');
+      const fallback = defaultOf(path);
+      return { path, value: fallback.value, state: 'default', location: nearest ? locate(nearest) : undefined };
+    }
+    // Rules never need a secret's content, so facts never carry one.
+    value = redactValue(path, value);
+    const location = locate(path);
+    const placeholder = findPlaceholder(value);
+    if (placeholder) {
+      return { path, value, state: 'unknown', location, reason: `unrendered template placeholder ${placeholder}` };
+    }
+    return { path, value, state: 'set', location };
+  };
+
+  const topLevelKeys = Object.keys(config).map((key) => ({ key, location: locate(key) }));
+  const appservices = readAppservices(get('app_service_config_files'), files);
+  return {
+    target: 'config',
+    inputs,
+    files,
+    config,
+    topLevelKeys,
+    appservices,
+    get,
+    extra: { files, topLevelKeys, appservices, config },
+  };
+}

@@ -1,0 +1,48 @@
+// Small helpers for reading YAML values the way Synapse's Python code does.
+
+/** Python truthiness: what `if config.get(key):` sees. A quoted "false" is true. */
+export function pythonTruthy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object' && !(value instanceof Date)) return Object.keys(value).length > 0;
+  return true;
+}
+
+/** Synapse's strtobool, for enable_registration and its kin; undefined when Synapse would refuse it. */
+export function strtobool(value: unknown): boolean | undefined {
+  const text = String(value === null ? 'None' : value === true ? 'True' : value === false ? 'False' : value).toLowerCase();
+  if (['y', 'yes', 't', 'true', 'on', '1'].includes(text)) return true;
+  if (['n', 'no', 'f', 'false', 'off', '0'].includes(text)) return false;
+  return undefined;
+}
+
+/** Placeholders left by a template that was not rendered: ${VAR}, {{ var }}, %VAR%, __VAR__, <your value>. */
+const PLACEHOLDER = /\$\{[^}]*\}|\{\{[^}]*\}\}|\{%[^%]*%\}|^\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$|^<[^<>]+>$|XXX[A-Z]*XXX/;
+
+/** The first unrendered placeholder anywhere in the value, or undefined. */
+export function findPlaceholder(value: unknown, depth = 0): string | undefined {
+  if (depth > 50) return undefined;
+  if (typeof value === 'string') return PLACEHOLDER.exec(value)?.[0];
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = findPlaceholder(item, depth + 1);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object' && !(value instanceof Date)) {
+    for (const item of Object.values(value)) {
+      const found = findPlaceholder(item, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Short, single-line rendering of a value for messages. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'absent';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

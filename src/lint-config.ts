@@ -1,0 +1,41 @@
+// The config pipeline in one call: files → ServerFacts → findings → verdicts.
+import type { Lang, Report, Rule } from './types.js';
+import { loadConfigFiles } from './sources/config-files.js';
+import { buildServerFacts, type ServerFacts } from './facts/server-facts.js';
+import { evaluate } from './engine/evaluate.js';
+import { verdicts } from './engine/verdicts.js';
+import { loadRules, USE_CASES } from './engine/rules.js';
+import { VERSION } from './version.js';
+
+export interface LintConfigOptions {
+  /** Use cases to judge; default: every use case that can be judged on a config. */
+  useCases?: string[];
+  rules?: Rule[];
+  ruleDirs?: string[];
+  lang?: Lang;
+}
+
+export interface ConfigLintResult extends Report {
+  facts: ServerFacts;
+}
+
+export function lintConfig(paths: string[], options: LintConfigOptions = {}): ConfigLintResult {
+  const facts = buildServerFacts(loadConfigFiles(paths), paths);
+  const useCases = options.useCases?.length
+    ? options.useCases
+    : USE_CASES.filter((useCase) => useCase.scope.includes('config')).map((useCase) => useCase.id);
+  const rules = options.rules ?? loadRules(options.ruleDirs);
+  const findings = evaluate(rules, facts, { useCases, lang: options.lang });
+  const warnings = facts.files.filter((file) => file.data === null).map((file) => `${file.path}: skipped, ${file.skipped}`);
+  return {
+    schemaVersion: 1,
+    tool: { name: 'mxlint', version: VERSION },
+    target: 'config',
+    inputs: facts.files.map((file) => file.path),
+    useCases,
+    findings,
+    verdicts: verdicts(findings, useCases),
+    warnings,
+    facts,
+  };
+}

@@ -1,0 +1,3 @@
+// Replaced at build time by esbuild's `define`; the fallback serves tests run from source.
+declare const __MXLINT_VERSION__: string | undefined;
+export const VERSION: string = typeof __MXLINT_VERSION__ === 'string' ? __MXLINT_VERSION__ : '0.0.0-dev';

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { parseDuration, parseSize, formatDuration } from '../../src/facts/duration.js';
+
+describe('parseDuration (as Synapse parse_duration)', () => {
+  it.each([
+    [1000, 1000],
+    ['1000', 1000],
+    ['1s', 1000],
+    ['6m', 360_000],
+    ['2h', 7_200_000],
+    ['180d', 15_552_000_000],
+    ['26w', 26 * 604_800_000],
+    ['1y', 31_536_000_000],
+    [' 1d', 86_400_000],
+    ['+5m', 300_000],
+    ['-1d', -86_400_000],
+    ['1_000', 1000],
+  ])('%j is %d ms', (input, expected) => {
+    expect(parseDuration(input)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([['6M'], ['1D'], ['1.5d'], [''], ['1d '], ['d'], [true], [1.5], [null], [['1d']], ['1__0']])('%j is refused', (input) => {
+    expect(parseDuration(input).ok).toBe(false);
+  });
+});
+
+describe('parseSize (as Synapse parse_size)', () => {
+  it('reads K/M/G/T as powers of 1024 and integers as bytes', () => {
+    expect(parseSize('50M')).toEqual({ ok: true, value: 50 * 1024 * 1024 });
+    expect(parseSize('1G')).toEqual({ ok: true, value: 1024 ** 3 });
+    expect(parseSize(123)).toEqual({ ok: true, value: 123 });
+  });
+  it.each([['50m'], ['1k'], ['500MiB'], ['1.5M']])('%j is refused', (input) => {
+    expect(parseSize(input).ok).toBe(false);
+  });
+});
+
+describe('formatDuration', () => {
+  it('uses the largest whole unit', () => {
+    expect(formatDuration(15_552_000_000)).toBe('180d');
+    expect(formatDuration(31_536_000_000)).toBe('1y');
+    expect(formatDuration(360_000)).toBe('6m');
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parseYamlText } from '../../src/sources/yaml-file.js';
+import { InputError } from '../../src/errors.js';
+
+const read = (text: string | Buffer) => parseYamlText('test.yaml', Buffer.isBuffer(text) ? text : Buffer.from(text));
+
+describe('YAML read as PyYAML (YAML 1.1) reads it', () => {
+  it('reads yes/no/on/off as booleans and 0660 as octal', () => {
+    const file = read('a: yes\nb: off\nc: On\nd: 0660\ne: y\nf: 1:30\n');
+    expect(file.data).toEqual({ a: true, b: false, c: true, d: 0o660, e: 'y', f: 90 });
+  });
+
+  it('keeps the last of duplicate keys and reports both lines', () => {
+    const file = read('enable_metrics: true\nother: 1\nenable_metrics: false\n');
+    expect(file.data?.enable_metrics).toBe(false);
+    expect(file.duplicates).toEqual([
+      { path: 'enable_metrics', first: { file: 'test.yaml', line: 1, column: 1 }, last: { file: 'test.yaml', line: 3, column: 1 } },
+    ]);
+  });
+
+  it('accepts a UTF-8 BOM', () => {
+    expect(read('\ufeffserver_name: example.org\n').data).toEqual({ server_name: 'example.org' });
+  });
+
+  it('records the position of nested keys and list items', () => {
+    const file = read('retention:\n  enabled: true\n  default_policy:\n    max_lifetime: 1y\nlist:\n  - a\n  - b\n');
+    expect(file.positions.get('retention.default_policy.max_lifetime')).toEqual({ file: 'test.yaml', line: 4, column: 5 });
+    expect(file.positions.get('list.1')).toMatchObject({ line: 7, column: 5 });
+  });
+
+  it('skips empty files and files whose root is not a mapping, as Synapse does', () => {
+    expect(read('').data).toBeNull();
+    expect(read('# only a comment\n').skipped).toMatch(/empty/);
+    expect(read('just a string\n').skipped).toMatch(/not a mapping/);
+    expect(read('- a\n- b\n').skipped).toMatch(/a list/);
+  });
+
+  it('skips a git-crypt blob and says Synapse cannot read it', () => {
+    const file = read(Buffer.concat([Buffer.from('\0GITCRYPT\0'), Buffer.from([0xff, 0x00, 0x12])]));
+    expect(file.data).toBeNull();
+    expect(file.unreadableBySynapse).toBe(true);
+  });
+
+  it('turns invalid YAML into an InputError with file, line and column', () => {
+    try {
+      read('a: 1\nb: [unclosed\n');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).oneLine()).toMatch(/^test\.yaml:\d+:\d+: invalid YAML/);
+    }
+  });
+
+  it('stops an alias bomb', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let level = 1; level < 9; level += 1) bomb.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(10).fill(`*${String.fromCharCode(96 + level)}`).join(',')}]`);
+    expect(() => read(bomb.join('\n'))).toThrow(InputError);
+  });
+});
+
+describe('scalars that the yaml package reads differently from PyYAML', () => {
+  it.each([
+    ['y', 'y'], ['n', 'n'], ['Y', 'Y'], ['1e3', '1e3'], ['09', '09'], ['0:30', '0:30'], ['-.5', '-.5'],
+    ['1.0e+3', 1000], ['.5', 0.5], ['1_000', 1000], ['0x1F', 31], ['0b101', 5], ['-1:30', -90], ['.inf', Infinity],
+    ['~', null], ['Null', null], ['2024-01-01', new Date('2024-01-01')],
+  ])('%s reads as %j', (text, expected) => {
+    expect(read(`v: ${text}\n`).data?.v).toEqual(expected);
+  });
+});
