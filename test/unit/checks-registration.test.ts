@@ -1,0 +1,134 @@
+// Dedicated registration checks, and the Synapse traps the registration and retention rules rely on.
+import { describe, expect, it } from 'vitest';
+import { handledBySynapse, registrationGated } from '../../src/engine/checks/registration.js';
+import { truthy } from '../../src/engine/checks/generic.js';
+import type { CheckFunction } from '../../src/engine/checks/types.js';
+import { runCheck } from '../../src/engine/evaluate.js';
+import { builtInRules } from '../../src/engine/rules.js';
+import { buildServerFacts, type ServerFacts } from '../../src/facts/server-facts.js';
+import { parseYamlText, type YamlFile } from '../../src/sources/yaml-file.js';
+
+/** Facts from one homeserver.yaml given as text. */
+function factsOf(text: string): ServerFacts {
+  const file = parseYamlText('homeserver.yaml', Buffer.from(text));
+  const config = (file.data ?? {}) as Record<string, unknown>;
+  const ownerOf = new Map<string, YamlFile>(Object.keys(config).map((key) => [key, file]));
+  return buildServerFacts({ files: [file], config, ownerOf }, ['homeserver.yaml']);
+}
+
+/** Runs a check that reads no path of its own (it asks the facts). */
+function run(check: CheckFunction, text: string, options: Record<string, unknown> = {}) {
+  const facts = factsOf(text);
+  const outcome = check({ path: '', value: undefined, state: 'default' }, { facts, options });
+  return Array.isArray(outcome) ? outcome[0] : outcome;
+}
+
+const rule = (id: string) => {
+  const found = builtInRules().find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`no rule ${id}`);
+  return found;
+};
+
+describe('registrationGated', () => {
+  it('passes when registration is closed by default', () => {
+    const outcome = run(registrationGated, 'server_name: example.org\n');
+    expect(outcome.status).toBe('pass');
+    expect(outcome.message).toMatch(/closed .*enable_registration is not set \(Synapse's default: false\)/);
+  });
+
+  it('reads enable_registration with strtobool: a quoted "false" is false', () => {
+    expect(run(registrationGated, 'enable_registration: "false"\n').status).toBe('pass');
+    expect(run(registrationGated, 'enable_registration: "yes"\n').status).toBe('fail');
+  });
+
+  it('passes when open registration needs a token', () => {
+    const outcome = run(registrationGated, 'enable_registration: true\nregistration_requires_token: true\n');
+    expect(outcome).toMatchObject({ status: 'pass', path: 'registration_requires_token' });
+  });
+
+  it('fails open registration without a token, even with a captcha', () => {
+    const outcome = run(registrationGated, 'enable_registration: true\nenable_registration_captcha: true\n');
+    expect(outcome.status).toBe('fail');
+    expect(outcome.message).toMatch(/open to anyone \(enable_registration is true;/);
+  });
+
+  it('gives unknown for a placeholder or a value Synapse refuses', () => {
+    expect(run(registrationGated, 'enable_registration: "${OPEN}"\n').status).toBe('unknown');
+    const refused = run(registrationGated, 'enable_registration: maybe\n');
+    expect(refused.status).toBe('unknown');
+    expect(refused.message).toMatch(/Synapse would not start/);
+  });
+
+  it('gives unknown with Matrix Authentication Service, naming the MAS settings', () => {
+    const outcome = run(registrationGated, 'matrix_authentication_service:\n  enabled: true\n');
+    expect(outcome.status).toBe('unknown');
+    expect(outcome.message).toMatch(/account\.registration_token_required/);
+    expect(run(registrationGated, 'matrix_authentication_service:\n  enabled: "${MAS}"\n').status).toBe('unknown');
+  });
+});
+
+describe('handledBySynapse', () => {
+  it('passes without Matrix Authentication Service', () => {
+    expect(run(handledBySynapse, 'server_name: example.org\n').status).toBe('pass');
+    expect(run(handledBySynapse, 'matrix_authentication_service:\n  enabled: false\n').status).toBe('pass');
+  });
+
+  it('gives unknown with MAS and says what to check there', () => {
+    const outcome = run(handledBySynapse, 'matrix_authentication_service:\n  enabled: true\n', { masCheck: 'branding.tos_uri' });
+    expect(outcome).toMatchObject({ status: 'unknown', path: 'matrix_authentication_service.enabled' });
+    expect(outcome.message).toMatch(/check branding\.tos_uri in the MAS config/);
+  });
+
+  it('also sees MAS switched on the pre-1.136 way, under experimental_features.msc3861', () => {
+    const outcome = run(handledBySynapse, 'experimental_features:\n  msc3861:\n    enabled: true\n');
+    expect(outcome).toMatchObject({ status: 'unknown', path: 'experimental_features.msc3861.enabled' });
+  });
+
+  it('gives unknown for a placeholder', () => {
+    expect(run(handledBySynapse, 'matrix_authentication_service:\n  enabled: "${MAS_ENABLED}"\n').status).toBe('unknown');
+  });
+
+  it('keeps rules on Synapse settings from judging a MAS server', () => {
+    const mas = factsOf('matrix_authentication_service:\n  enabled: true\n');
+    expect(runCheck(rule('no-phone-registration').check, mas)?.map((outcome) => outcome.status)).toEqual(['unknown']);
+    expect(runCheck(rule('registration-terms').check, mas)?.map((outcome) => outcome.status)).toEqual(['unknown']);
+  });
+});
+
+describe('Synapse traps', () => {
+  it('a quoted "false" in retention.enabled turns retention ON', () => {
+    const facts = factsOf('retention:\n  enabled: "false"\n  default_policy:\n    max_lifetime: 2y\n');
+    const fact = facts.get('retention.enabled');
+    const outcome = truthy(fact, { facts, options: {} });
+    expect(outcome).toMatchObject({ status: 'pass' });
+    expect((outcome as { message: string }).message).toMatch(/quoted string, which Synapse reads as true/);
+    // So the lifetime rule applies, and 2y fails it.
+    expect(runCheck(rule('retention-max-lifetime').check, facts)?.[0]).toMatchObject({ status: 'fail', path: 'retention.default_policy.max_lifetime' });
+  });
+
+  it('an unquoted off in retention.enabled turns retention off, and the lifetime rule does not apply', () => {
+    const facts = factsOf('retention:\n  enabled: off\n  default_policy:\n    max_lifetime: 2y\n');
+    expect(runCheck(rule('retention-max-lifetime').check, facts)).toBeNull();
+  });
+
+  it('the legacy disable_registration overrides enable_registration both ways', () => {
+    const closed = run(registrationGated, 'enable_registration: true\ndisable_registration: true\n');
+    expect(closed).toMatchObject({ status: 'pass', path: 'disable_registration' });
+    expect(closed.message).toMatch(/overrides enable_registration/);
+
+    const opened = run(registrationGated, 'enable_registration: false\ndisable_registration: "no"\n');
+    expect(opened).toMatchObject({ status: 'fail', path: 'disable_registration' });
+    expect(opened.message).toMatch(/disable_registration is "no", which overrides enable_registration/);
+  });
+
+  it('an empty disable_registration is None, which Synapse refuses', () => {
+    expect(run(registrationGated, 'disable_registration:\n').status).toBe('unknown');
+  });
+
+  it('phone sign-up needs an SMS delegate: without one, the default disable_msisdn_registration is harmless', () => {
+    const noDelegate = factsOf('enable_registration: true\nregistration_requires_token: true\n');
+    expect(runCheck(rule('no-phone-registration').check, noDelegate)?.[0].status).toBe('pass');
+    const withDelegate = factsOf('account_threepid_delegates:\n  msisdn: https://sms.example.org\n');
+    expect(runCheck(rule('no-phone-registration').check, withDelegate)?.[0].status).toBe('fail');
+  });
+});
