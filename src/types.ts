@@ -34,6 +34,10 @@ export interface Fact {
   location?: SourceLocation;
   /** Why the value is unknown, when it is. */
   reason?: string;
+  /** Who sets the value when state is 'default' (shown in messages); Synapse when absent. */
+  defaultBy?: string;
+  /** For room facts: the state event the value comes from. */
+  event?: { type: string; stateKey: string };
 }
 
 /** Anything rules can read by dotted path. */
@@ -99,6 +103,7 @@ export interface CheckResult {
   path?: string;
   value?: unknown;
   location?: SourceLocation;
+  event?: { type: string; stateKey: string };
 }
 
 export interface Finding {
@@ -113,6 +118,8 @@ export interface Finding {
   /** The value seen, secrets redacted. */
   value?: unknown;
   fix?: string;
+  /** For room findings: the room and the state event that decided it. */
+  room?: { id: string; eventType?: string };
 }
 
 export interface UseCaseVerdict {

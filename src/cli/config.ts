@@ -43,11 +43,12 @@ export function useColor(): boolean {
   return Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
 }
 
-/** 1 when an error-level check fails for the selected use cases; with none selected, only
+/** 1 when an error-level check fails (or cannot be checked) for the selected use cases; with none selected, only
  *  failures that are errors for every use case (a config Synapse would not start with) count. */
 export function exitCode(report: Report, selected: boolean, useCases: string[]): number {
   const errors = report.findings.filter((finding) => finding.status === 'fail' && finding.level === 'error');
-  if (selected) return errors.length ? EXIT.findings : EXIT.ok;
+  // For a use case the user asked about, "could not check" at error level is not a pass either.
+  if (selected) return errors.length || report.verdicts.some((verdict) => verdict.verdict === 'unknown') ? EXIT.findings : EXIT.ok;
   const useCasesByRule = new Map<string, Set<string>>();
   for (const finding of errors) {
     if (!useCasesByRule.has(finding.ruleId)) useCasesByRule.set(finding.ruleId, new Set());

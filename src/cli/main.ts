@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { InputError, EXIT } from '../errors.js';
 import { setupLogger } from '../log.js';
+import { TOKEN_ON_ARGV } from './access.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -29,6 +30,35 @@ export async function main(argv: string[]): Promise<number> {
       const { runConfig } = await import('./config.js');
       checkUseCases(options.useCase, (await import('../engine/rules.js')).USE_CASE_IDS);
       exit = runConfig(paths, options, write);
+    });
+
+  program.command('room')
+    .description('lint one room: fetched from a homeserver (read-only), or from a state dump')
+    .argument('[room]', 'room id (!...) or alias (#...)')
+    .option('--homeserver <url>', 'homeserver base URL (token from MATRIX_ACCESS_TOKEN or --token-file)')
+    .option('--token-file <file>', 'file holding the access token')
+    .addOption(new Option('--token <token>').hideHelp())
+    .addOption(new Option('--access-token <token>').hideHelp())
+    .option('--timeout <ms>', 'timeout of each request in milliseconds', '30000')
+    .option('--max-retries <n>', 'retries after a 429, a 5xx, a timeout or a connection fault', '3')
+    .option('--allow-insecure-http', 'allow a plain-http homeserver that is not on this machine')
+    .option('--state <file>', 'lint a state dump (the JSON array GET /rooms/{roomId}/state returns) instead')
+    .option('--members <file>', 'with --state: joined members (array of user ids or a joined_members response)')
+    .option('--published', 'with --state: the room is published in the room directory')
+    .option('--not-published', 'with --state: the room is not published in the room directory')
+    .option('-c, --config <path>', 'the server\'s homeserver.yaml or conf.d (repeatable), for rules that need both', collect, [])
+    .option('-u, --use-case <id>', 'the use case(s) this room is meant for (repeatable)', collect, [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
+    .option('--dump-facts', 'print the room facts the rules read')
+    .option('-v, --verbose', 'show passing checks too')
+    .action(async (room: string | undefined, options) => {
+      if (options.token !== undefined || options.accessToken !== undefined) throw new InputError(TOKEN_ON_ARGV);
+      if (options.published && options.notPublished) throw new InputError('--published and --not-published contradict each other');
+      const published = options.published ? true : options.notPublished ? false : undefined;
+      checkUseCases(options.useCase, (await import('../engine/rules.js')).USE_CASE_IDS);
+      const { runRoom } = await import('./room.js');
+      exit = await runRoom(room, { ...options, published }, write);
     });
 
   program.command('use-cases')
@@ -58,9 +88,9 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT.ok : EXIT.input;
     }
-    if (error instanceof InputError) {
-      process.stderr.write(`mxlint: ${error.oneLine()}\n`);
-      return error.exitCode;
+    if (error instanceof InputError || (error as Error)?.name === 'NetworkError') {
+      process.stderr.write(`mxlint: ${(error as InputError).oneLine()}\n`);
+      return (error as InputError).exitCode;
     }
     process.stderr.write(`mxlint: internal error: ${(error as Error).message}\n`);
     if (process.env.MXLINT_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);

@@ -84,6 +84,7 @@ export function evaluate(rules: Rule[], facts: FactSource, { useCases, lang = 'e
           path: outcome.path,
           value: outcome.path === undefined ? undefined : redactValue(outcome.path, outcome.value),
           fix: outcome.status === 'pass' ? undefined : rule.fix?.hint[lang],
+          ...(facts.target === 'room' ? { room: { id: String(facts.get('room.id').value), eventType: outcome.event?.type } } : {}),
         });
       }
     }

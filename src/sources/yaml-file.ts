@@ -61,7 +61,7 @@ export function parseYamlText(path: string, bytes: Buffer): YamlFile {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
+  const doc = parseDocument(blankCommentLines(text), {
     version: '1.1', customTags: pyyamlTags, uniqueKeys: false, merge: true, lineCounter, prettyErrors: false,
   });
   const locate = (offset: number): SourceLocation => {
@@ -115,4 +115,17 @@ function walk(
       walk(doc, item, path, depth + 1, positions, duplicates, locate);
     });
   }
+}
+
+/** A block scalar (`key: |`) on a line that is not a comment: its content may hold lines starting with #. */
+const BLOCK_SCALAR = /^[^#\n]*[:-][ \t]+[|>][+-]?[1-9]?[+-]?[ \t]*(?:#.*)?$/m;
+
+/**
+ * Sample configs are mostly comments, and comments are most of the parser's work: full-line
+ * comments become empty lines (positions unchanged). Skipped when a block scalar could hold a
+ * line that only looks like a comment.
+ */
+export function blankCommentLines(text: string): string {
+  const code = text.replace(/^[ \t]*#.*$/gm, '');
+  return BLOCK_SCALAR.test(code) ? text : code;
 }

@@ -3,6 +3,7 @@ import * as generic from './generic.js';
 import * as structure from './config-structure.js';
 import * as config from './config.js';
 import * as registration from './registration.js';
+import * as room from './room.js';
 import type { CheckFunction } from './types.js';
 
-export const checkFunctions: Record<string, CheckFunction> = { ...generic, ...structure, ...config, ...registration };
+export const checkFunctions: Record<string, CheckFunction> = { ...generic, ...structure, ...config, ...registration, ...room };

@@ -14,6 +14,7 @@ export const result = (status: CheckResult['status'], fact: Fact | undefined, me
   path: fact?.path,
   value: fact?.value,
   location: fact?.location,
+  event: fact?.event,
 });
 
 /** What a fact says when it cannot be judged: an unrendered placeholder. */
@@ -22,5 +23,5 @@ export const unknownOf = (fact: Fact): CheckResult =>
 
 /** `name is VALUE` or `name is not set (default VALUE)`. */
 export function describeFact(fact: Fact, shown: string): string {
-  return fact.state === 'default' ? `${fact.path} is not set (Synapse's default: ${shown})` : `${fact.path} is ${shown}`;
+  return fact.state === 'default' ? `${fact.path} is not set (${fact.defaultBy ?? 'Synapse'}'s default: ${shown})` : `${fact.path} is ${shown}`;
 }

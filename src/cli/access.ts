@@ -1,0 +1,38 @@
+// How network commands get their URL and token: the token from MATRIX_ACCESS_TOKEN or a file,
+// never from argv (argv is visible to every user of the machine).
+import { readFileSync } from 'node:fs';
+import { InputError } from '../errors.js';
+
+export function readToken(tokenFile?: string): string | undefined {
+  if (tokenFile) {
+    let text: string;
+    try {
+      text = readFileSync(tokenFile, 'utf8');
+    } catch (error) {
+      throw new InputError(`cannot read the token file (${(error as NodeJS.ErrnoException).code})`, { file: tokenFile });
+    }
+    const token = text.trim();
+    if (!token || /\s/.test(token)) throw new InputError('the token file must hold one access token', { file: tokenFile });
+    return token;
+  }
+  const token = process.env.MATRIX_ACCESS_TOKEN?.trim();
+  return token || undefined;
+}
+
+/** A token sent over plain HTTP to another machine travels in clear: refuse unless asked. */
+export function checkHomeserverUrl(raw: string, allowInsecureHttp: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InputError(`--homeserver "${raw}" is not a URL (e.g. https://matrix.example.org)`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(`--homeserver must be an http(s) URL, not ${url.protocol}`);
+  const loopback = ['localhost', '127.0.0.1', '[::1]', '::1'].includes(url.hostname) || url.hostname.startsWith('127.');
+  if (url.protocol === 'http:' && !loopback && !allowInsecureHttp) {
+    throw new InputError(`--homeserver ${url.origin} is plain http: the access token would travel in clear; use https, or --allow-insecure-http if you accept that`);
+  }
+  return url.toString().replace(/\/$/, '');
+}
+
+export const TOKEN_ON_ARGV = 'access tokens are not taken on the command line (other users can read it); set MATRIX_ACCESS_TOKEN or use --token-file FILE';

@@ -1,0 +1,51 @@
+// Dedicated room checks: what the generic functions cannot say about a room's state.
+import { result, unknownOf, type CheckFunction } from './types.js';
+
+/** Server ACL present but with an empty or missing allow list: every server is denied (spec). */
+export const aclAllowsSomeone: CheckFunction = (fact, { facts }) => {
+  if (fact.state === 'unknown') return unknownOf(fact);
+  const present = facts.get('serverAcl.present');
+  if (!present.value) return result('pass', present, 'no server ACL');
+  const allow = fact.value as string[];
+  return allow.length === 0
+    ? result('fail', fact, 'the server ACL has an empty allow list: every server, this one included, is denied')
+    : result('pass', fact, `the server ACL allows ${allow.join(', ')}`);
+};
+
+/** The room keeps third-party servers out: m.federate false, or a server ACL that allows only named
+ *  servers (no `*`) and no IP literals. Reads `federate` and the serverAcl.* facts. */
+export const federationRestricted: CheckFunction = (fact, { facts }) => {
+  if (fact.state === 'unknown') return unknownOf(fact);
+  if (fact.value === false) return result('pass', fact, 'm.federate is false: only users of the creating server can join');
+  const present = facts.get('serverAcl.present');
+  const allow = facts.get('serverAcl.allow');
+  const open = fact.state === 'default' ? 'the room federates (no m.room.create content says otherwise)' : 'the room federates (m.federate is not false)';
+  if (!present.value) return result('fail', present, `${open} and has no server ACL: any server can join`);
+  const servers = allow.value as string[];
+  if (facts.get('serverAcl.allowsAny').value) return result('fail', allow, `${open} and its server ACL allows every server (allow: ${JSON.stringify(servers)})`);
+  if (servers.length === 0) return result('fail', allow, 'the server ACL has an empty allow list: every server, this one included, is denied');
+  const literals = facts.get('serverAcl.allowIpLiterals');
+  if (literals.value) {
+    return result('fail', literals, `the server ACL allows ${servers.join(', ')} but also IP literals (allow_ip_literals is not false), so servers without a name can join`);
+  }
+  return result('pass', allow, `the server ACL allows only ${servers.join(', ')}, and no IP literals`);
+};
+
+/** Fails (as a note) when the members span several servers: each keeps its own copy of the room. */
+export const membersOnOneServer: CheckFunction = (fact) => {
+  if (fact.state === 'unknown') return unknownOf(fact);
+  const servers = fact.value as string[];
+  if (servers.length <= 1) return result('pass', fact, servers.length ? `every member is on ${servers[0]}` : 'the room has no joined member');
+  const shown = servers.length > 8 ? `${servers.slice(0, 8).join(', ')} and ${servers.length - 8} more` : servers.join(', ');
+  return result('fail', fact, `members are on ${servers.length} servers (${shown}): each keeps its own copy of the messages and metadata, and a deletion on this server may be kept on the others`);
+};
+
+/** No bridge: reads bridge.present and names what gave the bridge away (bridge.reasons). */
+export const notBridged: CheckFunction = (fact, { facts }) => {
+  if (fact.state === 'unknown') return unknownOf(fact);
+  if (!fact.value) return result('pass', fact, 'no bridge state, and no member looks like a bridge user');
+  const networks = (facts.get('bridge.networks').value as string[]).join(', ');
+  const reasons = facts.get('bridge.reasons').value as string[];
+  const shown = reasons.length > 3 ? `${reasons.slice(0, 3).join('; ')}; and ${reasons.length - 3} more` : reasons.join('; ');
+  return result('fail', fact, `the room is bridged to ${networks}: ${shown}`);
+};

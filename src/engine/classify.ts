@@ -1,0 +1,27 @@
+// Which use cases a room's settings fit: those with no error-level failure, best first.
+import type { Finding, UseCaseVerdict } from '../types.js';
+
+export interface Classification {
+  /** Use cases the room fits, best first, with the defining checks it passes. */
+  fits: Array<{ useCase: string; verdict: UseCaseVerdict['verdict']; reasons: string[] }>;
+  /** When nothing fits: the nearest use cases and what stops them. */
+  nearest: Array<{ useCase: string; blockers: string[] }>;
+}
+
+export function classify(verdicts: UseCaseVerdict[], findings: Finding[]): Classification {
+  const forUseCase = (useCase: string) => findings.filter((finding) => finding.useCase === useCase);
+  const fits = verdicts
+    .filter((verdict) => verdict.verdict === 'fit' || verdict.verdict === 'fit-with-warnings')
+    .map((verdict) => {
+      const defining = forUseCase(verdict.useCase).filter((finding) => finding.level === 'error' && finding.status === 'pass');
+      return { useCase: verdict.useCase, verdict: verdict.verdict, reasons: defining.map((finding) => finding.message), score: defining.length * 10 - verdict.counts.warning };
+    })
+    // More defining checks passed means a more specific match; warnings count against it.
+    .sort((a, b) => b.score - a.score)
+    .map(({ score: _score, ...fit }) => fit);
+  const nearest = fits.length ? [] : verdicts
+    .map((verdict) => ({ useCase: verdict.useCase, blockers: forUseCase(verdict.useCase).filter((f) => f.level === 'error' && f.status !== 'pass').map((f) => `${f.ruleId}: ${f.message}`) }))
+    .sort((a, b) => a.blockers.length - b.blockers.length)
+    .slice(0, 3);
+  return { fits, nearest };
+}

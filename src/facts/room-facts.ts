@@ -1,0 +1,257 @@
+// RoomFacts: what a room's current state says, with the spec's defaults for absent events,
+// and the derived metrics the guide reasons with (member servers, posters, bridges...).
+import type { Fact, FactSource } from '../types.js';
+import type { ServerFacts } from './server-facts.js';
+import { guessNetworks } from './appservices.js';
+import { parseDuration } from './duration.js';
+import { pythonTruthy } from './values.js';
+
+export interface StateEvent {
+  type: string;
+  state_key: string;
+  content: Record<string, any>;
+  sender?: string;
+  origin_server_ts?: number;
+  event_id?: string;
+}
+
+export interface RoomInput {
+  roomId: string;
+  /** Where the state came from: a dump file, or the homeserver URL. */
+  source: string;
+  state: StateEvent[];
+  /** Joined members; when absent they are read from the m.room.member events of the state. */
+  members?: string[];
+  /** Published in the room directory; undefined = unknown. */
+  published?: boolean;
+  /** This server's name, for the local ratio. */
+  localServer?: string;
+  /** Timestamp of the newest event, when known. */
+  lastEventTs?: number;
+  /** "Now" in ms, for the ages (room.ageDays, activity.idleDays); defaults to the clock when the facts are built. */
+  now?: number;
+}
+
+export interface RoomFacts extends FactSource {
+  target: 'room';
+  roomId: string;
+  source: string;
+  /** Every derived value, by dotted path: what --dump-facts prints. */
+  values: Record<string, Fact>;
+}
+
+/** Known bridge puppets and bots by user id (mautrix, matrix-appservice-*, ARN's arnmessager). */
+const PUPPET_PATTERNS: Array<[string, RegExp]> = [
+  ['whatsapp', /^@(?:whatsapp_?|_?wa_)[^:]*:|^@whatsappbot:/],
+  ['signal', /^@(?:signal_|_signal_)[^:]*:|^@signalbot:/],
+  ['telegram', /^@(?:telegram_|_telegram_|tg_)[^:]*:|^@telegrambot:/],
+  ['irc', /^@(?:irc_|_irc_|.*_irc)[^:]*:|^@(?:irc|appservice-irc|heisenbridge):/],
+  ['xmpp', /^@(?:_?xmpp_|_bifrost_)[^:]*:/],
+  ['discord', /^@_discord_[^:]*:|^@discordbot:/],
+  ['slack', /^@(?:slack_|_slack_)[^:]*:|^@slackbot:/],
+  ['facebook', /^@(?:facebook_|meta_)[^:]*:|^@(?:facebook|meta)bot:/],
+  ['whatsapp', /^@arnmessager:/],
+];
+
+/** Bridge bots (not puppets): they relay, they are not a person of the conversation. */
+const BOT_PATTERN = /^@(?:whatsappbot|signalbot|telegrambot|discordbot|slackbot|facebookbot|metabot|instagrambot|arnmessager|heisenbridge|appservice-irc|ircbot|xmppbot|_xmpp_bot|bifrost|mattermostbot):/;
+
+/** Networks whose bridges cannot carry end-to-end encryption: an encrypted room breaks them. */
+const PLAINTEXT_NETWORKS = ['irc', 'xmpp'];
+
+const DAY_MS = 86_400_000;
+
+const serverOf = (userId: string): string => userId.slice(userId.indexOf(':') + 1).toLowerCase();
+
+export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFacts {
+  const stateOf = (type: string, stateKey = ''): StateEvent | undefined =>
+    input.state.find((event) => event.type === type && event.state_key === stateKey);
+  const values: Record<string, Fact> = {};
+  const put = (path: string, value: unknown, event: StateEvent | undefined, state?: Fact['state'], reason?: string) => {
+    const fact: Fact = { path, value, state: state ?? (event ? 'set' : 'default') };
+    if (event) fact.event = { type: event.type, stateKey: event.state_key };
+    if (fact.state === 'default') fact.defaultBy = 'the Matrix spec';
+    if (reason && fact.state === 'unknown') fact.reason = reason;
+    values[path] = fact;
+  };
+
+  const create = stateOf('m.room.create');
+  put('room.id', input.roomId, create);
+  put('room.version', String(create?.content.room_version ?? '1'), create);
+  put('room.type', create?.content.type ?? null, create);
+  put('room.isSpace', create?.content.type === 'm.space', create);
+  put('room.createdAt', create?.origin_server_ts ?? null, create, create?.origin_server_ts ? 'set' : 'unknown', 'creation time not in the state');
+  put('federate', create ? create.content['m.federate'] !== false : true, create);
+  const now = input.now ?? Date.now();
+  const createdAt = create?.origin_server_ts;
+  put('room.ageDays', createdAt ? daysBetween(createdAt, now) : null, create, createdAt ? 'set' : 'unknown', 'creation time not in the state');
+
+  const encryption = stateOf('m.room.encryption');
+  put('encryption.enabled', Boolean(encryption?.content.algorithm), encryption);
+  put('encryption.algorithm', encryption?.content.algorithm ?? null, encryption);
+
+  const joinRules = stateOf('m.room.join_rules');
+  put('joinRule', joinRules?.content.join_rule ?? 'invite', joinRules);
+  put('joinRule.allow', (joinRules?.content.allow ?? []).map((entry: any) => entry?.room_id).filter(Boolean), joinRules);
+
+  const guest = stateOf('m.room.guest_access');
+  put('guestAccess', guest?.content.guest_access === 'can_join' ? 'can_join' : 'forbidden', guest);
+
+  const history = stateOf('m.room.history_visibility');
+  const visibility = history?.content.history_visibility;
+  put('historyVisibility', ['world_readable', 'shared', 'invited', 'joined'].includes(visibility) ? visibility : 'shared', history);
+
+  const acl = stateOf('m.room.server_acl');
+  const strings = (list: unknown) => (Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : []);
+  put('serverAcl.present', Boolean(acl), acl);
+  put('serverAcl.allow', acl ? strings(acl.content.allow) : ['*'], acl);
+  put('serverAcl.deny', acl ? strings(acl.content.deny) : [], acl);
+  put('serverAcl.allowIpLiterals', acl ? acl.content.allow_ip_literals !== false : true, acl);
+  // A glob made only of * and ? (with a *) matches every server name.
+  put('serverAcl.allowsAny', !acl || strings(acl.content.allow).some((glob) => /^[*?]*\*[*?]*$/.test(glob)), acl);
+
+  const aliases = stateOf('m.room.canonical_alias');
+  const alias = aliases?.content.alias ?? null;
+  put('alias.canonical', alias, aliases);
+  put('alias.present', Boolean(alias) || strings(aliases?.content.alt_aliases).length > 0, aliases);
+
+  const retention = input.state.find((event) => event.type === 'm.room.retention');
+  put('retention.maxLifetime', Number.isInteger(retention?.content.max_lifetime) ? retention!.content.max_lifetime : null, retention);
+  const tombstone = stateOf('m.room.tombstone');
+  put('tombstone.present', Boolean(tombstone?.content.replacement_room), tombstone);
+  const effective = effectiveMaxLifetime(values['retention.maxLifetime'].value as number | null, server);
+  put('retention.effectiveMaxLifetime', effective.value, retention, effective.state, effective.reason);
+  put('room.name', stateOf('m.room.name')?.content.name ?? null, stateOf('m.room.name'));
+
+  // Members: given, or read from the state's membership events.
+  const memberEvents = input.state.filter((event) => event.type === 'm.room.member');
+  const members = input.members ?? (memberEvents.length ? memberEvents.filter((e) => e.content.membership === 'join').map((e) => e.state_key) : undefined);
+  const memberState: Fact['state'] = members ? 'set' : 'unknown';
+  const memberReason = 'the member list is not available';
+  const servers = members ? [...new Set(members.map(serverOf))].sort() : [];
+  put('members.count', members?.length ?? null, undefined, memberState, memberReason);
+  put('members.servers', servers, undefined, memberState, memberReason);
+  put('members.serverCount', servers.length, undefined, memberState, memberReason);
+  put('members.hasMatrixOrg', servers.includes('matrix.org'), undefined, memberState, memberReason);
+  const bots = members ? bridgeBots(members, server) : [];
+  put('members.bots', bots, undefined, memberState, memberReason);
+  put('members.humanCount', members ? members.length - bots.length : null, undefined, memberState, memberReason);
+  const local = input.localServer?.toLowerCase();
+  const localCount = members && local ? members.filter((id) => serverOf(id) === local).length : undefined;
+  put('members.localRatio', localCount !== undefined && members!.length ? localCount / members!.length : null, undefined,
+    localCount === undefined ? 'unknown' : memberState, local ? memberReason : 'the local server name is not known');
+
+  // Power levels: who may post messages, who may invite.
+  const power = stateOf('m.room.power_levels');
+  const levels = power?.content ?? {};
+  const number = (value: unknown, fallback: number) => (typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : fallback);
+  const creator = create?.content.creator ?? create?.sender;
+  const userLevel = (userId: string): number => {
+    if (!power) return userId === creator ? 100 : 0;
+    return number(levels.users?.[userId], number(levels.users_default, 0));
+  };
+  const usersDefault = power ? number(levels.users_default, 0) : 0;
+  const eventsDefault = number(levels.events_default, 0);
+  const messageLevel = number(levels.events?.['m.room.message'], eventsDefault);
+  const inviteLevel = number(levels.invite, 0);
+  put('powerLevels.usersDefault', usersDefault, power);
+  put('powerLevels.eventsDefault', eventsDefault, power);
+  put('powerLevels.messageLevel', messageLevel, power);
+  put('powerLevels.invite', inviteLevel, power);
+  put('powerLevels.stateDefault', number(levels.state_default, 50), power);
+  put('posters.everyone', usersDefault >= messageLevel, power);
+  put('inviters.everyone', usersDefault >= inviteLevel, power);
+  const posters = members?.filter((id) => userLevel(id) >= messageLevel);
+  const inviters = members?.filter((id) => userLevel(id) >= inviteLevel);
+  put('posters.count', posters?.length ?? null, power, members ? undefined : 'unknown', memberReason);
+  put('inviters.count', inviters?.length ?? null, power, members ? undefined : 'unknown', memberReason);
+  put('posters.ratio', posters && members!.length ? posters.length / members!.length : null, power, members ? undefined : 'unknown', memberReason);
+
+  // Bridges: bridge info state (MSC2346), appservice namespaces, known puppet names.
+  const bridgeEvents = input.state.filter((event) => event.type === 'm.bridge' || event.type === 'uk.half-shot.bridge');
+  const networks = new Set<string>();
+  const reasons: string[] = [];
+  for (const event of bridgeEvents) {
+    const protocol = String(event.content.protocol?.id ?? event.state_key.split('/')[1] ?? '').toLowerCase();
+    const guessed = guessNetworks(protocol, event.content.protocol?.displayname, event.state_key);
+    (guessed.length ? guessed : [protocol || 'unknown']).forEach((network) => networks.add(network));
+    reasons.push(`${event.type} state (${protocol || event.state_key})`);
+  }
+  for (const service of server?.appservices ?? []) {
+    const matching = (members ?? []).filter((id) => service.userRegexes.some((regex) => safeRegex(regex)?.test(id)));
+    if (matching.length) {
+      service.networks.forEach((network) => networks.add(network));
+      reasons.push(`${matching.length} member(s) in the namespace of appservice ${service.id ?? service.file}`);
+    }
+  }
+  for (const id of members ?? []) {
+    for (const [network, pattern] of PUPPET_PATTERNS) {
+      if (pattern.test(id)) {
+        if (!networks.has(network)) reasons.push(`${id} looks like a ${network} bridge user`);
+        networks.add(network);
+      }
+    }
+  }
+  put('bridge.present', networks.size > 0, bridgeEvents[0], bridgeEvents[0] || networks.size ? 'set' : members ? 'default' : 'unknown', 'no bridge state and no member list to look for bridge users');
+  put('bridge.networks', [...networks].sort(), bridgeEvents[0], networks.size ? 'set' : members ? 'default' : 'unknown', 'no member list');
+  put('bridge.reasons', reasons, bridgeEvents[0]);
+  put('bridge.breaksEncryption', PLAINTEXT_NETWORKS.some((network) => networks.has(network)), bridgeEvents[0], values['bridge.networks'].state, 'no member list');
+
+  put('directory.published', input.published ?? null, undefined, input.published === undefined ? 'unknown' : 'set', 'directory visibility not known (use --published or --not-published with a state dump)');
+  put('activity.lastEventTs', input.lastEventTs ?? null, undefined, input.lastEventTs === undefined ? 'unknown' : 'set', 'newest event time not known');
+  put('activity.idleDays', input.lastEventTs === undefined ? null : daysBetween(input.lastEventTs, now), undefined,
+    input.lastEventTs === undefined ? 'unknown' : 'set', 'newest event time not known');
+
+  // Server settings some room rules need (guests need allow_guest_access on the server).
+  if (server) {
+    const guests = server.get('allow_guest_access');
+    put('server.allowGuestAccess', pythonTruthy(guests.value), undefined, guests.state === 'unknown' ? 'unknown' : 'set');
+  } else {
+    put('server.allowGuestAccess', null, undefined, 'unknown', 'the server config is not given (--config)');
+  }
+
+  const get = (path: string): Fact => values[path] ?? { path, value: undefined, state: 'unknown', reason: `no room fact named ${path}` };
+  return { target: 'room', roomId: input.roomId, source: input.source, values, get, extra: { input, server } };
+}
+
+/** Whole days from `from` to `to` (ms timestamps). */
+function daysBetween(from: number, to: number): number {
+  return Math.floor((to - from) / DAY_MS);
+}
+
+/** Members that are bridge bots: known bot names, or an appservice's sender_localpart. */
+function bridgeBots(members: string[], server?: ServerFacts): string[] {
+  const senders = (server?.appservices ?? []).map((service) => service.senderLocalpart).filter((localpart): localpart is string => Boolean(localpart));
+  return members.filter((id) => BOT_PATTERN.test(id) || senders.some((localpart) => id.startsWith(`@${localpart}:`)));
+}
+
+/** How long this server keeps the room's messages, as Synapse's purge jobs compute it: the room's
+ *  max_lifetime, else the server's default policy, clamped to allowed_lifetime_min/max; null = forever.
+ *  A room's m.room.retention is ignored while retention.enabled is off. */
+function effectiveMaxLifetime(roomMaxLifetime: number | null, server?: ServerFacts): Pick<Fact, 'value' | 'state' | 'reason'> {
+  if (!server) return { value: null, state: 'unknown', reason: 'the server config is not given (--config): retention is applied by the server' };
+  const options = ['retention.enabled', 'retention.default_policy.max_lifetime', 'retention.allowed_lifetime_min', 'retention.allowed_lifetime_max'].map((path) => server.get(path));
+  const unreadable = options.find((fact) => fact.state === 'unknown');
+  if (unreadable) return { value: null, state: 'unknown', reason: `${unreadable.path} is unknown (${unreadable.reason ?? 'unreadable'})` };
+  const [enabled, defaultMax, allowedMin, allowedMax] = options;
+  if (!pythonTruthy(enabled.value)) return { value: null, state: 'set' };
+  const duration = (fact: Fact): number | null => {
+    const parsed = parseDuration(fact.value);
+    return fact.value === null || fact.value === undefined || !parsed.ok ? null : parsed.value;
+  };
+  let lifetime = roomMaxLifetime ?? duration(defaultMax);
+  if (lifetime === null) return { value: null, state: 'set' };
+  const min = duration(allowedMin);
+  const max = duration(allowedMax);
+  if (min !== null) lifetime = Math.max(lifetime, min);
+  if (max !== null) lifetime = Math.min(lifetime, max);
+  return { value: lifetime, state: 'set' };
+}
+
+function safeRegex(source: string): RegExp | undefined {
+  try {
+    return new RegExp(`^(?:${source})$`);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,68 @@
+// The room pipeline: state (dump or server) → RoomFacts → findings → verdicts → classification.
+import type { Finding, Lang, Report, Rule, UseCaseVerdict } from './types.js';
+import { buildRoomFacts, type RoomFacts, type RoomInput } from './facts/room-facts.js';
+import type { ServerFacts } from './facts/server-facts.js';
+import { evaluate } from './engine/evaluate.js';
+import { verdicts } from './engine/verdicts.js';
+import { classify, type Classification } from './engine/classify.js';
+import { loadRules, USE_CASES } from './engine/rules.js';
+import { VERSION } from './version.js';
+
+export interface LintRoomOptions {
+  /** Declared use cases; none = judge every room use case and classify. */
+  useCases?: string[];
+  server?: ServerFacts;
+  rules?: Rule[];
+  ruleDirs?: string[];
+  lang?: Lang;
+}
+
+export interface RoomLintResult extends Report {
+  roomId: string;
+  facts: RoomFacts;
+  classification: Classification;
+}
+
+export const ROOM_USE_CASES = (): string[] => USE_CASES.filter((useCase) => useCase.scope.includes('room')).map((useCase) => useCase.id);
+
+export function lintRoom(input: RoomInput, options: LintRoomOptions = {}): RoomLintResult {
+  const facts = buildRoomFacts(input, options.server);
+  const rules = (options.rules ?? loadRules(options.ruleDirs)).filter((rule) => rule.target === 'room');
+  // Classification needs every use case judged, whatever the user declared.
+  const all = ROOM_USE_CASES();
+  const allFindings = evaluate(rules, facts, { useCases: all, lang: options.lang });
+  const allVerdicts = verdicts(allFindings, all);
+  const classification = classify(allVerdicts, allFindings);
+  const declared = options.useCases?.length ? options.useCases : undefined;
+  const useCases = declared ?? all;
+  const findings: Finding[] = allFindings.filter((finding) => useCases.includes(finding.useCase));
+  if (declared) findings.push(...mismatchFindings(declared, classification, input.roomId));
+  return {
+    schemaVersion: 1,
+    tool: { name: 'mxlint', version: VERSION },
+    target: 'room',
+    inputs: [input.source],
+    useCases,
+    findings,
+    verdicts: verdicts(findings, useCases) as UseCaseVerdict[],
+    warnings: [],
+    roomId: input.roomId,
+    facts,
+    classification,
+  };
+}
+
+/** A room declared as one use case whose settings fit others is a finding in itself. */
+function mismatchFindings(declared: string[], classification: Classification, roomId: string): Finding[] {
+  return declared.filter((useCase) => !classification.fits.some((fit) => fit.useCase === useCase)).map((useCase) => ({
+    ruleId: 'room-fits-declared-use-case',
+    useCase,
+    level: 'error',
+    status: 'fail',
+    title: 'The room\'s settings fit the use case it is declared for',
+    message: classification.fits.length
+      ? `declared ${useCase}, but its settings fit ${classification.fits.map((fit) => fit.useCase).join(', ')}`
+      : `declared ${useCase}, but its settings fit no use case`,
+    room: { id: roomId },
+  }));
+}

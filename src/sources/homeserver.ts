@@ -1,0 +1,177 @@
+// Read-only access to a homeserver through matrix-js-sdk's HTTP layer (no sync, no crypto),
+// with timeouts, bounded retries on 429/5xx/network faults, and one-line errors.
+import { createClient, Method, MatrixError, HTTPError, ConnectionError, type MatrixClient } from 'matrix-js-sdk';
+import type { Logger as PinoLogger } from 'pino';
+import { EXIT } from '../errors.js';
+
+export class NetworkError extends Error {
+  readonly exitCode = EXIT.network;
+  constructor(message: string, readonly status?: number, readonly errcode?: string) {
+    super(message);
+    this.name = 'NetworkError';
+  }
+  oneLine(): string {
+    return this.message;
+  }
+}
+
+export interface HomeserverOptions {
+  baseUrl: string;
+  accessToken?: string;
+  /** Per-request timeout. */
+  timeoutMs: number;
+  /** Retries after the first try, for 429, 5xx, timeouts and connection faults. */
+  maxRetries: number;
+  log: PinoLogger;
+  /** Longest wait a 429 may impose before we give up on that request. */
+  maxRetryAfterMs?: number;
+}
+
+export interface FaultCounts { retries: number; rateLimited: number; serverErrors: number; timeouts: number; connectionErrors: number; badResponses: number }
+
+/** matrix-js-sdk logs through this, into pino at debug level (it is chatty). */
+function sdkLogger(log: PinoLogger) {
+  const make = (namespace: string): any => ({
+    trace: (...msg: unknown[]) => log.trace({ sdk: namespace }, msg.map(String).join(' ')),
+    debug: (...msg: unknown[]) => log.debug({ sdk: namespace }, msg.map(String).join(' ')),
+    info: (...msg: unknown[]) => log.debug({ sdk: namespace }, msg.map(String).join(' ')),
+    warn: (...msg: unknown[]) => log.warn({ sdk: namespace }, msg.map(String).join(' ')),
+    error: (...msg: unknown[]) => log.error({ sdk: namespace }, msg.map(String).join(' ')),
+    getChild: (child: string) => make(`${namespace}.${child}`),
+  });
+  return make('matrix-js-sdk');
+}
+
+export class Homeserver {
+  readonly client: MatrixClient;
+  readonly faults: FaultCounts = { retries: 0, rateLimited: 0, serverErrors: 0, timeouts: 0, connectionErrors: 0, badResponses: 0 };
+
+  constructor(readonly options: HomeserverOptions) {
+    this.client = createClient({
+      baseUrl: options.baseUrl,
+      accessToken: options.accessToken,
+      localTimeoutMs: options.timeoutMs,
+      logger: sdkLogger(options.log),
+      useAuthorizationHeader: true,
+      fetchFn: fetchWithCodes,
+    } as any);
+  }
+
+  /** GET a path under a prefix (client API by default; the admin API with '/_synapse/admin/v1'). */
+  get<T>(path: string, query?: Record<string, string>, prefix = '/_matrix/client/v3'): Promise<T> {
+    return this.withRetries(`GET ${prefix}${path}`, () =>
+      this.client.http.authedRequest<T>(Method.Get, path, query, undefined, { prefix, localTimeoutMs: this.options.timeoutMs }));
+  }
+
+  async withRetries<T>(what: string, request: () => Promise<T>): Promise<T> {
+    const { maxRetries, log } = this.options;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await request();
+      } catch (error) {
+        const fault = this.classify(error);
+        if (!fault.retry || attempt >= maxRetries) throw this.toNetworkError(what, error, attempt);
+        this.faults.retries += 1;
+        const backoff = Math.min(500 * 2 ** attempt, 8000) * (0.5 + Math.random() / 2);
+        const wait = fault.retryAfterMs ?? backoff;
+        if (wait > (this.options.maxRetryAfterMs ?? 60_000)) throw this.toNetworkError(what, error, attempt);
+        log.info({ what, attempt: attempt + 1, waitMs: Math.round(wait), reason: fault.reason }, 'retrying');
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  private classify(error: unknown): { retry: boolean; retryAfterMs?: number; reason: string } {
+    if (error instanceof MatrixError || error instanceof HTTPError) {
+      const status = error.httpStatus ?? 0;
+      if (status === 429) {
+        this.faults.rateLimited += 1;
+        let retryAfterMs: number | undefined;
+        try {
+          retryAfterMs = error.getRetryAfterMs() ?? undefined;
+        } catch {
+          retryAfterMs = undefined;
+        }
+        return { retry: true, retryAfterMs, reason: 'rate limited (429)' };
+      }
+      if (status >= 500) {
+        this.faults.serverErrors += 1;
+        return { retry: true, reason: `server error ${status}` };
+      }
+      return { retry: false, reason: `HTTP ${status}` };
+    }
+    if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') {
+      this.faults.timeouts += 1;
+      return { retry: true, reason: 'timed out' };
+    }
+    if (error instanceof ConnectionError) {
+      this.faults.connectionErrors += 1;
+      return { retry: !isPermanentConnectionFault(error), reason: connectionReason(error) };
+    }
+    if (error instanceof SyntaxError) {
+      this.faults.badResponses += 1;
+      return { retry: true, reason: 'the response was not JSON' };
+    }
+    return { retry: false, reason: String(error) };
+  }
+
+  private toNetworkError(what: string, error: unknown, attempt: number): NetworkError {
+    const tries = attempt > 0 ? ` after ${attempt + 1} tries` : '';
+    const base = this.options.baseUrl;
+    if (error instanceof MatrixError) {
+      const status = error.httpStatus ?? 0;
+      const code = error.errcode ?? '';
+      const reason = status === 401 ? 'the access token was refused'
+        : status === 403 ? 'forbidden'
+          : status === 404 ? 'not found'
+            : status === 429 ? 'rate limited for too long'
+              : `HTTP ${status}`;
+      return new NetworkError(`${base}: ${what}: ${reason} (${status} ${code}${error.data?.error ? `: ${error.data.error}` : ''})${tries}`, status, code);
+    }
+    if (error instanceof HTTPError) {
+      return new NetworkError(`${base}: ${what}: HTTP ${error.httpStatus} without a Matrix error body${tries}`, error.httpStatus);
+    }
+    if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') {
+      return new NetworkError(`${base}: ${what}: no answer within ${this.options.timeoutMs} ms${tries} (--timeout)`);
+    }
+    if (error instanceof ConnectionError) return new NetworkError(`${base}: ${connectionReason(error)}${tries}`);
+    if (error instanceof SyntaxError) return new NetworkError(`${base}: ${what}: the server did not answer with JSON (a proxy error page?)${tries}`);
+    return new NetworkError(`${base}: ${what}: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+/** matrix-js-sdk keeps only the message of a fetch failure, so the system error code goes into it. */
+async function fetchWithCodes(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(input, init);
+  } catch (error) {
+    if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') throw error;
+    let cause: any = error;
+    let code = '';
+    for (let depth = 0; cause && depth < 6 && !code; depth += 1) {
+      code = cause.code ? String(cause.code) : '';
+      cause = cause.cause;
+    }
+    throw new TypeError(`fetch failed [${code || 'unknown'}]`);
+  }
+}
+
+function causeCode(error: ConnectionError): string {
+  return /\[([A-Z0-9_]+)\]/.exec(error.message)?.[1] ?? '';
+}
+
+function connectionReason(error: ConnectionError): string {
+  const code = causeCode(error);
+  if (code === 'ECONNREFUSED') return 'cannot connect: connection refused (is the server running, is the URL right?)';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'cannot resolve the host name';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection was reset';
+  if (/CERT|SSL|TLS|ERR_TLS/i.test(code)) return `TLS failure (${code}): the certificate could not be verified`;
+  return `cannot reach the server${code ? ` (${code})` : ''}`;
+}
+
+function isPermanentConnectionFault(error: ConnectionError): boolean {
+  const code = causeCode(error);
+  return code === 'ENOTFOUND' || /CERT|SSL|ERR_TLS/i.test(code);
+}
+
+export { Method };

@@ -1,0 +1,59 @@
+// Reads a room state dump: the JSON array GET /_matrix/client/v3/rooms/{roomId}/state returns
+// (or the admin API's {"state": [...]}), and optional member lists.
+import { readFileSync, statSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import type { StateEvent } from '../facts/room-facts.js';
+
+export const STATE_LIMITS = { maxFileBytes: 512 * 1024 * 1024 };
+
+function readJson(path: string, what: string): unknown {
+  let text: string;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw new InputError(`is a directory, expected a ${what} JSON file`, { file: path });
+    if (stat.size > STATE_LIMITS.maxFileBytes) throw new InputError(`file is larger than the ${STATE_LIMITS.maxFileBytes}-byte limit`, { file: path });
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(error)})`, { file: path });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const offset = /position (\d+)/.exec(message)?.[1];
+    const line = offset === undefined ? undefined : text.slice(0, Number(offset)).split('\n').length;
+    throw new InputError(`invalid JSON: ${message.replace(/^.*?: /, '').split('\n')[0]}`, { file: path, line });
+  }
+}
+
+/** Validates the events we rely on; a malformed event is an input error naming its index. */
+export function parseStateEvents(data: unknown, file: string): StateEvent[] {
+  const events = Array.isArray(data) ? data : data && typeof data === 'object' && Array.isArray((data as any).state) ? (data as any).state : undefined;
+  if (!events) throw new InputError('a state dump must be a JSON array of state events (or {"state": [...]})', { file });
+  events.forEach((event: any, index: number) => {
+    const problem = !event || typeof event !== 'object' || Array.isArray(event) ? 'is not an object'
+      : typeof event.type !== 'string' ? 'has no "type" string'
+        : typeof event.state_key !== 'string' ? 'has no "state_key" string'
+          : !event.content || typeof event.content !== 'object' || Array.isArray(event.content) ? 'has no "content" object' : undefined;
+    if (problem) throw new InputError(`event ${index} ${problem}`, { file });
+  });
+  return events as StateEvent[];
+}
+
+export function readStateDump(path: string): { roomId: string; state: StateEvent[] } {
+  const state = parseStateEvents(readJson(path, 'state dump'), path);
+  const roomId = (state.find((event: any) => typeof event.room_id === 'string') as any)?.room_id ?? state.find((e) => e.type === 'm.room.create')?.event_id ?? path;
+  return { roomId: String(roomId), state };
+}
+
+/** Members: a JSON array of user ids, {"joined": {userId: ...}} (joined_members), or {"members": [...]} (admin API). */
+export function readMembers(path: string): string[] {
+  const data = readJson(path, 'member list') as any;
+  const ids = Array.isArray(data) ? data : data?.joined && typeof data.joined === 'object' ? Object.keys(data.joined) : Array.isArray(data?.members) ? data.members : undefined;
+  if (!ids || !ids.every((id: unknown) => typeof id === 'string' && id.startsWith('@') && id.includes(':'))) {
+    throw new InputError('a member list must be a JSON array of user ids, a joined_members response or {"members": [...]}', { file: path });
+  }
+  return ids;
+}
