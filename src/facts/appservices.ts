@@ -7,37 +7,52 @@ import type { YamlFile } from '../sources/yaml-file.js';
 
 export interface AppserviceFacts {
   file: string;
+  /** Where the file was found (absolute), when it was. */
+  foundAt?: string;
   /** false when the registration file could not be read here. */
   read: boolean;
   problem?: string;
   id?: string;
   senderLocalpart?: string;
+  /** The registration's url; null means Synapse pushes no events to it. */
+  url?: string | null;
   userRegexes: string[];
   aliasRegexes: string[];
-  /** Networks this registration bridges to, guessed from its id, bot name and namespaces. */
+  /** Networks this registration bridges to, guessed from its id, bot name, url and namespaces. */
   networks: string[];
+  /** Set when the appservice is recognisably not a bridge: what it is instead. */
+  notBridge?: string;
 }
 
-/** Keywords that name a bridged network in bridge ids, bot names and namespaces. */
+/** Keywords that name a bridged network in bridge ids, bot names, urls and namespaces. */
 export const NETWORK_KEYWORDS: Array<[string, RegExp]> = [
-  ['whatsapp', /whatsapp|wa_|_wa\b/i],
+  ['whatsapp', /whatsapp|\bwa_|_wa\b/i],
   ['signal', /signal/i],
   ['telegram', /telegram|_tg_|\btg_/i],
-  ['irc', /\birc|_irc|irc_/i],
+  ['irc', /\birc|_irc|irc_|heisenbridge|libera|oftc/i],
   ['xmpp', /xmpp|jabber|bifrost/i],
   ['slack', /slack/i],
   ['discord', /discord/i],
   ['mattermost', /mattermost/i],
   ['gitter', /gitter/i],
   ['teams', /teams/i],
-  ['facebook', /facebook|messenger|\bfb_/i],
+  ['facebook', /facebook|messenger|\bfb_|\bmeta(\b|_)/i],
   ['instagram', /instagram|\big_/i],
   ['email', /email|mail/i],
   ['sms', /\bsms|gmessages|android/i],
   ['imessage', /imessage|bluebubbles/i],
   ['linkedin', /linkedin/i],
   ['twitter', /twitter/i],
+  ['bluesky', /bluesky/i],
   ['googlechat', /googlechat|hangouts/i],
+  ['webhooks', /hookshot|webhook/i],
+];
+
+/** Appservices that talk only to Matrix: what they are, recognised the same way. */
+export const NOT_BRIDGES: Array<[string, RegExp]> = [
+  ['the Dimension integration manager (widgets and bots), not a bridge', /dimension|\b_neb/i],
+  ['a double-puppeting helper, not a bridge', /double.?puppet/i],
+  ['a maubot bot host, not a bridge', /maubot/i],
 ];
 
 export function guessNetworks(...texts: Array<string | undefined>): string[] {
@@ -45,33 +60,52 @@ export function guessNetworks(...texts: Array<string | undefined>): string[] {
   return NETWORK_KEYWORDS.filter(([, pattern]) => pattern.test(haystack)).map(([name]) => name);
 }
 
+/** What a registration is when it is no bridge; a null url receives no events, so it bridges nothing. */
+export function guessNotBridge(url: string | null | undefined, ...texts: Array<string | undefined>): string | undefined {
+  const haystack = texts.filter(Boolean).join(' ');
+  const known = NOT_BRIDGES.find(([, pattern]) => pattern.test(haystack));
+  if (known) return known[0];
+  return url === null ? 'an appservice with a null url, which receives no events, so not a bridge' : undefined;
+}
+
+/** Directories a relative registration path is looked up in: the config file's own directory first, then the working directory (Synapse's). */
+function baseDirectories(fact: Fact, files: YamlFile[]): string[] {
+  const dirs = [fact.location ? dirname(fact.location.file) : undefined, process.cwd(), ...files.map((file) => dirname(file.path))];
+  return [...new Set(dirs.filter((dir): dir is string => Boolean(dir)))];
+}
+
 export function readAppservices(fact: Fact, files: YamlFile[]): AppserviceFacts[] {
   if (!Array.isArray(fact.value) || fact.state === 'unknown') return [];
-  const baseDirs = [...new Set([fact.location ? dirname(fact.location.file) : undefined, process.cwd(), ...files.map((f) => dirname(f.path))])]
-    .filter((dir): dir is string => Boolean(dir));
+  const baseDirs = baseDirectories(fact, files);
   return fact.value.filter((entry): entry is string => typeof entry === 'string').map((file) => {
     const candidates = isAbsolute(file) ? [file] : baseDirs.map((dir) => resolve(dir, file));
     const found = candidates.find((candidate) => existsSync(candidate));
-    if (!found) {
-      return { file, read: false, problem: 'registration file not found here', userRegexes: [], aliasRegexes: [], networks: guessNetworks(file) };
-    }
+    const unread = (problem: string): AppserviceFacts =>
+      ({ file, foundAt: found, read: false, problem, userRegexes: [], aliasRegexes: [], networks: guessNetworks(file), notBridge: guessNotBridge(undefined, file) });
+    if (!found) return unread('registration file not found here');
     try {
       const registration = parse(readFileSync(found, 'utf8'), { version: '1.1', uniqueKeys: false }) as Record<string, any>;
+      if (!registration || typeof registration !== 'object') return unread('not a YAML mapping');
       const regexes = (kind: string): string[] =>
-        Array.isArray(registration?.namespaces?.[kind])
+        Array.isArray(registration.namespaces?.[kind])
           ? registration.namespaces[kind].map((item: any) => String(item?.regex ?? '')).filter(Boolean)
           : [];
+      const text = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : String(value));
       const userRegexes = regexes('users');
       const aliasRegexes = regexes('aliases');
-      const id = registration?.id === undefined ? undefined : String(registration.id);
-      const senderLocalpart = registration?.sender_localpart === undefined ? undefined : String(registration.sender_localpart);
-      const protocols = Array.isArray(registration?.protocols) ? registration.protocols.join(' ') : '';
+      const id = text(registration.id);
+      const senderLocalpart = text(registration.sender_localpart);
+      const url = registration.url === null ? null : text(registration.url);
+      const protocols = Array.isArray(registration.protocols) ? registration.protocols.join(' ') : undefined;
+      const clues = [id, senderLocalpart, protocols, ...userRegexes, ...aliasRegexes];
+      const notBridge = guessNotBridge(url, ...clues, file);
       return {
-        file, read: true, id, senderLocalpart, userRegexes, aliasRegexes,
-        networks: guessNetworks(id, senderLocalpart, protocols, ...userRegexes, ...aliasRegexes, file),
+        file, foundAt: found, read: true, id, senderLocalpart, url, userRegexes, aliasRegexes,
+        networks: notBridge ? [] : guessNetworks(...clues, url ?? undefined, file),
+        notBridge,
       };
     } catch (error) {
-      return { file, read: false, problem: `cannot read: ${(error as Error).message.split('\n')[0]}`, userRegexes: [], aliasRegexes: [], networks: guessNetworks(file) };
+      return unread(`cannot read: ${(error as Error).message.split('\n')[0]}`);
     }
   });
 }

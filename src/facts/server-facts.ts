@@ -40,10 +40,11 @@ export function buildServerFacts(merged: MergedConfig, inputs: string[]): Server
       const fallback = defaultOf(path);
       return { path, value: fallback.value, state: 'default', location: nearest ? locate(nearest) : undefined };
     }
-    // Rules never need a secret's content, so facts never carry one.
+    // Placeholders are looked for before redaction ("<redacted>" would look like one);
+    // rules never need a secret's content, so facts never carry one.
+    const placeholder = findPlaceholder(value);
     value = redactValue(path, value);
     const location = locate(path);
-    const placeholder = findPlaceholder(value);
     if (placeholder) {
       return { path, value, state: 'unknown', location, reason: `unrendered template placeholder ${placeholder}` };
     }

@@ -1,10 +1,17 @@
 // Dedicated config checks: what the generic functions cannot say.
+import type { AppserviceFacts } from '../../facts/appservices.js';
 import type { ServerFacts } from '../../facts/server-facts.js';
-import { pythonTruthy, show } from '../../facts/values.js';
-import { result, unknownOf, type CheckFunction } from './types.js';
-
+import { findPlaceholder, pythonTruthy, show } from '../../facts/values.js';
+import { describeFact, result, unknownOf, type CheckFunction } from './types.js';
 
 const server = (facts: unknown): ServerFacts => facts as ServerFacts;
+const isMapping = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The federation_domain_whitelist entry that lets `name` in (exact name, or a `*.suffix` wildcard of newer Synapse). */
+function admittedBy(allowList: unknown[], name: string): string | undefined {
+  return allowList.map(String).find((entry) =>
+    entry === name || (entry.startsWith('*.') && name.endsWith(entry.slice(1)) && name.length > entry.length - 1));
+}
 
 /** federation_domain_whitelist: absent or null = everyone; [] = nobody; a list = those servers. */
 export const federationAllowList: CheckFunction = (fact) => {
@@ -18,60 +25,135 @@ export const federationAllowList: CheckFunction = (fact) => {
     : `federation is limited to ${fact.value.length} server(s): ${fact.value.map(String).join(', ')}`);
 };
 
-/** No federation at all: federation_domain_whitelist: [] or no listener serves federation. */
+/** The allow-list keeps out options.servers (default matrix.org); wildcards count. */
+export const federationExcludes: CheckFunction = (fact, { options }) => {
+  if (fact.state === 'unknown') return unknownOf(fact);
+  const servers = (options.servers as string[] | undefined) ?? ['matrix.org'];
+  if (fact.value === null || fact.value === undefined) {
+    return result('fail', fact, `${describeFact(fact, 'null')}: this server federates with every server, ${servers.join(', ')} included`);
+  }
+  if (!Array.isArray(fact.value)) return result('fail', fact, `federation_domain_whitelist is ${show(fact.value)}, not a list`);
+  const allowList = fact.value;
+  const admitted = servers.flatMap((name) => {
+    const entry = admittedBy(allowList, name);
+    return entry === undefined ? [] : [entry === name ? name : `${name} (through "${entry}")`];
+  });
+  if (admitted.length) return result('fail', fact, `federation_domain_whitelist lets in ${admitted.join(', ')}`);
+  return result('pass', fact, `federation_domain_whitelist (${allowList.map(String).join(', ') || 'empty'}) keeps out ${servers.join(', ')}`);
+};
+
+/** Whether some listener serves the federation resource; undefined when a placeholder hides it. */
+function servesFederation(listeners: unknown[]): boolean | undefined {
+  const names = listeners.flatMap((listener: any) => (Array.isArray(listener?.resources) ? listener.resources : []).flatMap((resource: any) => (Array.isArray(resource?.names) ? resource.names : [])));
+  if (names.includes('federation')) return true;
+  return findPlaceholder(names) ? undefined : false;
+}
+
+/** No federation at all: federation_domain_whitelist: [], or no allow-list and no listener serving federation.
+ *  A non-empty allow-list always fails: outgoing requests to those servers still work without a listener. */
 export const federationClosed: CheckFunction = (_fact, { facts }) => {
   const { get } = server(facts);
   const allowList = get('federation_domain_whitelist');
   if (allowList.state === 'unknown') return unknownOf(allowList);
-  if (Array.isArray(allowList.value) && allowList.value.length === 0) return result('pass', allowList, 'federation_domain_whitelist is []: no federation');
-  const listeners = get('listeners');
-  if (listeners.state === 'set' && Array.isArray(listeners.value)) {
-    const servesFederation = listeners.value.some((listener: any) =>
-      (listener?.resources ?? []).some((resource: any) => (resource?.names ?? []).includes('federation')));
-    if (!servesFederation) return result('pass', listeners, 'no listener serves the federation resource');
+  if (Array.isArray(allowList.value)) {
+    return allowList.value.length === 0
+      ? result('pass', allowList, 'federation_domain_whitelist is []: this server federates with no one')
+      : result('fail', allowList, `this server federates with ${allowList.value.map(String).join(', ')}`);
   }
-  return result('fail', allowList, Array.isArray(allowList.value)
-    ? `this server federates with ${allowList.value.map(String).join(', ')}`
-    : 'this server federates with every server (federation_domain_whitelist is not set)');
+  const listeners = get('listeners');
+  const legacyPort = get('bind_port'); // the old form builds a listener that serves federation
+  if (Array.isArray(listeners.value) && listeners.state !== 'default' && !pythonTruthy(legacyPort.value)) {
+    const serves = servesFederation(listeners.value);
+    if (serves === undefined) return unknownOf(listeners);
+    if (!serves) return result('pass', listeners, 'no listener serves the federation resource, so other servers cannot reach this one (outgoing requests are still allowed: federation_domain_whitelist: [] stops them too)');
+  }
+  return result('fail', allowList, `this server federates with every server (federation_domain_whitelist is ${allowList.state === 'default' ? 'not set' : show(allowList.value)})`);
 };
 
-/** Which notaries Synapse asks for other servers' keys: absent (and no perspectives) = matrix.org. */
+/** Which notaries Synapse asks for other servers' keys: absent (and no perspectives) = matrix.org.
+ *  Synapse asks every notary, before the servers themselves, so one avoided notary is enough to fail. */
 export const trustedKeyServers: CheckFunction = (_fact, { facts, options }) => {
   const { get } = server(facts);
-  const fact = get('trusted_key_servers');
-  if (fact.state === 'unknown') return unknownOf(fact);
+  const listed = get('trusted_key_servers');
   const perspectives = get('perspectives');
+  if (listed.state === 'unknown') return unknownOf(listed);
+  // Only perspectives' server names matter (its keys are redacted, which would make the whole fact unknown).
+  const legacy = isMapping(perspectives.value) && isMapping(perspectives.value.servers) ? Object.keys(perspectives.value.servers) : [];
+  if (findPlaceholder(legacy)) return unknownOf(perspectives);
   let names: string[];
-  if (fact.state === 'default' && perspectives.state === 'set' && perspectives.value && typeof perspectives.value === 'object') {
-    names = Object.keys((perspectives.value as any).servers ?? {});
-  } else if (fact.state === 'default') {
+  let origin = '';
+  if (listed.state === 'default' && perspectives.state === 'default') {
     names = ['matrix.org'];
+    origin = " (Synapse's default, as neither trusted_key_servers nor perspectives is set)";
   } else {
-    names = (Array.isArray(fact.value) ? fact.value : []).map((entry: any) => String(entry?.server_name ?? entry)).filter(Boolean);
+    if (listed.state === 'set' && !Array.isArray(listed.value)) return result('fail', listed, `trusted_key_servers is ${show(listed.value)}, not a list: Synapse refuses to start`);
+    const entries = listed.state === 'set' ? (listed.value as unknown[]) : [];
+    names = [...entries.map((entry: any) => String(entry?.server_name ?? entry)), ...legacy];
   }
   const avoid = ((options.avoid as string[] | undefined) ?? ['matrix.org']).map((name) => name.toLowerCase());
-  const onlyAvoided = names.length > 0 && names.every((name) => avoid.includes(name.toLowerCase()));
-  const shown = names.length ? names.join(', ') : 'none (keys fetched directly from each server)';
-  const origin = fact.state === 'default' ? ' (Synapse\'s default, as trusted_key_servers is not set)' : '';
-  return result(onlyAvoided ? 'fail' : 'pass', fact, `key notaries: ${shown}${origin}`);
+  const allowList = get('federation_domain_whitelist');
+  const blocked = Array.isArray(allowList.value) ? names.filter((name) => !admittedBy(allowList.value as unknown[], name)) : [];
+  const avoided = names.filter((name) => avoid.includes(name.toLowerCase()) && !blocked.includes(name));
+  if (avoided.length && allowList.state === 'unknown') return unknownOf(allowList);
+  const shown = `key notaries: ${names.length ? names.join(', ') : 'none (keys are fetched from each server directly)'}${origin}`;
+  const kept = blocked.length ? `; federation_domain_whitelist stops Synapse from asking ${blocked.join(', ')}` : '';
+  if (avoided.length) return result('fail', listed, `${shown}; Synapse asks ${avoided.join(', ')} for the keys of every server it talks to${kept}`);
+  return result('pass', listed, `${shown}${kept}`);
 };
 
-/** Bridges from app_service_config_files; options.networks restricts the check to some networks. */
+/** Presence off: presence.enabled falsy or "untracked"; when it is absent or null, the legacy use_presence decides (default on). */
+export const presenceOff: CheckFunction = (_fact, { facts }) => {
+  const { get } = server(facts);
+  const enabled = get('presence.enabled');
+  if (enabled.state === 'unknown') return unknownOf(enabled);
+  const decisive = enabled.state === 'set' && enabled.value !== null ? enabled : get('use_presence');
+  if (decisive.state === 'unknown') return unknownOf(decisive);
+  const value = decisive.value;
+  const seen = decisive === enabled
+    ? `presence.enabled is ${show(value)}`
+    : decisive.state === 'default'
+      ? "presence.enabled and use_presence are not set (Synapse's default: on)"
+      : `use_presence is ${show(value)} (read as presence.enabled is not set)`;
+  if (!pythonTruthy(value)) return result('pass', decisive, `${seen}: presence is off`);
+  if (value === 'untracked') return result('pass', decisive, `${seen}: clients' presence updates are ignored`);
+  const quoted = typeof value === 'string' ? ' (a quoted string, which Synapse reads as true)' : '';
+  return result('fail', decisive, `${seen}${quoted}: online status and last activity go to everyone who shares a room, other servers included`);
+};
+
+/** The top-level key is not in the config at all: Synapse turns some sections on by their mere presence
+ *  (`"sentry" in config`). Only the key is looked at, so a secret inside does not matter. */
+export const topLevelKeyAbsent: CheckFunction = (fact, { facts }) => {
+  const entry = server(facts).topLevelKeys.find((item) => item.key === fact.path);
+  if (!entry) return result('pass', fact, `${fact.path} is not set`);
+  return result('fail', { path: fact.path, value: undefined, state: 'set', location: entry.location }, `a ${fact.path} section is present, which turns it on`);
+};
+
+const serviceName = (service: AppserviceFacts): string => service.id ?? service.file;
+
+/** Bridges from app_service_config_files; options.networks restricts the check to some networks.
+ *  Appservices recognised as no bridge (integration managers, double-puppeting) never count. */
 export const noBridges: CheckFunction = (_fact, { facts, options }) => {
   const { appservices, get } = server(facts);
   const fact = get('app_service_config_files');
   if (fact.state === 'unknown') return unknownOf(fact);
   const only = options.networks as string[] | undefined;
-  const relevant = appservices.filter((service) => !only || service.networks.some((network) => only.includes(network)));
-  const unread = appservices.filter((service) => !service.read && service.networks.length === 0);
+  const bridges = appservices.filter((service) => !service.notBridge);
+  // A bridge is known when its network was guessed, or (without a network filter) when its file was read.
+  const known = bridges.filter((service) => service.networks.length > 0 || (service.read && !only));
+  const unclear = bridges.filter((service) => !known.includes(service));
+  const relevant = known.filter((service) => !only || service.networks.some((network) => only.includes(network)));
+  const describe = (service: AppserviceFacts) => `${serviceName(service)} (${service.networks.join(', ') || 'network not recognised'})`;
+  const unclearText = unclear.map((service) => `${serviceName(service)}${service.problem ? `: ${service.problem}` : ''}`).join('; ');
+  const what = only ? `${only.join('/')} bridge` : 'bridge';
   if (relevant.length) {
-    const list = relevant.map((service) => `${service.id ?? service.file} (${service.networks.join(', ') || 'unknown network'})`).join('; ');
-    return result('fail', fact, `bridges registered: ${list}`);
+    return result('fail', fact, `${what}s registered: ${relevant.map(describe).join('; ')}${unclear.length ? `; also unclear: ${unclearText}` : ''}`);
   }
-  if (only && unread.length) {
-    return result('unknown', fact, `cannot tell what ${unread.map((service) => service.file).join(', ')} bridges: ${unread[0].problem}`);
-  }
-  return result('pass', fact, appservices.length ? `appservices registered, none of them ${only ? `bridging ${only.join('/')}` : 'a bridge'}` : 'no appservice registered');
+  if (unclear.length) return result('unknown', fact, `cannot tell what these appservices bridge: ${unclearText}`);
+  const others = [
+    ...known.map((service) => `${describe(service)} is another bridge`),
+    ...appservices.filter((service) => service.notBridge).map((service) => `${serviceName(service)} is ${service.notBridge}`),
+  ];
+  return result('pass', fact, appservices.length ? `no ${what} registered${others.length ? `: ${others.join('; ')}` : ''}` : 'no appservice registered');
 };
 
 /** Guests can register: allow_guest_access on, and not delegated to MAS (which has no guests). */
@@ -85,17 +167,31 @@ export const guestAccessWorks: CheckFunction = (_fact, { facts }) => {
   return result('pass', guests, 'guest accounts are allowed');
 };
 
-/** What extra_well_known_client_content tells clients (keys contain dots, hence a dedicated check). */
-export const wellKnownClient: CheckFunction = (fact, { options }) => {
+/** What /.well-known/matrix/client (and the login response) tell clients. Synapse serves it only when
+ *  public_baseurl is set; it adds m.identity_server from default_identity_server, then extra_well_known_client_content.
+ *  options.forbid: identity_server (no identity server advertised), else Element's encryption settings are checked. */
+export const wellKnownClient: CheckFunction = (fact, { facts, options }) => {
   if (fact.state === 'unknown') return unknownOf(fact);
-  const content = (fact.value && typeof fact.value === 'object' ? fact.value : {}) as Record<string, any>;
+  const { get } = server(facts);
+  const content = isMapping(fact.value) ? fact.value : {};
+  const baseUrl = get('public_baseurl');
+  const served = baseUrl.value !== null && baseUrl.value !== undefined;
+  const notServed = 'Synapse serves no client well-known, as public_baseurl is not set';
   if (options.forbid === 'identity_server') {
-    const server = content['m.identity_server']?.base_url;
-    return server ? result('fail', fact, `clients are told to use the identity server ${show(server)}`) : result('pass', fact, 'no identity server advertised to clients');
+    if ('m.identity_server' in content) {
+      return result('fail', fact, `extra_well_known_client_content sets m.identity_server (${show(content['m.identity_server'])}), which Synapse refuses at start-up`);
+    }
+    const identity = get('default_identity_server');
+    if (identity.state === 'unknown') return unknownOf(identity);
+    if (!pythonTruthy(identity.value)) return result('pass', fact, 'no identity server is advertised to clients');
+    if (!served) return result('pass', identity, `default_identity_server is ${show(identity.value)}, but ${notServed}, so clients are not told about it`);
+    return result('fail', identity, `the client well-known tells every client to use the identity server ${show(identity.value)} (default_identity_server, published as public_baseurl is set)`);
   }
-  const e2ee = content['io.element.e2ee'] ?? {};
-  if (e2ee.default === false || e2ee.force_disable === true) {
-    return result('fail', fact, `Element is told to ${e2ee.force_disable ? 'disable encryption' : 'create unencrypted rooms by default'} (io.element.e2ee: ${show(e2ee)})`);
-  }
-  return result('pass', fact, 'clients are not told to turn encryption off');
+  // Element reads io.element.e2ee, or the older im.vector.riot.e2ee when the new key is absent.
+  const key = isMapping(content['io.element.e2ee']) ? 'io.element.e2ee' : 'im.vector.riot.e2ee';
+  const e2ee = isMapping(content[key]) ? content[key] : {};
+  if (e2ee.default !== false && e2ee.force_disable !== true) return result('pass', fact, 'clients are not told to turn encryption off');
+  const told = `${key}: ${show(e2ee)} tells Element to ${e2ee.force_disable === true ? 'turn encryption off entirely' : 'create rooms unencrypted by default'}`;
+  if (!served) return result('pass', fact, `${told}, but ${notServed}`);
+  return result('fail', fact, told);
 };
