@@ -61,6 +61,28 @@ export async function main(argv: string[]): Promise<number> {
       exit = await runRoom(room, { ...options, published }, write);
     });
 
+  program.command('server')
+    .description('audit a whole server: its config and every room, through the Synapse admin API (read-only)')
+    .option('--homeserver <url>', 'homeserver base URL (admin token from MATRIX_ACCESS_TOKEN or --token-file)')
+    .option('--token-file <file>', 'file holding a server admin\'s access token')
+    .addOption(new Option('--token <token>').hideHelp())
+    .addOption(new Option('--access-token <token>').hideHelp())
+    .option('-c, --config <path>', 'the server\'s homeserver.yaml or conf.d (repeatable)', collect, [])
+    .option('--rooms <filter>', 'audit only these rooms: ids, aliases, or one search term (repeatable, or comma-separated)', collect, [])
+    .option('--room-use-case <room=useCase>', 'declare what a room is for (repeatable)', collect, [])
+    .option('--concurrency <n>', 'rooms read at once', '8')
+    .option('--timeout <ms>', 'timeout of each request in milliseconds', '30000')
+    .option('--max-retries <n>', 'retries after a 429, a 5xx, a timeout or a connection fault', '3')
+    .option('--allow-insecure-http', 'allow a plain-http homeserver that is not on this machine')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--summary', 'print only the summary (constant memory)')
+    .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
+    .action(async (options) => {
+      if (options.token !== undefined || options.accessToken !== undefined) throw new InputError(TOKEN_ON_ARGV);
+      const { runServer } = await import('./server.js');
+      exit = await runServer(options, write);
+    });
+
   program.command('use-cases')
     .description('list the use cases mxlint judges')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))

@@ -1,0 +1,41 @@
+// A progress bar on stderr when it is a terminal; occasional log lines otherwise.
+import { log } from '../log.js';
+
+export class Progress {
+  private done = 0;
+  private total = 0;
+  private readonly started = Date.now();
+  private lastLogged = 0;
+  private lastDrawn = 0;
+
+  constructor(private readonly what: string, private readonly tty = Boolean(process.stderr.isTTY)) {}
+
+  setTotal(total: number): void {
+    this.total = total;
+  }
+
+  tick(): void {
+    this.done += 1;
+    const now = Date.now();
+    if (this.tty) {
+      if (now - this.lastDrawn > 100 || this.done === this.total) this.draw(now);
+    } else if (this.total && (this.done === this.total || this.done - this.lastLogged >= Math.max(1, Math.ceil(this.total / 10)))) {
+      this.lastLogged = this.done;
+      log().info({ done: this.done, total: this.total }, `${this.what} audited`);
+    }
+  }
+
+  private draw(now: number): void {
+    this.lastDrawn = now;
+    const seconds = (now - this.started) / 1000;
+    const rate = this.done / Math.max(seconds, 0.001);
+    const eta = this.total > this.done ? Math.ceil((this.total - this.done) / Math.max(rate, 0.001)) : 0;
+    const width = 30;
+    const filled = this.total ? Math.round((this.done / this.total) * width) : 0;
+    process.stderr.write(`\r[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${this.done}/${this.total || '?'} ${this.what}, ${rate.toFixed(1)}/s, ETA ${eta}s `);
+  }
+
+  finish(): void {
+    if (this.tty && this.done) process.stderr.write('\n');
+  }
+}
