@@ -9,6 +9,8 @@ export const EXIT = {
   input: 2,
   /** Network or server trouble: the audit could not be done, or is incomplete. */
   network: 3,
+  /** A bug in mxlint itself. */
+  internal: 70,
 } as const;
 
 /** A problem with what the user gave us: printed as one line, never with a stack. */

@@ -1,4 +1,5 @@
-// The mxlint command line: wires commands to the pipeline, turns errors into exit codes.
+// The mxlint command line: declares commands and options, imports each command's code only
+// when it runs, and turns errors into exit codes (README "Exit codes").
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { InputError, EXIT } from '../errors.js';
@@ -6,9 +7,40 @@ import { setupLogger } from '../log.js';
 import { TOKEN_ON_ARGV } from './access.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const write = (text: string) => process.stdout.write(text);
+
+/** Options of every command that talks to a homeserver. */
+function withNetworkOptions(command: Command, tokenHelp: string): Command {
+  return command
+    .option('--homeserver <url>', `homeserver base URL (${tokenHelp} from MATRIX_ACCESS_TOKEN or --token-file)`)
+    .option('--token-file <file>', `file holding ${tokenHelp}`)
+    .addOption(new Option('--token <token>').hideHelp())
+    .addOption(new Option('--access-token <token>').hideHelp())
+    .option('--timeout <ms>', 'timeout of each request in milliseconds', '30000')
+    .option('--max-retries <n>', 'retries after a 429, a 5xx, a timeout or a connection fault', '3')
+    .option('--allow-insecure-http', 'allow a plain-http homeserver that is not on this machine')
+    .hook('preAction', (_program, action) => {
+      const options = action.opts();
+      if (options.token !== undefined || options.accessToken !== undefined) throw new InputError(TOKEN_ON_ARGV);
+    });
+}
+
+/** Options of every command that reports findings. */
+function withReportOptions(command: Command, useCaseHelp: string): Command {
+  return command
+    .option('-u, --use-case <id>', useCaseHelp, collect, [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
+    .hook('preAction', async (_program, action) => {
+      const requested: string[] = action.opts().useCase ?? [];
+      const { USE_CASE_IDS } = await import('../engine/rules.js');
+      const unknown = requested.filter((id) => !USE_CASE_IDS.includes(id));
+      if (unknown.length) throw new InputError(`unknown use case "${unknown[0]}"; known: ${USE_CASE_IDS.join(', ')}`);
+    });
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const write = (text: string) => process.stdout.write(text);
+  let exit: number = EXIT.ok;
   const program = new Command('mxlint')
     .description('Audit Synapse homeservers and Matrix rooms against privacy policies, per use case.')
     .version(VERSION, '-V, --version')
@@ -17,68 +49,43 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .hook('preAction', (command) => { setupLogger(command.opts().logLevel); });
 
-  let exit: number = EXIT.ok;
-  program.command('config')
+  withReportOptions(program.command('config'), 'judge only this use case (repeatable)')
     .description('lint a Synapse config: homeserver.yaml files and conf.d directories, merged as Synapse does')
     .argument('[paths...]', 'config files and directories, in the order Synapse is given them')
-    .option('-u, --use-case <id>', 'judge only this use case (repeatable)', collect, [])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
     .option('--dump-facts', 'print the effective value and origin of every catalogued option')
     .option('-v, --verbose', 'show passing checks too')
     .action(async (paths: string[], options) => {
       const { runConfig } = await import('./config.js');
-      checkUseCases(options.useCase, (await import('../engine/rules.js')).USE_CASE_IDS);
       exit = runConfig(paths, options, write);
     });
 
-  program.command('room')
+  withReportOptions(withNetworkOptions(program.command('room'), 'an access token'), 'the use case(s) this room is meant for (repeatable)')
     .description('lint one room: fetched from a homeserver (read-only), or from a state dump')
     .argument('[room]', 'room id (!...) or alias (#...)')
-    .option('--homeserver <url>', 'homeserver base URL (token from MATRIX_ACCESS_TOKEN or --token-file)')
-    .option('--token-file <file>', 'file holding the access token')
-    .addOption(new Option('--token <token>').hideHelp())
-    .addOption(new Option('--access-token <token>').hideHelp())
-    .option('--timeout <ms>', 'timeout of each request in milliseconds', '30000')
-    .option('--max-retries <n>', 'retries after a 429, a 5xx, a timeout or a connection fault', '3')
-    .option('--allow-insecure-http', 'allow a plain-http homeserver that is not on this machine')
     .option('--state <file>', 'lint a state dump (the JSON array GET /rooms/{roomId}/state returns) instead')
     .option('--members <file>', 'with --state: joined members (array of user ids or a joined_members response)')
     .option('--published', 'with --state: the room is published in the room directory')
     .option('--not-published', 'with --state: the room is not published in the room directory')
     .option('-c, --config <path>', 'the server\'s homeserver.yaml or conf.d (repeatable), for rules that need both', collect, [])
-    .option('-u, --use-case <id>', 'the use case(s) this room is meant for (repeatable)', collect, [])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
     .option('--dump-facts', 'print the room facts the rules read')
     .option('-v, --verbose', 'show passing checks too')
     .action(async (room: string | undefined, options) => {
-      if (options.token !== undefined || options.accessToken !== undefined) throw new InputError(TOKEN_ON_ARGV);
       if (options.published && options.notPublished) throw new InputError('--published and --not-published contradict each other');
       const published = options.published ? true : options.notPublished ? false : undefined;
-      checkUseCases(options.useCase, (await import('../engine/rules.js')).USE_CASE_IDS);
       const { runRoom } = await import('./room.js');
       exit = await runRoom(room, { ...options, published }, write);
     });
 
-  program.command('server')
+  withNetworkOptions(program.command('server'), 'a server admin\'s access token')
     .description('audit a whole server: its config and every room, through the Synapse admin API (read-only)')
-    .option('--homeserver <url>', 'homeserver base URL (admin token from MATRIX_ACCESS_TOKEN or --token-file)')
-    .option('--token-file <file>', 'file holding a server admin\'s access token')
-    .addOption(new Option('--token <token>').hideHelp())
-    .addOption(new Option('--access-token <token>').hideHelp())
     .option('-c, --config <path>', 'the server\'s homeserver.yaml or conf.d (repeatable)', collect, [])
     .option('--rooms <filter>', 'audit only these rooms: ids, aliases, or one search term (repeatable, or comma-separated)', collect, [])
     .option('--room-use-case <room=useCase>', 'declare what a room is for (repeatable)', collect, [])
     .option('--concurrency <n>', 'rooms read at once', '8')
-    .option('--timeout <ms>', 'timeout of each request in milliseconds', '30000')
-    .option('--max-retries <n>', 'retries after a 429, a 5xx, a timeout or a connection fault', '3')
-    .option('--allow-insecure-http', 'allow a plain-http homeserver that is not on this machine')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--summary', 'print only the summary (constant memory)')
     .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
     .action(async (options) => {
-      if (options.token !== undefined || options.accessToken !== undefined) throw new InputError(TOKEN_ON_ARGV);
       const { runServer } = await import('./server.js');
       exit = await runServer(options, write);
     });
@@ -114,13 +121,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`mxlint: ${(error as InputError).oneLine()}\n`);
       return (error as InputError).exitCode;
     }
-    process.stderr.write(`mxlint: internal error: ${(error as Error).message}\n`);
-    if (process.env.MXLINT_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-    return 70;
+    // A bug in mxlint: one line, no stack (set MXLINT_DEBUG=1 to see it).
+    process.stderr.write(`mxlint: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    if (process.env.MXLINT_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+    return EXIT.internal;
   }
-}
-
-function checkUseCases(requested: string[], known: string[]): void {
-  const unknown = requested.filter((id) => !known.includes(id));
-  if (unknown.length) throw new InputError(`unknown use case "${unknown[0]}"; known: ${known.join(', ')}`);
 }
