@@ -61,13 +61,17 @@ const PLAINTEXT_NETWORKS = ['irc', 'xmpp'];
 
 const DAY_MS = 86_400_000;
 
+/** Records one fact; `state` defaults to set when the event exists, else the spec's default. */
+type Put = (path: string, value: unknown, event: StateEvent | undefined, state?: Fact['state'], reason?: string) => void;
+const MEMBER_REASON = 'the member list is not available';
+
 const serverOf = (userId: string): string => userId.slice(userId.indexOf(':') + 1).toLowerCase();
 
 export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFacts {
   const stateOf = (type: string, stateKey = ''): StateEvent | undefined =>
     input.state.find((event) => event.type === type && event.state_key === stateKey);
   const values: Record<string, Fact> = {};
-  const put = (path: string, value: unknown, event: StateEvent | undefined, state?: Fact['state'], reason?: string) => {
+  const put: Put = (path, value, event, state, reason) => {
     const fact: Fact = { path, value, state: state ?? (event ? 'set' : 'default') };
     if (event) fact.event = { type: event.type, stateKey: event.state_key };
     if (fact.state === 'default') fact.defaultBy = 'the Matrix spec';
@@ -106,7 +110,7 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   put('serverAcl.present', Boolean(acl), acl);
   put('serverAcl.allow', acl ? strings(acl.content.allow) : ['*'], acl);
   put('serverAcl.deny', acl ? strings(acl.content.deny) : [], acl);
-  put('serverAcl.allowIpLiterals', acl ? acl.content.allow_ip_literals !== false : true, acl);
+  put('serverAcl.allowIpLiterals', acl ? acl.content.allow_ip_literals !== false : true, acl, acl && 'allow_ip_literals' in acl.content ? 'set' : 'default');
   // A glob made only of * and ? (with a *) matches every server name.
   put('serverAcl.allowsAny', !acl || strings(acl.content.allow).some((glob) => /^[*?]*\*[*?]*$/.test(glob)), acl);
 
@@ -121,13 +125,14 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   put('tombstone.present', Boolean(tombstone?.content.replacement_room), tombstone);
   const effective = effectiveMaxLifetime(values['retention.maxLifetime'].value as number | null, server);
   put('retention.effectiveMaxLifetime', effective.value, retention, effective.state, effective.reason);
+  put('retention.effectiveSource', effective.source ?? null, retention, effective.state, effective.reason);
   put('room.name', stateOf('m.room.name')?.content.name ?? null, stateOf('m.room.name'));
 
   // Members: given, or read from the state's membership events.
   const memberEvents = input.state.filter((event) => event.type === 'm.room.member');
   const members = input.members ?? (memberEvents.length ? memberEvents.filter((e) => e.content.membership === 'join').map((e) => e.state_key) : undefined);
   const memberState: Fact['state'] = members ? 'set' : 'unknown';
-  const memberReason = 'the member list is not available';
+  const memberReason = MEMBER_REASON;
   const servers = members ? [...new Set(members.map(serverOf))].sort() : [];
   put('members.count', members?.length ?? null, undefined, memberState, memberReason);
   put('members.servers', servers, undefined, memberState, memberReason);
@@ -141,12 +146,38 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   put('members.localRatio', localCount !== undefined && members!.length ? localCount / members!.length : null, undefined,
     localCount === undefined ? 'unknown' : memberState, local ? memberReason : 'the local server name is not known');
 
-  // Power levels: who may post messages, who may invite.
+  putPowerLevels(put, stateOf, members, String(values['room.version'].value));
+  putBridges(put, input.state, members, server);
+
+  put('directory.published', input.published ?? null, undefined, input.published === undefined ? 'unknown' : 'set', 'directory visibility not known (use --published or --not-published with a state dump)');
+  put('activity.lastEventTs', input.lastEventTs ?? null, undefined, input.lastEventTs === undefined ? 'unknown' : 'set', 'newest event time not known');
+  put('activity.idleDays', input.lastEventTs === undefined ? null : daysBetween(input.lastEventTs, now), undefined,
+    input.lastEventTs === undefined ? 'unknown' : 'set', 'newest event time not known');
+
+  // Server settings some room rules need (guests need allow_guest_access on the server).
+  if (server) {
+    const guests = server.get('allow_guest_access');
+    put('server.allowGuestAccess', pythonTruthy(guests.value), undefined, guests.state === 'unknown' ? 'unknown' : 'set', `allow_guest_access: ${guests.reason}`);
+  } else {
+    put('server.allowGuestAccess', null, undefined, 'unknown', 'the server config is not given (--config)');
+  }
+
+  const get = (path: string): Fact => values[path] ?? { path, value: undefined, state: 'unknown', reason: `no room fact named ${path}` };
+  return { target: 'room', roomId: input.roomId, source: input.source, values, get, extra: { input, server } };
+}
+
+/** Power levels: who may post messages, who may invite (counted over the joined members). */
+function putPowerLevels(put: Put, stateOf: (type: string) => StateEvent | undefined, members: string[] | undefined, version: string): void {
   const power = stateOf('m.room.power_levels');
   const levels = power?.content ?? {};
   const number = (value: unknown, fallback: number) => (typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : fallback);
+  const create = stateOf('m.room.create');
   const creator = create?.content.creator ?? create?.sender;
+  // From room version 12 (MSC4289) the creators outrank every power level and are not listed in it.
+  const privilegedCreators = /^\d+$/.test(version) ? Number(version) >= 12 : version === 'org.matrix.hydra.11';
+  const creators = new Set([create?.sender, ...(Array.isArray(create?.content.additional_creators) ? create!.content.additional_creators : [])]);
   const userLevel = (userId: string): number => {
+    if (privilegedCreators && creators.has(userId)) return Infinity;
     if (!power) return userId === creator ? 100 : 0;
     return number(levels.users?.[userId], number(levels.users_default, 0));
   };
@@ -154,21 +185,25 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   const eventsDefault = number(levels.events_default, 0);
   const messageLevel = number(levels.events?.['m.room.message'], eventsDefault);
   const inviteLevel = number(levels.invite, 0);
-  put('powerLevels.usersDefault', usersDefault, power);
-  put('powerLevels.eventsDefault', eventsDefault, power);
-  put('powerLevels.messageLevel', messageLevel, power);
-  put('powerLevels.invite', inviteLevel, power);
-  put('powerLevels.stateDefault', number(levels.state_default, 50), power);
+  // A key absent from the event takes the spec's default, like an absent event.
+  const levelState = (...keys: unknown[]): Fact['state'] => (power && keys.some((key) => key !== undefined) ? 'set' : 'default');
+  put('powerLevels.usersDefault', usersDefault, power, levelState(levels.users_default));
+  put('powerLevels.eventsDefault', eventsDefault, power, levelState(levels.events_default));
+  put('powerLevels.messageLevel', messageLevel, power, levelState(levels.events?.['m.room.message'], levels.events_default));
+  put('powerLevels.invite', inviteLevel, power, levelState(levels.invite));
+  put('powerLevels.stateDefault', number(levels.state_default, 50), power, levelState(levels.state_default));
   put('posters.everyone', usersDefault >= messageLevel, power);
   put('inviters.everyone', usersDefault >= inviteLevel, power);
   const posters = members?.filter((id) => userLevel(id) >= messageLevel);
   const inviters = members?.filter((id) => userLevel(id) >= inviteLevel);
-  put('posters.count', posters?.length ?? null, power, members ? undefined : 'unknown', memberReason);
-  put('inviters.count', inviters?.length ?? null, power, members ? undefined : 'unknown', memberReason);
-  put('posters.ratio', posters && members!.length ? posters.length / members!.length : null, power, members ? undefined : 'unknown', memberReason);
+  put('posters.count', posters?.length ?? null, power, members ? undefined : 'unknown', MEMBER_REASON);
+  put('inviters.count', inviters?.length ?? null, power, members ? undefined : 'unknown', MEMBER_REASON);
+  put('posters.ratio', posters && members!.length ? posters.length / members!.length : null, power, members ? undefined : 'unknown', MEMBER_REASON);
+}
 
-  // Bridges: bridge info state (MSC2346), appservice namespaces, known puppet names.
-  const bridgeEvents = input.state.filter((event) => event.type === 'm.bridge' || event.type === 'uk.half-shot.bridge');
+/** Bridges: bridge info state (MSC2346), appservice namespaces, known puppet and bot names. */
+function putBridges(put: Put, state: StateEvent[], members: string[] | undefined, server?: ServerFacts): void {
+  const bridgeEvents = state.filter((event) => event.type === 'm.bridge' || event.type === 'uk.half-shot.bridge');
   const networks = new Set<string>();
   const reasons: string[] = [];
   for (const event of bridgeEvents) {
@@ -192,26 +227,10 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
       }
     }
   }
-  put('bridge.present', networks.size > 0, bridgeEvents[0], bridgeEvents[0] || networks.size ? 'set' : members ? 'default' : 'unknown', 'no bridge state and no member list to look for bridge users');
-  put('bridge.networks', [...networks].sort(), bridgeEvents[0], networks.size ? 'set' : members ? 'default' : 'unknown', 'no member list');
+  put('bridge.present', networks.size > 0, bridgeEvents[0], bridgeEvents[0] || networks.size || members ? 'set' : 'unknown', 'no bridge state and no member list to look for bridge users');
+  put('bridge.networks', [...networks].sort(), bridgeEvents[0], networks.size || members ? 'set' : 'unknown', 'no member list');
   put('bridge.reasons', reasons, bridgeEvents[0]);
-  put('bridge.breaksEncryption', PLAINTEXT_NETWORKS.some((network) => networks.has(network)), bridgeEvents[0], values['bridge.networks'].state, 'no member list');
-
-  put('directory.published', input.published ?? null, undefined, input.published === undefined ? 'unknown' : 'set', 'directory visibility not known (use --published or --not-published with a state dump)');
-  put('activity.lastEventTs', input.lastEventTs ?? null, undefined, input.lastEventTs === undefined ? 'unknown' : 'set', 'newest event time not known');
-  put('activity.idleDays', input.lastEventTs === undefined ? null : daysBetween(input.lastEventTs, now), undefined,
-    input.lastEventTs === undefined ? 'unknown' : 'set', 'newest event time not known');
-
-  // Server settings some room rules need (guests need allow_guest_access on the server).
-  if (server) {
-    const guests = server.get('allow_guest_access');
-    put('server.allowGuestAccess', pythonTruthy(guests.value), undefined, guests.state === 'unknown' ? 'unknown' : 'set');
-  } else {
-    put('server.allowGuestAccess', null, undefined, 'unknown', 'the server config is not given (--config)');
-  }
-
-  const get = (path: string): Fact => values[path] ?? { path, value: undefined, state: 'unknown', reason: `no room fact named ${path}` };
-  return { target: 'room', roomId: input.roomId, source: input.source, values, get, extra: { input, server } };
+  put('bridge.breaksEncryption', PLAINTEXT_NETWORKS.some((network) => networks.has(network)), bridgeEvents[0], networks.size || members ? 'set' : 'unknown', 'no member list');
 }
 
 /** Whole days from `from` to `to` (ms timestamps). */
@@ -227,25 +246,28 @@ function bridgeBots(members: string[], server?: ServerFacts): string[] {
 
 /** How long this server keeps the room's messages, as Synapse's purge jobs compute it: the room's
  *  max_lifetime, else the server's default policy, clamped to allowed_lifetime_min/max; null = forever.
- *  A room's m.room.retention is ignored while retention.enabled is off. */
-function effectiveMaxLifetime(roomMaxLifetime: number | null, server?: ServerFacts): Pick<Fact, 'value' | 'state' | 'reason'> {
+ *  A room's m.room.retention is ignored while retention.enabled is off. `source` says where it comes from. */
+function effectiveMaxLifetime(roomMaxLifetime: number | null, server?: ServerFacts): Pick<Fact, 'value' | 'state' | 'reason'> & { source?: string } {
   if (!server) return { value: null, state: 'unknown', reason: 'the server config is not given (--config): retention is applied by the server' };
   const options = ['retention.enabled', 'retention.default_policy.max_lifetime', 'retention.allowed_lifetime_min', 'retention.allowed_lifetime_max'].map((path) => server.get(path));
   const unreadable = options.find((fact) => fact.state === 'unknown');
   if (unreadable) return { value: null, state: 'unknown', reason: `${unreadable.path} is unknown (${unreadable.reason ?? 'unreadable'})` };
   const [enabled, defaultMax, allowedMin, allowedMax] = options;
-  if (!pythonTruthy(enabled.value)) return { value: null, state: 'set' };
+  if (!pythonTruthy(enabled.value)) {
+    return { value: null, state: 'set', source: `retention.enabled is off on the server, so ${roomMaxLifetime === null ? 'nothing is purged' : "the room's m.room.retention is ignored"}` };
+  }
   const duration = (fact: Fact): number | null => {
     const parsed = parseDuration(fact.value);
     return fact.value === null || fact.value === undefined || !parsed.ok ? null : parsed.value;
   };
   let lifetime = roomMaxLifetime ?? duration(defaultMax);
-  if (lifetime === null) return { value: null, state: 'set' };
+  let source = roomMaxLifetime !== null ? "the room's m.room.retention max_lifetime" : "the server's retention.default_policy.max_lifetime";
+  if (lifetime === null) return { value: null, state: 'set', source: 'the room has no m.room.retention and the server no retention.default_policy.max_lifetime' };
   const min = duration(allowedMin);
   const max = duration(allowedMax);
-  if (min !== null) lifetime = Math.max(lifetime, min);
-  if (max !== null) lifetime = Math.min(lifetime, max);
-  return { value: lifetime, state: 'set' };
+  if (min !== null && lifetime < min) [lifetime, source] = [min, `${source}, raised to retention.allowed_lifetime_min`];
+  if (max !== null && lifetime > max) [lifetime, source] = [max, `${source}, capped by retention.allowed_lifetime_max`];
+  return { value: lifetime, state: 'set', source };
 }
 
 function safeRegex(source: string): RegExp | undefined {

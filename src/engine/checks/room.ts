@@ -1,4 +1,6 @@
 // Dedicated room checks: what the generic functions cannot say about a room's state.
+import type { CheckResult } from '../../types.js';
+import { durationAtMost } from './generic.js';
 import { result, unknownOf, type CheckFunction } from './types.js';
 
 /** Server ACL present but with an empty or missing allow list: every server is denied (spec). */
@@ -48,4 +50,29 @@ export const notBridged: CheckFunction = (fact, { facts }) => {
   const reasons = facts.get('bridge.reasons').value as string[];
   const shown = reasons.length > 3 ? `${reasons.slice(0, 3).join('; ')}; and ${reasons.length - 3} more` : reasons.join('; ');
   return result('fail', fact, `the room is bridged to ${networks}: ${shown}`);
+};
+
+/** durationAtMost on retention.effectiveMaxLifetime, saying where the lifetime comes from (retention.effectiveSource). */
+export const effectiveRetentionAtMost: CheckFunction = (fact, context) => {
+  const outcome = durationAtMost(fact, context) as CheckResult;
+  const source = context.facts.get('retention.effectiveSource');
+  return fact.state !== 'unknown' && source.value ? { ...outcome, message: `${outcome.message} (${source.value})` } : outcome;
+};
+
+/** Who may post: options.everyone true (every member can send messages) or false (only some can).
+ *  Compares the level m.room.message needs with users_default, and counts the members who can post. */
+export const postingLevel: CheckFunction = (fact, { facts, options }) => {
+  if (fact.state === 'unknown') return unknownOf(fact);
+  const needed = facts.get('powerLevels.messageLevel');
+  const eventsDefault = facts.get('powerLevels.eventsDefault');
+  const usersDefault = facts.get('powerLevels.usersDefault');
+  const posters = facts.get('posters.count');
+  const members = facts.get('members.count');
+  const everyone = fact.value === true;
+  const ok = everyone === (options.everyone !== false);
+  if (!fact.event) return result(ok ? 'pass' : 'fail', fact, 'no m.room.power_levels event: by the spec every member can post');
+  const key = needed.value === eventsDefault.value ? 'events_default' : 'events["m.room.message"]';
+  const counted = posters.state === 'unknown' || members.state === 'unknown' ? '' : `: ${posters.value} of ${members.value} members can post`;
+  return result(ok ? 'pass' : 'fail', fact,
+    `sending messages needs power level ${needed.value} (${key}), members get ${usersDefault.value} by default (users_default)${counted}`);
 };

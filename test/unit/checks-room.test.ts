@@ -1,0 +1,189 @@
+// Dedicated room checks, and the derived room facts the room rules rely on.
+import { describe, expect, it } from 'vitest';
+import {
+  aclAllowsSomeone, effectiveRetentionAtMost, federationRestricted, membersOnOneServer, notBridged, postingLevel,
+} from '../../src/engine/checks/room.js';
+import type { CheckFunction } from '../../src/engine/checks/types.js';
+import { buildRoomFacts, type RoomFacts, type RoomInput, type StateEvent } from '../../src/facts/room-facts.js';
+import { buildServerFacts, type ServerFacts } from '../../src/facts/server-facts.js';
+import { parseYamlText, type YamlFile } from '../../src/sources/yaml-file.js';
+
+const ALICE = '@alice:example.org';
+const DAY = 86_400_000;
+const T0 = Date.UTC(2025, 0, 15);
+
+const event = (type: string, content: Record<string, unknown>, stateKey = '', extra: Partial<StateEvent> = {}): StateEvent =>
+  ({ type, state_key: stateKey, sender: ALICE, content, origin_server_ts: T0, ...extra });
+const create = (content: Record<string, unknown> = {}) => event('m.room.create', { room_version: '10', creator: ALICE, ...content });
+
+function serverOf(text: string): ServerFacts {
+  const file = parseYamlText('homeserver.yaml', Buffer.from(text));
+  const config = (file.data ?? {}) as Record<string, unknown>;
+  const ownerOf = new Map<string, YamlFile>(Object.keys(config).map((key) => [key, file]));
+  return buildServerFacts({ files: [file], config, ownerOf }, ['homeserver.yaml']);
+}
+
+function roomOf(state: StateEvent[], input: Partial<RoomInput> = {}, server?: ServerFacts): RoomFacts {
+  return buildRoomFacts({ roomId: '!room:example.org', source: 'test', state: [create(), ...state], localServer: 'example.org', ...input }, server);
+}
+
+function run(check: CheckFunction, facts: RoomFacts, path: string, options: Record<string, unknown> = {}) {
+  const outcome = check(facts.get(path), { facts, options });
+  return Array.isArray(outcome) ? outcome[0] : outcome;
+}
+
+describe('aclAllowsSomeone', () => {
+  it('passes without a server ACL', () => {
+    expect(run(aclAllowsSomeone, roomOf([]), 'serverAcl.allow')).toMatchObject({ status: 'pass', message: 'no server ACL' });
+  });
+  it('fails an ACL with no allow key: the spec denies every server', () => {
+    const outcome = run(aclAllowsSomeone, roomOf([event('m.room.server_acl', { deny: ['matrix.org'] })]), 'serverAcl.allow');
+    expect(outcome).toMatchObject({ status: 'fail', event: { type: 'm.room.server_acl', stateKey: '' } });
+  });
+  it('ignores allow entries that are not strings', () => {
+    expect(run(aclAllowsSomeone, roomOf([event('m.room.server_acl', { allow: [42, null] })]), 'serverAcl.allow').status).toBe('fail');
+  });
+});
+
+describe('federationRestricted', () => {
+  const acl = (content: Record<string, unknown>) => roomOf([event('m.room.server_acl', content)]);
+  it('passes a room created with m.federate false', () => {
+    const facts = buildRoomFacts({ roomId: '!r:example.org', source: 'test', state: [create({ 'm.federate': false })] });
+    expect(run(federationRestricted, facts, 'federate')).toMatchObject({ status: 'pass', message: expect.stringMatching(/m.federate is false/) });
+  });
+  it('passes an allow-list of named servers without IP literals', () => {
+    const outcome = run(federationRestricted, acl({ allow: ['example.org', '*.chatons.example'], allow_ip_literals: false }), 'federate');
+    expect(outcome).toMatchObject({ status: 'pass', message: 'the server ACL allows only example.org, *.chatons.example, and no IP literals' });
+  });
+  it('fails a federated room without an ACL', () => {
+    expect(run(federationRestricted, roomOf([]), 'federate').message).toMatch(/no server ACL: any server can join/);
+  });
+  it('treats "*", "?*" and "**" as allowing every server', () => {
+    for (const glob of ['*', '?*', '**']) {
+      const outcome = run(federationRestricted, acl({ allow: [glob], deny: ['matrix.org'], allow_ip_literals: false }), 'federate');
+      expect(outcome.message, glob).toMatch(/allows every server/);
+    }
+  });
+  it('fails an allow-list that still lets IP literals in (the spec default)', () => {
+    const outcome = run(federationRestricted, acl({ allow: ['example.org'] }), 'federate');
+    expect(outcome).toMatchObject({ status: 'fail', path: 'serverAcl.allowIpLiterals' });
+  });
+  it('fails an empty allow list: nobody at all', () => {
+    expect(run(federationRestricted, acl({ allow: [], allow_ip_literals: false }), 'federate').message).toMatch(/empty allow list/);
+  });
+});
+
+describe('membersOnOneServer', () => {
+  it('is unknown without a member list', () => {
+    expect(run(membersOnOneServer, roomOf([]), 'members.servers').status).toBe('unknown');
+  });
+  it('passes when every member is local', () => {
+    expect(run(membersOnOneServer, roomOf([], { members: [ALICE, '@bob:Example.org'] }), 'members.servers').message).toBe('every member is on example.org');
+  });
+  it('names the servers, and shortens long lists', () => {
+    const members = Array.from({ length: 12 }, (_, index) => `@u:s${String(index).padStart(2, '0')}.example`);
+    const outcome = run(membersOnOneServer, roomOf([], { members }), 'members.servers');
+    expect(outcome.status).toBe('fail');
+    expect(outcome.message).toMatch(/^members are on 12 servers \(s00.example, .*s07.example and 4 more\)/);
+  });
+});
+
+describe('notBridged', () => {
+  it('names what gave the bridge away', () => {
+    const outcome = run(notBridged, roomOf([], { members: [ALICE, '@signal_0f4c:example.org'] }), 'bridge.present');
+    expect(outcome).toMatchObject({ status: 'fail', message: 'the room is bridged to signal: @signal_0f4c:example.org looks like a signal bridge user' });
+  });
+  it('passes a plain room with a member list, and is unknown without one', () => {
+    expect(run(notBridged, roomOf([], { members: [ALICE] }), 'bridge.present').status).toBe('pass');
+    expect(run(notBridged, roomOf([]), 'bridge.present').status).toBe('unknown');
+  });
+});
+
+describe('postingLevel', () => {
+  const power = (content: Record<string, unknown>) => event('m.room.power_levels', { users: { [ALICE]: 100 }, ...content });
+  it('counts who can post when events_default is raised', () => {
+    const facts = roomOf([power({ events_default: 50 })], { members: [ALICE, '@b:example.org', '@c:example.org'] });
+    expect(run(postingLevel, facts, 'posters.everyone', { everyone: false })).toMatchObject({
+      status: 'pass', message: 'sending messages needs power level 50 (events_default), members get 0 by default (users_default): 1 of 3 members can post',
+    });
+    expect(run(postingLevel, facts, 'posters.everyone', { everyone: true }).status).toBe('fail');
+  });
+  it('names events["m.room.message"] when it is what restricts posting', () => {
+    const facts = roomOf([power({ events: { 'm.room.message': 50 } })]);
+    expect(run(postingLevel, facts, 'posters.everyone', { everyone: true }).message).toMatch(/needs power level 50 \(events\["m.room.message"\]\), members get 0 by default \(users_default\)$/);
+  });
+  it('reads numeric strings as Synapse does, and users_default raised as well', () => {
+    const facts = roomOf([power({ events_default: '50', users_default: 50 })]);
+    expect(run(postingLevel, facts, 'posters.everyone', { everyone: true }).status).toBe('pass');
+  });
+  it('says everyone posts when the room has no power levels', () => {
+    expect(run(postingLevel, roomOf([]), 'posters.everyone', { everyone: false })).toMatchObject({ status: 'fail', message: expect.stringMatching(/no m.room.power_levels event/) });
+  });
+});
+
+describe('effectiveRetentionAtMost and retention.effectiveMaxLifetime', () => {
+  const retention = (ms: number) => event('m.room.retention', { max_lifetime: ms });
+  const check = (state: StateEvent[], yaml?: string) =>
+    run(effectiveRetentionAtMost, roomOf(state, {}, yaml === undefined ? undefined : serverOf(yaml)), 'retention.effectiveMaxLifetime', { max: '184d' });
+  it('is unknown without the server config', () => {
+    expect(check([retention(30 * DAY)]).status).toBe('unknown');
+  });
+  it('ignores the room policy while retention is disabled (the default)', () => {
+    expect(check([retention(30 * DAY)], 'server_name: example.org\n')).toMatchObject({
+      status: 'fail', message: expect.stringMatching(/kept forever.*retention.enabled is off on the server, so the room's m.room.retention is ignored/),
+    });
+  });
+  it('uses the server default for rooms without a policy, and the room policy first', () => {
+    const yaml = 'retention:\n  enabled: true\n  default_policy:\n    max_lifetime: 1y\n';
+    expect(check([], yaml).message).toMatch(/1y\), more than 184d \(the server's retention.default_policy.max_lifetime\)/);
+    expect(check([retention(30 * DAY)], yaml)).toMatchObject({ status: 'pass', value: 30 * DAY });
+  });
+  it('clamps to allowed_lifetime_min and allowed_lifetime_max', () => {
+    const yaml = 'retention:\n  enabled: true\n  allowed_lifetime_min: 1d\n  allowed_lifetime_max: 90d\n';
+    expect(check([retention(365 * DAY)], yaml)).toMatchObject({ status: 'pass', value: 90 * DAY, message: expect.stringMatching(/capped by retention.allowed_lifetime_max/) });
+    expect(check([retention(3_600_000)], yaml)).toMatchObject({ value: DAY, message: expect.stringMatching(/raised to retention.allowed_lifetime_min/) });
+  });
+  it('is unknown when a retention option is an unrendered placeholder', () => {
+    expect(check([], 'retention:\n  enabled: ${RETENTION}\n').status).toBe('unknown');
+  });
+});
+
+describe('derived room facts', () => {
+  it('does not count bridge bots, nor an appservice sender, as people', () => {
+    const members = [ALICE, '@whatsapp_33611223344:example.org', '@whatsappbot:example.org', '@relay:example.org'];
+    const base = serverOf('server_name: example.org\n');
+    const server = { ...base, appservices: [{ file: 'relay.yaml', read: true, senderLocalpart: 'relay', userRegexes: ['@relay_.*:example\\.org'], aliasRegexes: [], networks: ['whatsapp'] }] };
+    const facts = roomOf([], { members }, server);
+    expect(facts.get('members.bots').value).toEqual(['@whatsappbot:example.org', '@relay:example.org']);
+    expect(facts.get('members.humanCount').value).toBe(2);
+  });
+  it('computes ages from the given "now", and leaves them unknown without timestamps', () => {
+    const facts = roomOf([], { now: T0 + 45 * DAY + 3_600_000, lastEventTs: T0 + 40 * DAY });
+    expect(facts.get('room.ageDays').value).toBe(45);
+    expect(facts.get('activity.idleDays').value).toBe(5);
+    const bare = buildRoomFacts({ roomId: '!r:example.org', source: 'test', state: [event('m.room.create', { room_version: '10' }, '', { origin_server_ts: undefined })] });
+    expect(bare.get('room.ageDays').state).toBe('unknown');
+    expect(bare.get('activity.idleDays').state).toBe('unknown');
+  });
+  it('marks IRC and XMPP bridges as breaking encryption', () => {
+    const irc = roomOf([event('m.bridge', { protocol: { id: 'irc' } }, 'org.matrix.appservice-irc://irc/libera.chat/#x')], { members: [ALICE] });
+    expect(irc.get('bridge.breaksEncryption').value).toBe(true);
+    const whatsapp = roomOf([], { members: [ALICE, '@whatsapp_336:example.org'] });
+    expect(whatsapp.get('bridge.breaksEncryption')).toMatchObject({ value: false, state: 'set' });
+    expect(roomOf([]).get('bridge.breaksEncryption').state).toBe('unknown');
+  });
+  it('counts room v12 creators as able to post and invite, though absent from the power levels', () => {
+    const state = [
+      { type: 'm.room.create', state_key: '', sender: ALICE, content: { room_version: '12', additional_creators: ['@bob:example.org'] } },
+      event('m.room.power_levels', { users: {}, invite: 100, events_default: 50 }),
+    ];
+    const facts = buildRoomFacts({ roomId: '!r:example.org', source: 'test', state, members: [ALICE, '@bob:example.org', '@carol:example.org'] });
+    expect(facts.get('inviters.count').value).toBe(2);
+    expect(facts.get('posters.count').value).toBe(2);
+  });
+  it('gives a key missing from an event the spec default, as a default', () => {
+    const facts = roomOf([event('m.room.server_acl', { allow: ['*'] }), event('m.room.power_levels', { users: { [ALICE]: 100 } })]);
+    expect(facts.get('serverAcl.allowIpLiterals')).toMatchObject({ value: true, state: 'default' });
+    expect(facts.get('powerLevels.invite')).toMatchObject({ value: 0, state: 'default' });
+  });
+});
