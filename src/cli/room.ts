@@ -44,8 +44,8 @@ export async function runRoom(target: string | undefined, options: RoomCommandOp
       roomId: target ?? dump.roomId,
       source: options.state,
       state: dump.state,
-      members: options.members ? readMembers(options.members) : undefined,
-      published: options.published,
+      members: options.members ? readMembers(options.members) : dump.members,
+      published: options.published ?? dump.published,
       localServer: typeof server?.config.server_name === 'string' ? server.config.server_name : undefined,
     };
   } else {

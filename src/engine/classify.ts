@@ -10,10 +10,18 @@ export interface Classification {
 
 export function classify(verdicts: UseCaseVerdict[], findings: Finding[]): Classification {
   const forUseCase = (useCase: string) => findings.filter((finding) => finding.useCase === useCase);
+  // A rule that is an error for every use case (an ACL locking everyone out) defines none of them.
+  const errorUseCases = new Map<string, Set<string>>();
+  for (const finding of findings) {
+    if (finding.level !== 'error') continue;
+    if (!errorUseCases.has(finding.ruleId)) errorUseCases.set(finding.ruleId, new Set());
+    errorUseCases.get(finding.ruleId)!.add(finding.useCase);
+  }
+  const defines = (finding: Finding) => (errorUseCases.get(finding.ruleId)?.size ?? 0) < verdicts.length;
   const fits = verdicts
     .filter((verdict) => verdict.verdict === 'fit' || verdict.verdict === 'fit-with-warnings')
     .map((verdict) => {
-      const defining = forUseCase(verdict.useCase).filter((finding) => finding.level === 'error' && finding.status === 'pass');
+      const defining = forUseCase(verdict.useCase).filter((finding) => finding.level === 'error' && finding.status === 'pass' && defines(finding));
       return { useCase: verdict.useCase, verdict: verdict.verdict, reasons: defining.map((finding) => finding.message), score: defining.length * 10 - verdict.counts.warning };
     })
     // More defining checks passed means a more specific match; warnings count against it.

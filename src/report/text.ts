@@ -15,7 +15,9 @@ export function formatText(report: Report, options: TextOptions): string {
   const paint = (color: keyof typeof ANSI, text: string) => (options.color ? `\u001b[${ANSI[color]}m${text}\u001b[0m` : text);
   const where = (finding: Finding) => {
     const location = finding.location;
-    return location ? `${relative(process.cwd(), location.file) || location.file}:${location.line}:${location.column}` : finding.path ? '(default)' : '';
+    if (location) return `${relative(process.cwd(), location.file) || location.file}:${location.line}:${location.column}`;
+    if (finding.room) return finding.room.eventType ? `${finding.room.eventType} event` : finding.path ? `no ${finding.path.split('.')[0]} event` : '';
+    return finding.path ? '(default)' : '';
   };
   const mark = (finding: Finding) =>
     finding.status === 'unknown' ? paint('magenta', '? unknown') : finding.status === 'pass' ? paint('green', '✓ pass   ')

@@ -42,10 +42,18 @@ export function parseStateEvents(data: unknown, file: string): StateEvent[] {
   return events as StateEvent[];
 }
 
-export function readStateDump(path: string): { roomId: string; state: StateEvent[] } {
-  const state = parseStateEvents(readJson(path, 'state dump'), path);
-  const roomId = (state.find((event: any) => typeof event.room_id === 'string') as any)?.room_id ?? state.find((e) => e.type === 'm.room.create')?.event_id ?? path;
-  return { roomId: String(roomId), state };
+/** A dump: the state array, or {"state": [...]} (admin API), optionally with mxlint's own
+ *  fields "room_id", "members" (joined user ids) and "published" (in the room directory). */
+export function readStateDump(path: string): { roomId: string; state: StateEvent[]; members?: string[]; published?: boolean } {
+  const data = readJson(path, 'state dump') as any;
+  const state = parseStateEvents(data, path);
+  const wrapper = Array.isArray(data) ? {} : data;
+  if (wrapper.members !== undefined && !(Array.isArray(wrapper.members) && wrapper.members.every((id: unknown) => typeof id === 'string'))) {
+    throw new InputError('"members" must be an array of user ids', { file: path });
+  }
+  if (wrapper.published !== undefined && typeof wrapper.published !== 'boolean') throw new InputError('"published" must be true or false', { file: path });
+  const roomId = wrapper.room_id ?? (state.find((event: any) => typeof event.room_id === 'string') as any)?.room_id ?? path;
+  return { roomId: String(roomId), state, members: wrapper.members, published: wrapper.published };
 }
 
 /** Members: a JSON array of user ids, {"joined": {userId: ...}} (joined_members), or {"members": [...]} (admin API). */
