@@ -1,16 +1,11 @@
-// Reads one YAML file the way Synapse's PyYAML safe_load does (YAML 1.1), keeping the position
+// Reads one config file the way Synapse does (PyYAML safe_load, YAML 1.1), keeping the position
 // of every key so findings can point at file:line:col.
 import { readFileSync, statSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type Document } from 'yaml';
 import { InputError } from '../errors.js';
-import { pyyamlTags } from './pyyaml-schema.js';
 import type { SourceLocation } from '../types.js';
+import { parsePyYaml, YAML_LIMITS, type DuplicateKey } from './pyyaml.js';
 
-export interface DuplicateKey {
-  path: string;
-  first: SourceLocation;
-  last: SourceLocation;
-}
+export type { DuplicateKey };
 
 export interface YamlFile {
   path: string;
@@ -25,8 +20,8 @@ export interface YamlFile {
   duplicates: DuplicateKey[];
 }
 
-/** Bounds that keep hostile input from exhausting memory or time. */
-export const LIMITS = { maxFileBytes: 16 * 1024 * 1024, maxAliasCount: 1000, maxDepth: 200 };
+/** Bounds that keep hostile input from exhausting memory or time (README "Limits"). */
+export const LIMITS = { maxFileBytes: 16 * 1024 * 1024, ...YAML_LIMITS };
 
 export function readYamlFile(path: string): YamlFile {
   let bytes: Buffer;
@@ -60,72 +55,11 @@ export function parseYamlText(path: string, bytes: Buffer): YamlFile {
   if (text.includes('\0')) return empty('binary file (contains NUL bytes); Synapse cannot read it', true);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(blankCommentLines(text), {
-    version: '1.1', customTags: pyyamlTags, uniqueKeys: false, merge: true, lineCounter, prettyErrors: false,
-  });
-  const locate = (offset: number): SourceLocation => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file: path, line, column: col };
-  };
-  const firstError = doc.errors[0];
-  if (firstError) {
-    const where = locate(firstError.pos[0]);
-    throw new InputError(`invalid YAML: ${firstError.message.split('\n')[0]}`, where);
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
-  } catch (error) {
-    throw new InputError(`invalid YAML: ${(error as Error).message.split('\n')[0]}`, { file: path });
-  }
+  const { data, positions, duplicates } = parsePyYaml(text, path);
   if (data === null || data === undefined) return empty('empty file; Synapse skips it');
   if (typeof data !== 'object' || Array.isArray(data) || data instanceof Date) {
-    return empty(`its root is ${Array.isArray(data) ? 'a list' : `a ${typeof data === 'object' ? 'date' : typeof data}`}, not a mapping; Synapse skips it`);
+    const kind = Array.isArray(data) ? 'a list' : data instanceof Date ? 'a date' : `a ${typeof data}`;
+    return empty(`its root is ${kind}, not a mapping; Synapse skips it`);
   }
-  const positions = new Map<string, SourceLocation>();
-  const duplicates: DuplicateKey[] = [];
-  walk(doc, doc.contents, '', 0, positions, duplicates, locate);
   return { path, data: data as Record<string, unknown>, positions, duplicates };
-}
-
-function walk(
-  doc: Document, node: unknown, prefix: string, depth: number,
-  positions: Map<string, SourceLocation>, duplicates: DuplicateKey[],
-  locate: (offset: number) => SourceLocation,
-): void {
-  if (depth > LIMITS.maxDepth) {
-    throw new InputError(`nested more than ${LIMITS.maxDepth} levels deep`, { file: locate(0).file });
-  }
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      const keyNode = pair.key as Node | null;
-      const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-      const path = prefix ? `${prefix}.${key}` : key;
-      const where = locate(keyNode?.range?.[0] ?? 0);
-      const earlier = positions.get(path);
-      if (earlier && key !== '<<') duplicates.push({ path, first: earlier, last: where });
-      positions.set(path, where);
-      walk(doc, pair.value, path, depth + 1, positions, duplicates, locate);
-    }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, index) => {
-      const path = `${prefix}.${index}`;
-      positions.set(path, locate((item as Node | null)?.range?.[0] ?? 0));
-      walk(doc, item, path, depth + 1, positions, duplicates, locate);
-    });
-  }
-}
-
-/** A block scalar (`key: |`) on a line that is not a comment: its content may hold lines starting with #. */
-const BLOCK_SCALAR = /^[^#\n]*[:-][ \t]+[|>][+-]?[1-9]?[+-]?[ \t]*(?:#.*)?$/m;
-
-/**
- * Sample configs are mostly comments, and comments are most of the parser's work: full-line
- * comments become empty lines (positions unchanged). Skipped when a block scalar could hold a
- * line that only looks like a comment.
- */
-export function blankCommentLines(text: string): string {
-  const code = text.replace(/^[ \t]*#.*$/gm, '');
-  return BLOCK_SCALAR.test(code) ? text : code;
 }
