@@ -6,6 +6,7 @@ import { defaultOf } from './catalogue.js';
 import { findPlaceholder } from './values.js';
 import { readAppservices, type AppserviceFacts } from './appservices.js';
 import { redactValue } from './redact.js';
+import { fileMode } from '../sources/config-files.js';
 
 export interface ServerFacts extends FactSource {
   target: 'config';
@@ -15,6 +16,8 @@ export interface ServerFacts extends FactSource {
   /** Top-level key → where it is written (in the file that won the merge). */
   topLevelKeys: Array<{ key: string; location?: SourceLocation }>;
   appservices: AppserviceFacts[];
+  /** Permission bits of a file the config names (the signing key), or undefined if unreadable. */
+  fileModes(path: string): number | undefined;
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> =>
@@ -61,6 +64,7 @@ export function buildServerFacts(merged: MergedConfig, inputs: string[]): Server
     topLevelKeys,
     appservices,
     get,
+    fileModes: fileMode,
     extra: { files, topLevelKeys, appservices, config },
   };
 }

@@ -81,3 +81,12 @@ export function loadConfigFiles(paths: string[]): MergedConfig {
   }
   return { files, config, ownerOf };
 }
+
+/** Permission bits of a file, or undefined when it cannot be seen. */
+export function fileMode(path: string): number | undefined {
+  try {
+    return statSync(path).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
+}

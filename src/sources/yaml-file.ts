@@ -18,6 +18,8 @@ export interface YamlFile {
   /** Dotted path (list items by index) → where its key (or item) is written. */
   positions: Map<string, SourceLocation>;
   duplicates: DuplicateKey[];
+  /** Permission bits of the file (for the file-hygiene rules). */
+  mode?: number;
 }
 
 /** Bounds that keep hostile input from exhausting memory or time (README "Limits"). */
@@ -25,8 +27,10 @@ export const LIMITS = { maxFileBytes: 16 * 1024 * 1024, ...YAML_LIMITS };
 
 export function readYamlFile(path: string): YamlFile {
   let bytes: Buffer;
+  let mode: number;
   try {
     const stat = statSync(path);
+    mode = stat.mode & 0o7777;
     if (stat.isDirectory()) throw new InputError('is a directory, expected a YAML file', { file: path });
     if (stat.size > LIMITS.maxFileBytes) {
       throw new InputError(`file is ${stat.size} bytes, larger than the ${LIMITS.maxFileBytes}-byte limit`, { file: path });
@@ -36,7 +40,7 @@ export function readYamlFile(path: string): YamlFile {
     if (error instanceof InputError) throw error;
     throw new InputError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: path });
   }
-  return parseYamlText(path, bytes);
+  return { ...parseYamlText(path, bytes), mode };
 }
 
 export function parseYamlText(path: string, bytes: Buffer): YamlFile {

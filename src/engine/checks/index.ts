@@ -4,6 +4,7 @@ import * as structure from './config-structure.js';
 import * as config from './config.js';
 import * as registration from './registration.js';
 import * as room from './room.js';
+import * as hygiene from './hygiene.js';
 import type { CheckFunction } from './types.js';
 
-export const checkFunctions: Record<string, CheckFunction> = { ...generic, ...structure, ...config, ...registration, ...room };
+export const checkFunctions: Record<string, CheckFunction> = { ...generic, ...structure, ...config, ...registration, ...room, ...hygiene };

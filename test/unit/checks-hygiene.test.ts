@@ -1,0 +1,44 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { secretFilesPrivate } from '../../src/engine/checks/hygiene.js';
+import { buildServerFacts } from '../../src/facts/server-facts.js';
+import { loadConfigFiles } from '../../src/sources/config-files.js';
+
+function check(files: Record<string, { text: string; mode: number }>) {
+  const dir = mkdtempSync(join(tmpdir(), 'mxlint-hygiene-'));
+  for (const [name, { text, mode }] of Object.entries(files)) {
+    writeFileSync(join(dir, name), text);
+    chmodSync(join(dir, name), mode);
+  }
+  const main = join(dir, 'homeserver.yaml');
+  const facts = buildServerFacts(loadConfigFiles([main]), [main]);
+  const outcome = secretFilesPrivate({ path: '', value: undefined, state: 'default' }, { facts, options: {} });
+  return Array.isArray(outcome) ? outcome : [outcome];
+}
+
+describe('secretFilesPrivate', () => {
+  it('passes a config with secrets that only its owner and group can read', () => {
+    expect(check({ 'homeserver.yaml': { text: 'server_name: ex.org\nform_secret: x\n', mode: 0o640 } }).map((r) => r.status)).toEqual(['pass']);
+  });
+  it('fails a world-readable config holding a secret', () => {
+    const [result] = check({ 'homeserver.yaml': { text: 'server_name: ex.org\nemail:\n  smtp_pass: x\n', mode: 0o644 } });
+    expect(result).toMatchObject({ status: 'fail' });
+    expect(result.message).toMatch(/mode 644/);
+  });
+  it('fails a world-readable signing key at its default place', () => {
+    const results = check({
+      'homeserver.yaml': { text: 'server_name: ex.org\n', mode: 0o640 },
+      'ex.org.signing.key': { text: 'ed25519 a_key not-a-real-key\n', mode: 0o644 },
+    });
+    expect(results.map((r) => r.message).join('\n')).toMatch(/signing key .*ex\.org\.signing\.key is readable by every user/);
+  });
+  it('passes a private signing key named by signing_key_path', () => {
+    const results = check({
+      'homeserver.yaml': { text: 'server_name: ex.org\nsigning_key_path: my.key\n', mode: 0o600 },
+      'my.key': { text: 'ed25519 a_key not-a-real-key\n', mode: 0o600 },
+    });
+    expect(results.map((r) => r.status)).toEqual(['pass']);
+  });
+});
