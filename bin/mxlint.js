@@ -8,4 +8,5 @@ if (major < 22 || (major === 22 && minor < 12)) {
 import('node:module').then((module) => module.enableCompileCache?.()).catch(() => {})
   .then(() => import('../dist/cli.js'))
   .then(({ main }) => main(process.argv))
-  .then((code) => { process.exitCode = code; });
+  // Exit once the output is flushed: matrix-js-sdk leaves request timers running after the work is done.
+  .then((code) => process.stdout.write('', () => process.exit(code)));

@@ -3,23 +3,18 @@ import { relative } from 'node:path';
 import { findDefaultConfig, DEFAULT_LOCATIONS } from '../sources/config-files.js';
 import { lintConfig } from '../lint-config.js';
 import { catalogue } from '../facts/catalogue.js';
-import { formatText } from '../report/text.js';
-import { formatJson } from '../report/json.js';
-import { USE_CASES } from '../engine/rules.js';
 import { InputError, EXIT } from '../errors.js';
 import { log } from '../log.js';
 import type { Finding, Report, Rule } from '../types.js';
 import type { ServerFacts } from '../facts/server-facts.js';
+import { auditOutput, deliver, openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
 
-export interface ConfigCommandOptions {
-  useCase: string[];
-  format: 'text' | 'json';
-  rules: string[];
+export interface ConfigCommandOptions extends ReportCliOptions {
   dumpFacts?: boolean;
-  verbose?: boolean;
 }
 
-export function runConfig(paths: string[], options: ConfigCommandOptions, write: (text: string) => void): number {
+export async function runConfig(paths: string[], options: ConfigCommandOptions, write: (text: string) => void): Promise<number> {
+  const session = openSession(options, 'config');
   let inputs = paths;
   if (inputs.length === 0) {
     const found = findDefaultConfig();
@@ -30,13 +25,15 @@ export function runConfig(paths: string[], options: ConfigCommandOptions, write:
     process.stderr.write(`mxlint: using ${found.join(' + ')}\n`);
   }
   log().debug({ inputs }, 'loading config');
-  const report = lintConfig(inputs, { useCases: options.useCase, ruleDirs: options.rules });
+  const report = lintConfig(inputs, { useCases: session.useCases, rules: session.rules, lang: session.lang });
   if (options.dumpFacts) {
-    write(options.format === 'json' ? `${JSON.stringify(dumpFacts(report.facts), null, 2)}\n` : formatFactsText(report.facts));
+    write(session.outputs[0].format === 'json' ? `${JSON.stringify(dumpFacts(report.facts), null, 2)}\n` : formatFactsText(report.facts));
     return EXIT.ok;
   }
-  write(options.format === 'json' ? formatJson(report) : formatText(report, { color: useColor(), useCases: USE_CASES, verbose: options.verbose }));
-  return exitCode(report, options.useCase.length > 0, report.useCases);
+  const files = report.facts.files.map((file) => file.path);
+  const settled = settleReport(report, session, files);
+  const serverName = typeof report.facts.config.server_name === 'string' ? report.facts.config.server_name : undefined;
+  return deliver(auditOutput(report, session, settled, { anchorFiles: files, serverName, color: useColor() }), session, write);
 }
 
 export function useColor(): boolean {

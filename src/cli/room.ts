@@ -6,13 +6,15 @@ import { loadConfigFiles } from '../sources/config-files.js';
 import { buildServerFacts } from '../facts/server-facts.js';
 import { readMembers, readStateDump } from '../sources/state-dump.js';
 import { formatText } from '../report/text.js';
-import { formatJson } from '../report/json.js';
-import { USE_CASES } from '../engine/rules.js';
-import { exitCode, useColor } from './config.js';
+import { jsonReport } from '../report/json.js';
+import { t, verdictWord } from '../report/messages.js';
+import type { AuditOutput } from '../report/model.js';
+import { useColor } from './config.js';
 import { checkHomeserverUrl, readToken } from './access.js';
 import type { RoomInput } from '../facts/room-facts.js';
+import { auditOutput, deliver, openSession, policyRoomUseCase, settleReport, type ReportCliOptions } from '../policy/session.js';
 
-export interface RoomCommandOptions {
+export interface RoomCommandOptions extends ReportCliOptions {
   homeserver?: string;
   tokenFile?: string;
   timeout: string;
@@ -22,11 +24,7 @@ export interface RoomCommandOptions {
   members?: string;
   published?: boolean;
   config: string[];
-  useCase: string[];
-  format: 'text' | 'json';
-  rules: string[];
   dumpFacts?: boolean;
-  verbose?: boolean;
 }
 
 export function positiveInteger(value: string, name: string): number {
@@ -35,6 +33,7 @@ export function positiveInteger(value: string, name: string): number {
 }
 
 export async function runRoom(target: string | undefined, options: RoomCommandOptions, write: (text: string) => void): Promise<number> {
+  const session = openSession(options, 'room');
   const server = options.config.length ? buildServerFacts(loadConfigFiles(options.config), options.config) : undefined;
   let input: RoomInput;
   const unknowns: string[] = [];
@@ -66,30 +65,56 @@ export async function runRoom(target: string | undefined, options: RoomCommandOp
     input = { ...fetched, published: options.published ?? fetched.published };
     if (hs.faults.retries) log().info({ faults: hs.faults }, 'network faults survived');
   }
-  const result = lintRoom(input, { useCases: options.useCase, server, ruleDirs: options.rules });
+  // Declared use cases: -u, else the policy file's rooms (by id, the alias asked for, or the canonical alias).
+  const alias = input.state.find((event) => event.type === 'm.room.canonical_alias')?.content.alias;
+  const mapped = policyRoomUseCase(session.policy, [input.roomId, target, typeof alias === 'string' ? alias : undefined]);
+  const declared = options.useCase.length ? options.useCase : mapped ? [mapped] : [];
+  const result = lintRoom(input, { useCases: declared, server, rules: session.rules, lang: session.lang });
   result.warnings.push(...unknowns.map((unknown) => `could not fetch ${unknown}`));
   if (options.dumpFacts) {
     write(`${JSON.stringify({ roomId: result.roomId, facts: Object.fromEntries(Object.entries(result.facts.values).map(([path, fact]) => [path, { value: fact.value, state: fact.state, ...(fact.reason ? { reason: fact.reason } : {}) }])) }, null, 2)}\n`);
     return 0;
   }
-  write(options.format === 'json' ? formatRoomJson(result) : formatRoomText(result, options.verbose));
-  return exitCode(result, options.useCase.length > 0, result.useCases);
+  const configFiles = server?.files.map((file) => file.path) ?? [];
+  const settled = settleReport(result, session, configFiles);
+  const facts = Object.fromEntries(Object.entries(result.facts.values).map(([path, fact]) => [path, fact.value]));
+  const best = result.classification.fits[0];
+  const output = auditOutput(result, session, settled, {
+    anchorFiles: configFiles, stateFile: options.state, color: useColor(),
+    serverName: typeof server?.config.server_name === 'string' ? server.config.server_name : undefined,
+    rooms: [{ roomId: result.roomId, name: (facts['room.name'] as string | null) ?? null, alias: (facts['alias.canonical'] as string | null) ?? null, facts, state: input.state }],
+    roomVerdicts: [{
+      roomId: result.roomId, label: result.roomId, declared: declared.length > 0,
+      useCase: declared[0] ?? best?.useCase ?? null,
+      verdict: declared.length ? result.verdicts[0].verdict : best?.verdict ?? 'unclassified',
+      fits: result.classification.fits.map((fit) => fit.useCase),
+    }],
+  });
+  return deliver(output, session, write, {
+    text: (shown) => formatRoomText(result, shown),
+    json: (shown) => formatRoomJson(result, shown),
+  }, declared.length > 0);
 }
 
-export function formatRoomJson(result: RoomLintResult): string {
-  const report = JSON.parse(formatJson(result));
+export function formatRoomJson(result: RoomLintResult, output?: AuditOutput): string {
+  const findings = output?.quiet ? result.findings.filter((finding) => finding.level === 'error') : result.findings;
+  const report = jsonReport({ ...result, findings }, { notes: output?.notes, suppressed: output?.suppressed });
   return `${JSON.stringify({ ...report, roomId: result.roomId, classification: result.classification }, null, 2)}\n`;
 }
 
-export function formatRoomText(result: RoomLintResult, verbose?: boolean): string {
+export function formatRoomText(result: RoomLintResult, output: AuditOutput): string {
+  const { lang } = output;
   const { fits, nearest } = result.classification;
-  const lines = [`Room ${result.roomId}`];
+  const lines = [`${t(lang, 'label.room')} ${result.roomId}`];
   if (fits.length) {
-    lines.push(`  fits: ${fits.map((fit) => `${fit.useCase}${fit.verdict === 'fit-with-warnings' ? ' (with warnings)' : ''}`).join(', ')}`);
+    lines.push(`  ${t(lang, 'table.fits')}: ${fits.map((fit) => `${fit.useCase}${fit.verdict === 'fit-with-warnings' ? ` (${verdictWord(lang, fit.verdict)})` : ''}`).join(', ')}`);
     for (const reason of fits[0].reasons.slice(0, 6)) lines.push(`    ${fits[0].useCase}: ${reason}`);
   } else {
-    lines.push('  fits no use case; nearest:');
+    lines.push(`  ${t(lang, 'label.fitsNone')}; ${t(lang, 'label.nearest')}:`);
     for (const near of nearest) lines.push(`    ${near.useCase}: ${near.blockers.slice(0, 3).join('; ')}`);
   }
-  return `${lines.join('\n')}\n\n${formatText(result, { color: useColor(), useCases: USE_CASES, verbose })}`;
+  return `${lines.join('\n')}\n\n${formatText(result, {
+    color: Boolean(output.color), useCases: output.useCases, verbose: output.verbose, lang, quiet: output.quiet,
+    notes: output.notes, suppressed: output.suppressed, rules: output.rules,
+  })}`;
 }

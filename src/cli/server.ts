@@ -2,16 +2,21 @@
 import { InputError, EXIT } from '../errors.js';
 import { log } from '../log.js';
 import { lintConfig } from '../lint-config.js';
-import { loadRules, USE_CASES, USE_CASE_IDS } from '../engine/rules.js';
+import { USE_CASES, USE_CASE_IDS } from '../engine/rules.js';
+import { verdicts } from '../engine/verdicts.js';
 import { formatText } from '../report/text.js';
 import { Progress } from '../report/progress.js';
 import { AuditSummary, auditServer, type RoomFailure, type RoomRecord } from '../audit-server.js';
 import { checkHomeserverUrl, readToken } from './access.js';
-import { exitCode, useColor } from './config.js';
+import { useColor } from './config.js';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { auditOutput, deliver, openSession, Settler, type ReportCliOptions } from '../policy/session.js';
+import { exitStatus } from '../policy/gate.js';
+import { formatServerText, roomLabel, roomSnapshots, serverReport } from '../report/server.js';
 import { positiveInteger } from './room.js';
 import { VERSION } from '../version.js';
 
-export interface ServerCommandOptions {
+export interface ServerCommandOptions extends Omit<ReportCliOptions, 'useCase'> {
   homeserver?: string;
   tokenFile?: string;
   timeout: string;
@@ -21,9 +26,7 @@ export interface ServerCommandOptions {
   config: string[];
   rooms: string[];
   roomUseCase: string[];
-  format: 'text' | 'json';
   summary?: boolean;
-  rules: string[];
 }
 
 export async function runServer(options: ServerCommandOptions, write: (text: string) => void): Promise<number> {
@@ -31,7 +34,9 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   const baseUrl = checkHomeserverUrl(options.homeserver, Boolean(options.allowInsecureHttp));
   const accessToken = readToken(options.tokenFile);
   if (!accessToken) throw new InputError('no access token: set MATRIX_ACCESS_TOKEN (a server admin\'s token) or use --token-file FILE');
-  const declared = new Map<string, string>();
+  const session = openSession({ ...options, useCase: [] }, 'server');
+  // What each room is for: the policy file's rooms, then --room-use-case (which wins).
+  const declared = new Map<string, string>(Object.entries(session.policy?.rooms ?? {}));
   for (const pair of options.roomUseCase) {
     const [room, useCase] = pair.split('=');
     if (!room || !useCase || !USE_CASE_IDS.includes(useCase)) throw new InputError(`--room-use-case takes ROOM=USE_CASE with a known use case, not "${pair}"`);
@@ -39,8 +44,21 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   }
   const concurrency = positiveInteger(options.concurrency, '--concurrency');
   if (concurrency < 1 || concurrency > 64) throw new InputError('--concurrency must be between 1 and 64');
-  const rules = loadRules(options.rules);
-  const configReport = options.config.length ? lintConfig(options.config, { rules }) : undefined;
+  const rules = session.rules;
+  const configReport = options.config.length ? lintConfig(options.config, { rules, useCases: session.useCases, lang: session.lang }) : undefined;
+  const aliases = new Map<string, string>();
+  const settler = new Settler(session, (roomId) => aliases.get(roomId));
+  const configFiles = configReport?.facts.files.map((file) => file.path) ?? [];
+  if (configReport) {
+    configReport.findings = settler.settle(configReport.findings, configFiles);
+    configReport.verdicts = verdicts(configReport.findings, configReport.useCases);
+  }
+  // json streams (constant memory); text and the other formats need the records.
+  const jsonSpec = session.outputs.find((spec) => spec.format === 'json');
+  const others = session.outputs.filter((spec) => spec.format !== 'json');
+  const keepRecords = others.some((spec) => spec.format !== 'text' || !options.summary);
+  const jsonFd = jsonSpec?.file ? openOutput(jsonSpec.file) : undefined;
+  const jsonWrite = jsonFd === undefined ? write : (text: string) => { writeSync(jsonFd, text); };
 
   const { Homeserver } = await import('../sources/homeserver.js');
   const { checkAdmin } = await import('../sources/admin-api.js');
@@ -61,79 +79,68 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   const records: RoomRecord[] = [];
   const failures: RoomFailure[] = [];
   const progress = new Progress('rooms');
-  const json = options.format === 'json';
+  const json = Boolean(jsonSpec);
   let firstRoom = true;
   if (json) {
-    write(`{"schemaVersion":1,"tool":${JSON.stringify({ name: 'mxlint', version: VERSION })},"target":"server","homeserver":${JSON.stringify(baseUrl)},`);
-    if (configReport) write(`"config":${JSON.stringify({ inputs: configReport.inputs, verdicts: configReport.verdicts, findings: configReport.findings.filter((f) => f.status !== 'pass') })},`);
-    write('"rooms":[');
+    jsonWrite(`{"schemaVersion":1,"tool":${JSON.stringify({ name: 'mxlint', version: VERSION })},"target":"server","homeserver":${JSON.stringify(baseUrl)},`);
+    if (configReport) jsonWrite(`"config":${JSON.stringify({ inputs: configReport.inputs, verdicts: configReport.verdicts, findings: configReport.findings.filter((f) => f.status !== 'pass' && (!options.quiet || f.level === 'error')) })},`);
+    jsonWrite('"rooms":[');
   }
   const counts = await auditServer({
     hs, localServer, server: configReport?.facts, rules, declared, concurrency,
-    searchTerm: searchTerms[0], roomIds, withFacts: json && !options.summary,
+    searchTerm: searchTerms[0], roomIds, withFacts: (json && !options.summary) || others.some((spec) => spec.format === 'sarif'),
     onTotal: (total) => progress.setTotal(total),
     onRoom: (record) => {
       progress.tick();
+      if (record.alias) aliases.set(record.roomId, record.alias);
+      const kept = settler.settle(record.findings);
+      if (kept.length !== record.findings.length && record.useCase) {
+        record.verdict = verdicts(kept.filter((f) => f.useCase === record.useCase), [record.useCase])[0].verdict;
+      }
+      record.findings = kept;
       summary.add(record);
       if (json && !options.summary) {
-        write(`${firstRoom ? '' : ','}\n${JSON.stringify(record)}`);
+        jsonWrite(`${firstRoom ? '' : ','}\n${JSON.stringify(options.quiet ? { ...record, findings: record.findings.filter((f) => f.level === 'error') } : record)}`);
         firstRoom = false;
-      } else if (!options.summary) {
-        records.push(record);
       }
+      if (keepRecords) records.push(json && !options.summary && !others.some((spec) => spec.format === 'sarif') ? { ...record, facts: undefined } : record);
     },
     onFailure: (failure) => { progress.tick(); failures.push(failure); },
   });
   progress.finish();
   const incomplete = counts.failed > 0;
   const audit = { ...counts, incomplete, faults: hs.faults };
+  const settled = settler.finish();
   if (json) {
-    write(`],\n"failures":${JSON.stringify(failures)},"audit":${JSON.stringify(audit)},"summary":${JSON.stringify(summary)}}\n`);
-  } else {
-    write(formatServerText(baseUrl, configReport ? formatText(configReport, { color: useColor(), useCases: USE_CASES }) : '', records, failures, summary, audit, Boolean(options.summary)));
+    const extras = `${settled.notes.length ? `,"notes":${JSON.stringify(settled.notes)}` : ''}${settled.suppressed.length ? `,"suppressed":${JSON.stringify(settled.suppressed.map(({ finding, by, reason, location }) => ({ ...finding, suppressedBy: by, ...(reason ? { reason } : {}), ...(location ? { suppressedAt: location } : {}) })))}` : ''}`;
+    jsonWrite(`],\n"failures":${JSON.stringify(failures)},"audit":${JSON.stringify(audit)},"summary":${JSON.stringify(summary)}${extras}}\n`);
+    if (jsonFd !== undefined) closeSync(jsonFd);
+  }
+  if (others.length) {
+    const report = serverReport({ baseUrl, version: VERSION, config: configReport, records, failures });
+    const output = auditOutput(report, { ...session, outputs: others }, settled, {
+      anchorFiles: configFiles, color: useColor(), serverName: typeof configReport?.facts.config.server_name === 'string' ? configReport.facts.config.server_name : localServer,
+      rooms: roomSnapshots(records),
+      roomVerdicts: records.map((record) => ({ roomId: record.roomId, label: roomLabel(record), useCase: record.useCase, verdict: record.verdict, declared: record.declared, fits: record.fits })),
+    });
+    await deliver(output, { ...session, outputs: others }, write, {
+      text: (shown) => formatServerText({
+        baseUrl, version: VERSION, records, failures, summary, audit, summaryOnly: Boolean(options.summary), lang: session.lang, useCases: USE_CASES, notes: settled.notes,
+        configText: configReport ? formatText(configReport, { color: Boolean(shown.color), useCases: USE_CASES, lang: session.lang, quiet: options.quiet, rules, verbose: options.verbose }) : '',
+      }),
+    });
   }
   if (incomplete) return EXIT.network;
-  const configExit = configReport ? exitCode(configReport, false, configReport.useCases) : EXIT.ok;
-  const declaredUnfit = [...summary.perUseCase.values()].some((row) => row.unfit > 0) && declared.size > 0;
-  return configExit === EXIT.findings || declaredUnfit ? EXIT.findings : EXIT.ok;
+  // The config: counted as `mxlint config` counts it; rooms: only declared ones, at the --fail-on level.
+  const configExit = configReport ? exitStatus(configReport.findings, configReport.useCases, settled.notes, { ...session.gate, selected: session.useCases.length > 0 }) : EXIT.ok;
+  const declaredFailing = [...summary.perUseCase.values()].some((row) => row.unfit > 0 || (session.gate.failOn !== 'error' && row.warnings > 0)) && declared.size > 0;
+  return configExit === EXIT.findings || declaredFailing ? EXIT.findings : EXIT.ok;
 }
 
-function formatServerText(baseUrl: string, configText: string, records: RoomRecord[], failures: RoomFailure[], summary: AuditSummary,
-  audit: { total: number; audited: number; failed: number; skipped: number; incomplete: boolean }, summaryOnly: boolean): string {
-  const lines: string[] = [`mxlint ${VERSION}: server ${baseUrl}`];
-  if (configText) lines.push('', 'Config', configText.trimEnd());
-  const name = (id: string) => USE_CASES.find((useCase) => useCase.id === id)?.name.en ?? id;
-  const label = (record: RoomRecord) => `${record.roomId}${record.alias ? ` ${record.alias}` : ''}${record.name ? ` "${record.name}"` : ''} (${record.members} members)`;
-  if (!summaryOnly) {
-    const byUseCase = new Map<string, RoomRecord[]>();
-    for (const record of records) byUseCase.set(record.useCase ?? '', [...(byUseCase.get(record.useCase ?? '') ?? []), record]);
-    for (const useCase of [...USE_CASE_IDS, '']) {
-      const rooms = byUseCase.get(useCase);
-      if (!rooms) continue;
-      lines.push('', useCase ? `${useCase} (${name(useCase)}): ${rooms.length} room(s)` : `fitting no use case: ${rooms.length} room(s)`);
-      for (const record of rooms.sort((a, b) => a.roomId.localeCompare(b.roomId))) {
-        const verdict = record.verdict === 'fit-with-warnings' ? 'fit with warnings' : record.verdict;
-        lines.push(`  ${label(record)}: ${record.declared ? 'declared, ' : ''}${verdict}`);
-        for (const finding of record.findings.filter((f) => useCase || f.status === 'fail').slice(0, useCase ? 20 : 3)) {
-          lines.push(`    ${finding.status === 'unknown' ? '?' : finding.level === 'error' ? '✗' : finding.level === 'warning' ? '!' : 'i'} ${finding.ruleId}${useCase ? '' : ` (${finding.useCase})`}: ${finding.message}`);
-        }
-      }
-    }
+function openOutput(file: string): number {
+  try {
+    return openSync(file, 'w');
+  } catch (error) {
+    throw new InputError(`cannot write the json report (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file });
   }
-  if (failures.length) {
-    lines.push('', `could not audit ${failures.length} room(s) (reported as unknown, not as passing):`);
-    for (const failure of failures) lines.push(`  ${failure.roomId}: ${failure.reason}`);
-  }
-  const table = summary.toJSON();
-  lines.push('', 'Summary', `  ${'use case'.padEnd(20)} rooms  fit  warnings  unfit  unknown`);
-  for (const row of table.useCases) {
-    lines.push(`  ${row.useCase.padEnd(20)} ${String(row.rooms).padStart(5)}  ${String(row.fit).padStart(3)}  ${String(row.warnings).padStart(8)}  ${String(row.unfit).padStart(5)}  ${String(row.unknown).padStart(7)}`);
-  }
-  lines.push(`  ${'(no use case fits)'.padEnd(20)} ${String(table.unclassified).padStart(5)}`);
-  if (table.topFindings.length) {
-    lines.push('', 'Top findings (rooms)');
-    for (const { ruleId, rooms } of table.topFindings) lines.push(`  ${String(rooms).padStart(5)}  ${ruleId}`);
-  }
-  lines.push('', `audited ${audit.audited} of ${audit.total} room(s), ${audit.skipped} skipped, ${audit.failed} failed${audit.incomplete ? ': the audit is INCOMPLETE' : ''}`);
-  return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,57 @@
+// `mxlint config --fix` and `--fix-dry-run`: fix the config files for the selected use cases.
+// Imported only when one of them is given (`mxlint config` alone never loads the fix code).
+import { findDefaultConfig, DEFAULT_LOCATIONS } from '../sources/config-files.js';
+import { lintConfig } from '../lint-config.js';
+import { InputError, EXIT } from '../errors.js';
+import { openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
+import { NO_USE_CASE, planConfigFix, writeConfigFix } from '../fix/config-fix.js';
+import { formatFixJson, formatFixText, unifiedDiff } from '../fix/format-fix.js';
+import type { FixLevel } from '../fix/select.js';
+import type { Report } from '../types.js';
+
+export interface FixCommandOptions extends ReportCliOptions {
+  fix?: boolean;
+  fixDryRun?: boolean;
+  fixTarget?: string;
+  fixLevel?: FixLevel;
+}
+
+/** Use cases are always chosen here: 1 when an error-level check fails, or cannot be made, for one of them. */
+export function exitCode(report: Report, _selected = true, _useCases: string[] = report.useCases): number {
+  const failing = report.findings.some((finding) => finding.status === 'fail' && finding.level === 'error');
+  return failing || report.verdicts.some((verdict) => verdict.verdict === 'unknown') ? EXIT.findings : EXIT.ok;
+}
+
+/** text or json: a fix is read by a person or a script, not uploaded as SARIF. */
+export function fixFormat(formats: string[] | string | undefined, what: string): 'text' | 'json' {
+  const list = (Array.isArray(formats) ? formats : formats ? [formats] : []).filter((format, index, all) => all.indexOf(format) === index);
+  if (list.length > 1 || (list[0] && !['text', 'json'].includes(list[0]))) throw new InputError(`${what} prints text or json (--format ${list.join(', ')} is not supported)`);
+  return (list[0] ?? 'text') as 'text' | 'json';
+}
+
+export function runFix(paths: string[], options: FixCommandOptions, write: (text: string) => void): number {
+  const format = fixFormat(options.format, options.fixDryRun ? '--fix-dry-run' : '--fix');
+  const session = openSession({ ...options, format: [], output: [] }, 'config');
+  if (session.useCases.length === 0) throw new InputError(NO_USE_CASE);
+  let inputs = paths;
+  if (inputs.length === 0) {
+    const found = findDefaultConfig();
+    if (!found) throw new InputError(`no config given and none found at ${DEFAULT_LOCATIONS.map((group) => group[0]).join(', ')}; pass the path of homeserver.yaml`);
+    inputs = found;
+    process.stderr.write(`mxlint: using ${found.join(' + ')}\n`);
+  }
+  const settle = (report: Report) => { settleReport(report, { ...session, options: { ...session.options, writeBaseline: undefined } }, report.inputs); };
+  const fix = planConfigFix(inputs, {
+    useCases: session.useCases, rules: session.rules, target: options.fixTarget, minLevel: options.fixLevel ?? 'warning', lang: session.lang, settle,
+  });
+  if (options.fixDryRun) {
+    write(format === 'json' ? formatFixJson(fix, 'dry-run') : `${unifiedDiff(fix)}${fix.files.length ? '\n' : ''}${formatFixText(fix, 'dry-run')}`);
+    return exitCode(fix.after, true, fix.useCases);
+  }
+  if (fix.files.length) writeConfigFix(fix);
+  // Judged again from the disk: what Synapse will read now.
+  const after = lintConfig(inputs, { useCases: session.useCases, rules: session.rules, lang: session.lang });
+  settle(after);
+  write(format === 'json' ? formatFixJson(fix, 'written', after) : formatFixText(fix, 'written', after));
+  return exitCode(after, true, after.useCases);
+}

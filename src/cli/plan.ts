@@ -1,0 +1,108 @@
+// `mxlint room --plan` and `--apply`: what to send to bring a room to its declared use case, and,
+// with --apply --yes, sending it. Imported only when one of them is given.
+import { InputError, EXIT } from '../errors.js';
+import { log } from '../log.js';
+import { lintRoom } from '../lint-room.js';
+import { loadConfigFiles } from '../sources/config-files.js';
+import { buildServerFacts } from '../facts/server-facts.js';
+import { readMembers, readStateDump } from '../sources/state-dump.js';
+import { openSession, policyRoomUseCase, settleReport, type ReportCliOptions } from '../policy/session.js';
+import { planRoom } from '../fix/room-plan.js';
+import { formatApplyText, formatPlanText, planJson } from '../fix/format-plan.js';
+import type { FixLevel } from '../fix/select.js';
+import type { RoomInput } from '../facts/room-facts.js';
+import type { Report } from '../types.js';
+import { checkHomeserverUrl, readToken } from './access.js';
+import { exitCode, fixFormat } from './fix.js';
+import { positiveInteger } from './room.js';
+
+export interface PlanCommandOptions extends ReportCliOptions {
+  homeserver?: string;
+  tokenFile?: string;
+  timeout: string;
+  maxRetries: string;
+  allowInsecureHttp?: boolean;
+  state?: string;
+  members?: string;
+  published?: boolean;
+  config: string[];
+  plan?: boolean;
+  apply?: boolean;
+  yes?: boolean;
+  yesIrreversible?: boolean;
+  fixLevel?: FixLevel;
+}
+
+export async function runPlan(target: string | undefined, options: PlanCommandOptions, write: (text: string) => void): Promise<number> {
+  const format = fixFormat(options.format, options.apply ? '--apply' : '--plan');
+  if (options.apply && options.state) throw new InputError('--apply sends events to a homeserver: a state dump cannot be changed (use --plan with --state)');
+  if (options.yesIrreversible && !options.yes) throw new InputError('--yes-irreversible goes with --yes');
+  const session = openSession({ ...options, format: [], output: [] }, 'room');
+  const server = options.config.length ? buildServerFacts(loadConfigFiles(options.config), options.config) : undefined;
+  const { input, hs } = await readRoom(target, options, server?.config.server_name);
+  const alias = input.state.find((event) => event.type === 'm.room.canonical_alias')?.content.alias;
+  const mapped = policyRoomUseCase(session.policy, [input.roomId, target, typeof alias === 'string' ? alias : undefined]);
+  const useCases = options.useCase.length ? options.useCase : mapped ? [mapped] : [];
+  if (useCases.length === 0) throw new InputError('--plan and --apply need the use case the room is meant for: -u USE_CASE (see mxlint use-cases)');
+  const configFiles = server?.files.map((file) => file.path) ?? [];
+  const settle = (report: Report) => { settleReport(report, { ...session, options: { ...session.options, writeBaseline: undefined } }, configFiles); };
+  const plan = planRoom(input, { useCases, rules: session.rules, server, minLevel: options.fixLevel ?? 'warning', lang: session.lang, settle });
+
+  if (!options.apply) {
+    write(format === 'json' ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlanText(plan));
+    return exitCode(plan.before, true, useCases);
+  }
+  if (format === 'text') write(formatPlanText(plan));
+  const irreversible = plan.steps.filter((step) => step.kind === 'state' && step.irreversible).length + (plan.replacement ? 1 : 0);
+  if (!options.yes) {
+    const count = plan.steps.length + (plan.replacement ? 1 : 0);
+    if (format === 'json') write(`${JSON.stringify({ ...planJson(plan), applied: null }, null, 2)}\n`);
+    if (count === 0) return exitCode(plan.before, true, useCases);
+    process.stderr.write(`mxlint: nothing sent: add --yes to send ${count === 1 ? 'this change' : `these ${count} changes`}`
+      + `${irreversible ? ` (and --yes-irreversible for the ${irreversible} that cannot be undone)` : ''}\n`);
+    return EXIT.input;
+  }
+  const { applyRoomPlan } = await import('../fix/room-apply.js');
+  const { fetchRoom } = await import('../sources/room-fetch.js');
+  const outcome = await applyRoomPlan(hs!, plan, { yes: true, irreversible: Boolean(options.yesIrreversible) });
+  const fetched = await fetchRoom(hs!, outcome.roomId);
+  const relinted = lintRoom({ ...fetched, published: fetched.published }, { useCases, server, rules: session.rules, lang: session.lang });
+  settle(relinted);
+  write(format === 'json'
+    ? `${JSON.stringify({ ...planJson(plan), applied: outcome, relinted: { roomId: relinted.roomId, verdicts: relinted.verdicts, findings: relinted.findings.filter((finding) => finding.status !== 'pass') } }, null, 2)}\n`
+    : formatApplyText(plan, outcome, relinted));
+  if (outcome.failed) return EXIT.network;
+  return exitCode(relinted, true, useCases);
+}
+
+/** The room's state: from a dump (--state) or from the homeserver (read-only here). */
+async function readRoom(target: string | undefined, options: PlanCommandOptions, serverName: unknown) {
+  if (options.state) {
+    const dump = readStateDump(options.state);
+    const input: RoomInput = {
+      roomId: target ?? dump.roomId,
+      source: options.state,
+      state: dump.state,
+      members: options.members ? readMembers(options.members) : dump.members,
+      published: options.published ?? dump.published,
+      localServer: typeof serverName === 'string' ? serverName : undefined,
+    };
+    return { input, hs: undefined };
+  }
+  if (!target) throw new InputError('give a room id or alias, or --state FILE for a state dump');
+  if (!options.homeserver) throw new InputError('--homeserver URL is needed to fetch a room (or use --state FILE)');
+  const baseUrl = checkHomeserverUrl(options.homeserver, Boolean(options.allowInsecureHttp));
+  const accessToken = readToken(options.tokenFile);
+  if (!accessToken) throw new InputError('no access token: set MATRIX_ACCESS_TOKEN or use --token-file FILE');
+  const { Homeserver } = await import('../sources/homeserver.js');
+  const { fetchRoom } = await import('../sources/room-fetch.js');
+  const hs = new Homeserver({
+    baseUrl, accessToken, log: log(),
+    timeoutMs: positiveInteger(options.timeout, '--timeout'),
+    maxRetries: positiveInteger(options.maxRetries, '--max-retries'),
+  });
+  const { unknowns, ...fetched } = await fetchRoom(hs, target);
+  for (const unknown of unknowns) process.stderr.write(`mxlint: could not fetch ${unknown}\n`);
+  const input: RoomInput = { ...fetched, published: options.published ?? fetched.published };
+  return { input, hs };
+}

@@ -1,0 +1,83 @@
+// Writes each requested format to its place. Pairing: the Nth --output goes with the Nth
+// --format; a format without an --output (or with `--output -`) goes to stdout, and at most
+// one format may. Formatters other than text and json are imported only when asked for.
+import { writeFileSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import type { AuditOutput } from './model.js';
+import { formatText } from './text.js';
+import { formatJson } from './json.js';
+
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'gitlab', 'markdown'] as const;
+export type FormatName = (typeof FORMATS)[number];
+
+export interface OutputSpec {
+  format: FormatName;
+  /** undefined: stdout. */
+  file?: string;
+}
+
+export function pairOutputs(formats: string[], outputs: string[]): OutputSpec[] {
+  const chosen = formats.length ? formats : ['text'];
+  for (const format of chosen) {
+    if (!(FORMATS as readonly string[]).includes(format)) throw new InputError(`unknown format "${format}"; known: ${FORMATS.join(', ')}`);
+  }
+  if (outputs.length > chosen.length) {
+    throw new InputError(`${outputs.length} --output for ${chosen.length} --format: the Nth --output goes with the Nth --format`);
+  }
+  const specs = chosen.map((format, index) => ({ format: format as FormatName, file: outputs[index] === '-' ? undefined : outputs[index] }));
+  const onStdout = specs.filter((spec) => spec.file === undefined);
+  if (onStdout.length > 1) {
+    throw new InputError(`${onStdout.map((spec) => spec.format).join(' and ')} would all go to stdout; give each format but one an --output FILE (the Nth --output goes with the Nth --format)`);
+  }
+  const files = specs.map((spec) => spec.file).filter(Boolean);
+  if (new Set(files).size !== files.length) throw new InputError('two formats are written to the same --output file');
+  return specs;
+}
+
+/** Renderers a command provides itself (room and server add their own header and fields). */
+export type CustomRenderers = Partial<Record<FormatName, (output: AuditOutput) => string>>;
+
+export async function render(format: FormatName, audit: AuditOutput, file: string | undefined, custom: CustomRenderers = {}): Promise<string> {
+  // Colours only on the terminal, never in a file.
+  const output = { ...audit, color: Boolean(audit.color) && file === undefined };
+  const own = custom[format];
+  if (own) return own(output);
+  switch (format) {
+    case 'text':
+      return formatText(output.report, {
+        color: output.color, useCases: output.useCases, verbose: output.verbose, lang: output.lang,
+        quiet: output.quiet, notes: output.notes, suppressed: output.suppressed, rules: output.rules,
+      });
+    case 'json':
+      return formatJson({ ...output.report, findings: output.quiet ? output.report.findings.filter((finding) => finding.level === 'error') : output.report.findings },
+        { notes: output.notes, suppressed: output.suppressed });
+    case 'sarif': {
+      const { formatSarif, writeRoomSnapshot } = await import('./sarif.js');
+      const snapshot = file && output.rooms?.length ? writeRoomSnapshot(`${file}.rooms.json`, output.rooms) : undefined;
+      return formatSarif(output, snapshot);
+    }
+    case 'junit':
+      return (await import('./junit.js')).formatJunit(output);
+    case 'github':
+      return (await import('./github.js')).formatGithub(output);
+    case 'gitlab':
+      return (await import('./gitlab.js')).formatGitlab(output);
+    case 'markdown':
+      return (await import('./markdown.js')).formatMarkdown(output);
+  }
+}
+
+export async function emit(output: AuditOutput, specs: OutputSpec[], write: (text: string) => void, custom: CustomRenderers = {}): Promise<void> {
+  for (const spec of specs) {
+    const text = await render(spec.format, output, spec.file, custom);
+    if (spec.file === undefined) {
+      write(text);
+      continue;
+    }
+    try {
+      writeFileSync(spec.file, text);
+    } catch (error) {
+      throw new InputError(`cannot write the ${spec.format} report (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: spec.file });
+    }
+  }
+}

@@ -1,0 +1,183 @@
+// SARIF 2.1.0 (checked with the official validator, `sarif-multitool validate`, in the tests).
+// One reportingDescriptor per rule, with a helpUri to its section of docs/rules.md; results carry
+// file/line/column for config findings and stable partialFingerprints. Room findings point at a
+// snapshot of the rooms written next to the SARIF file (`<output>.rooms.json`).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { InputError } from '../errors.js';
+import type { Finding, Level, Rule } from '../types.js';
+import { EXTRA_RULES, repoPath, ruleDocsUrl, ruleText, shownFindings, useCaseName, type AuditOutput, type Note, type RoomSnapshot, type SuppressedFinding } from './model.js';
+import { findingKey, fingerprint } from './fingerprint.js';
+import { t } from './messages.js';
+
+export interface SnapshotIndex {
+  file: string;
+  /** Room id → line of the room, and line of its first state event of each type. */
+  rooms: Map<string, { line: number; events: Map<string, number> }>;
+}
+
+/** Writes the rooms' state (member events left out: they name people) with one event per line. */
+export function writeRoomSnapshot(file: string, rooms: RoomSnapshot[]): SnapshotIndex {
+  const lines = ['{', '  "schemaVersion": 1,', '  "comment": "Room state audited by mxlint (m.room.member events left out). SARIF results point at these lines.",', '  "rooms": ['];
+  const index: SnapshotIndex = { file, rooms: new Map() };
+  rooms.forEach((room, roomIndex) => {
+    const events = new Map<string, number>();
+    lines.push('    {');
+    index.rooms.set(room.roomId, { line: lines.length + 1, events });
+    lines.push(`      "roomId": ${JSON.stringify(room.roomId)},`);
+    if (room.name !== undefined) lines.push(`      "name": ${JSON.stringify(room.name)},`);
+    if (room.alias !== undefined) lines.push(`      "alias": ${JSON.stringify(room.alias)},`);
+    const state = (room.state ?? []).filter((event) => event.type !== 'm.room.member');
+    lines.push(`      "facts": ${JSON.stringify(room.facts)}${room.state ? ',' : ''}`);
+    if (room.state) {
+      lines.push('      "state": [');
+      state.forEach((event, eventIndex) => {
+        if (!events.has(event.type)) events.set(event.type, lines.length + 1);
+        lines.push(`        ${JSON.stringify({ type: event.type, state_key: event.state_key, content: event.content })}${eventIndex < state.length - 1 ? ',' : ''}`);
+      });
+      lines.push('      ]');
+    }
+    lines.push(`    }${roomIndex < rooms.length - 1 ? ',' : ''}`);
+  });
+  lines.push('  ]', '}');
+  try {
+    writeFileSync(file, `${lines.join('\n')}\n`);
+  } catch (error) {
+    throw new InputError(`cannot write the room snapshot (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file });
+  }
+  return index;
+}
+
+const SARIF_LEVEL: Record<Exclude<Level, 'off'>, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+const pascal = (id: string) => id.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
+function highestLevel(rule: Rule): Exclude<Level, 'off'> {
+  const levels = Object.values(rule.levels);
+  return levels.includes('error') ? 'error' : levels.includes('warning') ? 'warning' : 'info';
+}
+
+export function formatSarif(output: AuditOutput, snapshot?: SnapshotIndex): string {
+  const { lang } = output;
+  const docsUrl = (id: string) => ruleDocsUrl(id, output.docsUrl);
+  const descriptors = [
+    ...output.rules.map((rule) => ({ id: rule.id, level: highestLevel(rule), rule })),
+    ...EXTRA_RULES.map((rule) => ({ id: rule.id, level: rule.level, rule: undefined })),
+  ];
+  const ruleIndex = new Map(descriptors.map((descriptor, index) => [descriptor.id, index]));
+  const rules = descriptors.map(({ id, level, rule }) => {
+    const text = ruleText(output, id);
+    const levels = rule ? Object.entries(rule.levels).filter(([, value]) => value !== 'off') : [];
+    return {
+      id,
+      name: pascal(id),
+      shortDescription: { text: sentence(text.title) },
+      fullDescription: { text: sentence(text.rationale) },
+      helpUri: docsUrl(id),
+      help: {
+        text: `${sentence(text.rationale)}${text.fix ? ` ${t(lang, 'label.fix')}: ${sentence(text.fix)}` : ''}`,
+        markdown: `${text.rationale}${text.fix ? `\n\n**${t(lang, 'label.whatToChange')}:** ${text.fix}` : ''}${levels.length ? `\n\n${t(lang, 'label.levels')}: ${levels.map(([useCase, value]) => `${useCase}: ${value}`).join(', ')}` : ''}`,
+      },
+      defaultConfiguration: { level: SARIF_LEVEL[level] },
+      properties: { tags: ['privacy', ...(rule?.tags ?? []), rule?.target ?? 'mxlint'], ...(rule ? { levels: Object.fromEntries(levels) } : {}) },
+    };
+  });
+
+  const lineCache = new Map<string, string[] | null>();
+  const lineOf = (file: string, line: number): string | undefined => {
+    if (!lineCache.has(file)) {
+      try {
+        lineCache.set(file, readFileSync(file, 'utf8').split(/\r?\n/));
+      } catch {
+        lineCache.set(file, null);
+      }
+    }
+    return lineCache.get(file)?.[line - 1];
+  };
+  const physical = (file: string, line: number, column?: number, snippet = true) => {
+    const text = snippet ? lineOf(file, line) : undefined;
+    return {
+      physicalLocation: {
+        artifactLocation: { uri: encodeURI(repoPath(file)), uriBaseId: 'SRCROOT' },
+        region: { startLine: line, ...(column ? { startColumn: column } : {}), ...(text ? { snippet: { text } } : {}) },
+      },
+    };
+  };
+  const locationsOf = (finding: Finding) => {
+    if (finding.location) return [physical(finding.location.file, finding.location.line, finding.location.column)];
+    if (finding.room) {
+      const room = snapshot?.rooms.get(finding.room.id);
+      const logical = { logicalLocations: [{ name: finding.room.id, fullyQualifiedName: finding.room.eventType ? `${finding.room.id}/${finding.room.eventType}` : finding.room.id, kind: 'resource' }] };
+      if (room && snapshot) return [{ ...physical(snapshot.file, (finding.room.eventType && room.events.get(finding.room.eventType)) || room.line, undefined, false), ...logical }];
+      if (output.stateFile) return [{ ...physical(output.stateFile, 1, undefined, false), ...logical }];
+      return [logical];
+    }
+    // An absent option (Synapse's default applies): point at the top of the config file.
+    return output.anchorFiles.length ? [physical(output.anchorFiles[0], 1, 1, false)] : [];
+  };
+
+  const seenKeys = new Map<string, number>();
+  const fingerprintOf = (finding: Finding) => {
+    const key = findingKey(finding);
+    const count = (seenKeys.get(key) ?? 0) + 1;
+    seenKeys.set(key, count);
+    return fingerprint(count > 1 ? `${key}#${count}` : key);
+  };
+  const resultOf = (finding: Finding, suppression?: SuppressedFinding) => {
+    const text = ruleText(output, finding.ruleId);
+    const status = finding.status === 'unknown' ? `${t(lang, 'status.unknown')}: ` : '';
+    const message = `${sentence(text.title)} ${useCaseName(output, finding.useCase)} (${finding.useCase}): ${status}${sentence(finding.message)}${text.fix ? ` ${t(lang, 'label.fix')}: ${sentence(text.fix)}` : ''}`;
+    return {
+      ruleId: finding.ruleId,
+      ruleIndex: ruleIndex.get(finding.ruleId),
+      level: SARIF_LEVEL[finding.level],
+      kind: 'fail',
+      message: { text: message },
+      locations: locationsOf(finding),
+      partialFingerprints: { 'mxlintFindingKey/v1': fingerprintOf(finding) },
+      ...(suppression ? { suppressions: [{ kind: suppression.by === 'inline' ? 'inSource' : 'external', status: 'accepted', justification: suppression.reason ?? suppression.by }] } : {}),
+      ...(output.baselineUsed && !suppression ? { baselineState: 'new' } : {}),
+      properties: { useCase: finding.useCase, status: finding.status, ...(finding.path ? { path: finding.path } : {}), ...(finding.room ? { room: finding.room.id } : {}) },
+    };
+  };
+  const noteResult = (note: Note) => ({
+    ruleId: note.ruleId,
+    ruleIndex: ruleIndex.get(note.ruleId),
+    level: SARIF_LEVEL[note.level],
+    kind: 'fail',
+    message: { text: sentence(note.message) },
+    locations: note.location ? [physical(note.location.file, note.location.line, note.location.column)] : [],
+    partialFingerprints: { 'mxlintFindingKey/v1': fingerprint(`${note.ruleId}|${note.message}`) },
+  });
+  const results = [
+    ...shownFindings(output).filter((finding) => finding.status !== 'pass').map((finding) => resultOf(finding)),
+    ...output.suppressed.filter((entry) => entry.by !== 'baseline').map((entry) => resultOf(entry.finding, entry)),
+    ...output.notes.map(noteResult),
+  ].map((result) => (result.locations.length ? result : (({ locations: _locations, ...rest }) => rest)(result)));
+
+  const cwd = pathToFileURL(process.cwd()).href;
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'mxlint',
+          version: output.report.tool.version,
+          semanticVersion: output.report.tool.version,
+          informationUri: docsUrl('').replace(/#$/, ''),
+          language: lang,
+          rules,
+        },
+      },
+      originalUriBaseIds: { SRCROOT: { uri: cwd.endsWith('/') ? cwd : `${cwd}/` } },
+      invocations: [{
+        executionSuccessful: true,
+        ...(output.report.warnings.length ? { toolExecutionNotifications: output.report.warnings.map((warning) => ({ level: 'warning', message: { text: sentence(warning) } })) } : {}),
+      }],
+      results,
+      properties: { target: output.report.target, useCases: output.report.useCases, verdicts: output.report.verdicts },
+    }],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}
