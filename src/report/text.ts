@@ -57,7 +57,7 @@ export function formatText(report: Report, options: TextOptions): string {
   for (const verdict of report.verdicts) {
     const shown = report.findings
       .filter((finding) => finding.useCase === verdict.useCase && (options.verbose || finding.status !== 'pass') && (!options.quiet || finding.level === 'error'))
-      .sort((a, b) => order[a.level] - order[b.level] || a.ruleId.localeCompare(b.ruleId));
+      .sort((a, b) => order[a.level] - order[b.level] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
     lines.push('', `${paint('bold', `${verdict.useCase}`)} (${name(verdict.useCase)}): ${verdictText(verdict.verdict)}`);
     for (const finding of shown) {
       lines.push(`  ${mark(finding)}  ${finding.ruleId}  ${paint('dim', where(finding))}`);
