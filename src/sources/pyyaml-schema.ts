@@ -1,5 +1,6 @@
 // Scalar resolution exactly as PyYAML's (resolver.py), which Synapse uses. The `yaml` package's
-// YAML 1.1 schema is close but not equal: it reads `y`/`n` as booleans, `1e3` and `09` as numbers.
+// YAML 1.1 schema is close but not equal: it reads `y`/`n` as booleans, `1e3` and `09` as numbers,
+// and a plain `=` as a string where PyYAML's safe_load fails.
 import { Scalar, type ScalarTag, type Tags } from 'yaml';
 
 const BOOL = 'tag:yaml.org,2002:bool';
@@ -37,6 +38,17 @@ export const PYYAML_TAGS: ScalarTag[] = [
   scalar(FLOAT, /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/, (t) => sexagesimal(t, (part) => Number.parseFloat(part))),
   scalar(FLOAT, /^[-+]?\.(?:inf|Inf|INF)$/, (t) => signOf(t) * Infinity),
   scalar(FLOAT, /^\.(?:nan|NaN|NAN)$/, () => Number.NaN),
+  // A plain `=` resolves to YAML 1.1's "value" type, which safe_load has no constructor for:
+  // PyYAML (so Synapse) cannot read the file at all.
+  {
+    tag: 'tag:yaml.org,2002:value',
+    test: /^=$/,
+    default: true,
+    resolve: (text: string, onError: (message: string) => void) => {
+      onError('a plain = is YAML 1.1\'s "value" type, which PyYAML (so Synapse) cannot read; quote it: "="');
+      return text;
+    },
+  },
 ];
 
 /** For `parseDocument(..., { customTags })`: the 1.1 schema with PyYAML's bool/int/float. */

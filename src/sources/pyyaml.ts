@@ -45,9 +45,68 @@ export const PYYAML_SCHEMA = FAILSAFE_SCHEMA.extend({
     ]),
     types.timestamp,
     types.merge,
+    // A plain `=` is YAML 1.1's "value" type, which safe_load cannot construct: PyYAML (so Synapse)
+    // cannot read the file at all.
+    new Type('tag:yaml.org,2002:value', {
+      kind: 'scalar',
+      resolve: (text: string | null) => text === '=',
+      construct: () => {
+        throw new YAMLException('a plain = is YAML 1.1\'s "value" type, which PyYAML (so Synapse) cannot read; quote it: "="');
+      },
+    }),
   ],
-  explicit: [types.binary, types.omap, types.pairs, types.set],
+  // Explicit tags (`!!float 1`) construct whatever PyYAML's constructors accept, not only what the
+  // implicit patterns match; explicit types take precedence over the implicit ones of the same tag.
+  explicit: [
+    types.binary, types.omap, types.pairs, types.set,
+    explicitScalar('tag:yaml.org,2002:null', () => null),
+    explicitScalar('tag:yaml.org,2002:bool', (text) => {
+      const value = ({ yes: true, true: true, on: true, no: false, false: false, off: false } as Record<string, boolean>)[text.toLowerCase()];
+      if (value === undefined) throw new YAMLException(`!!bool ${JSON.stringify(text)} is not a YAML 1.1 boolean`);
+      return value;
+    }),
+    explicitScalar('tag:yaml.org,2002:int', (text) => {
+      const digits = plain(text).replace(/^[-+]/, '');
+      const sign = signOf(text);
+      const value = digits === '0' ? 0
+        : digits.startsWith('0b') ? pythonInt(digits.slice(2), 2)
+          : digits.startsWith('0x') ? pythonInt(digits.slice(2), 16)
+            : digits.startsWith('0') ? pythonInt(digits, 8)
+              : digits.includes(':') ? digits.split(':').reduce((total, part) => total * 60 + pythonInt(part, 10), 0)
+                : pythonInt(digits, 10);
+      return sign * value;
+    }),
+    explicitScalar('tag:yaml.org,2002:float', (text) => {
+      const value = plain(text).toLowerCase().replace(/^[-+]/, '');
+      const sign = signOf(plain(text));
+      if (value === '.inf') return sign * Infinity;
+      if (value === '.nan') return Number.NaN;
+      if (value.includes(':')) return sign * value.split(':').reduce((total, part) => total * 60 + pythonFloat(part), 0);
+      return sign * pythonFloat(value);
+    }),
+  ],
 });
+
+/** An explicitly tagged scalar (`!!int "12"`), read as PyYAML's SafeConstructor reads it. */
+function explicitScalar(tag: string, construct: (text: string) => unknown): Type {
+  // Any scalar, empty included (`key: !!null`): the constructor decides, as PyYAML's does.
+  return new Type(tag, { kind: 'scalar', resolve: () => true, construct: (text: string | null) => construct(text ?? '') });
+}
+
+/** Python's int(text, base), refusing what it refuses. */
+function pythonInt(text: string, base: number): number {
+  const pattern = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[base as 2 | 8 | 10 | 16];
+  if (!pattern.test(text)) throw new YAMLException(`${JSON.stringify(text)} is not an integer in base ${base}`);
+  return Number.parseInt(text, base);
+}
+
+/** Python's float(text) for what PyYAML hands it (no underscores, lower case). */
+function pythonFloat(text: string): number {
+  if (!/^\s*[-+]?(?:\d+\.?\d*(?:e[-+]?\d+)?|\.\d+(?:e[-+]?\d+)?|inf(?:inity)?|nan)\s*$/.test(text)) {
+    throw new YAMLException(`${JSON.stringify(text)} is not a number`);
+  }
+  return Number.parseFloat(text.replace(/inf(inity)?/, 'Infinity').replace('nan', 'NaN'));
+}
 
 export interface DuplicateKey {
   path: string;
@@ -91,7 +150,11 @@ export function parsePyYaml(text: string, file: string): ParsedYaml {
   } catch (error) {
     if (error instanceof YAMLException) {
       const mark = (error as any).mark;
-      throw new InputError(`invalid YAML: ${(error as any).reason ?? error.message.split('\n')[0]}`, mark ? { file, line: mark.line + 1, column: mark.column + 1 } : { file });
+      // No mark: a constructor's refusal (`!!int x`, a plain `=`) is at the node being read; a
+      // second document ("expected a single document") is at that document's start.
+      const node = current !== root ? current : root.children[1];
+      const where = mark ? { file, line: mark.line + 1, column: mark.column + 1 } : node ? { ...node.start } : { file };
+      throw new InputError(`invalid YAML: ${(error as any).reason ?? error.message.split('\n')[0]}`, where);
     }
     if (error instanceof RangeError) throw new InputError('invalid YAML: nested too deeply', { file });
     throw error;

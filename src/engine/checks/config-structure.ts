@@ -10,12 +10,50 @@ import type { CheckFunction } from './types.js';
 const server = (facts: unknown): ServerFacts => facts as ServerFacts;
 const pass = (message: string): CheckResult => ({ status: 'pass', message });
 
-/** Would `synapse -c ...` start with this config? Each reason is its own failure. */
+/** Synapse's listener resource names (synapse/config/server.py KNOWN_RESOURCES, 1.160); any other refuses start-up. */
+const LISTENER_RESOURCES = new Set(['client', 'consent', 'federation', 'health', 'keys', 'media', 'metrics', 'openid', 'replication', 'static']);
+/** Option types whose value Synapse parses at start-up, refusing what it cannot read. */
+const VALIDATED_TYPES = new Set(['duration', 'size', 'enum', 'strictbool', 'strtobool']);
+
+/** Python's str() of a YAML scalar, as far as JSON values go. */
+const pythonStr = (value: unknown): string =>
+  value === null || value === undefined ? 'None' : value === true ? 'True' : value === false ? 'False' : String(value);
+
+/**
+ * How Synapse 1.160 reads each enum option before comparing it with the allowed values
+ * (synapse/config/room.py, tls.py, registration.py); undefined = not checked at all.
+ */
+const ENUM_READING: Record<string, (value: unknown, get: ServerFacts['get']) => unknown> = {
+  // Exact comparison; YAML 1.1's unquoted off (false) also means "off"; null is refused.
+  encryption_enabled_by_default_for_room_type: (value) => (value === false ? 'off' : value),
+  // str(value): 1.2 and "1.2" are the same; null becomes "None", refused.
+  federation_client_minimum_tls_version: (value) => pythonStr(value),
+  // `or "public_chat"`: any falsy value is the default; checked only when autocreate_auto_join_rooms is on.
+  autocreate_auto_join_room_preset: (value, get) =>
+    (pythonTruthy(get('autocreate_auto_join_rooms').value) ? (pythonTruthy(value) ? value : 'public_chat') : undefined),
+};
+
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+
+/**
+ * Would `synapse -c ...` start with this config? Each reason is its own failure. A value Synapse
+ * checks at start-up that is an unrendered template placeholder gives `unknown`: Synapse refuses the
+ * template as written, but only the rendered value (which mxlint cannot see) decides.
+ * Checked against Synapse 1.160's own loader by test/e2e/fidelity.e2e.test.ts.
+ */
 export const synapseStarts: CheckFunction = (_fact, { facts }) => {
   const { config, files, get } = server(facts);
   const failures: CheckResult[] = [];
   const fail = (path: string | undefined, message: string): void => {
     failures.push({ status: 'fail', message, path, location: path ? get(path).location : undefined, value: path ? get(path).value : undefined });
+  };
+  /** Synapse reads this value at start-up; true when it is a placeholder (then reported as unknown). */
+  const placeholder = (path: string): boolean => {
+    const fact = get(path);
+    if (fact.state !== 'unknown') return false;
+    failures.push({ status: 'unknown', message: `${path} cannot be checked: ${fact.reason} (Synapse refuses it as written; the rendered value decides)`, path, location: fact.location });
+    return true;
   };
   for (const file of files) {
     if (file.unreadableBySynapse) failures.push({ status: 'fail', message: `${file.path} is ${file.skipped}`, location: { file: file.path, line: 1, column: 1 } });
@@ -26,29 +64,33 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
   else if (typeof serverName.value !== 'string' || !/^[A-Za-z0-9.\-[\]:]+$/.test(serverName.value)) fail('server_name', `server_name ${show(serverName.value)} is not a valid server name`);
   if (!Object.hasOwn(config, 'report_stats')) fail(undefined, 'report_stats is missing: Synapse refuses to start until it is set (true or false)');
 
-  for (const key of ['enable_registration', 'enable_registration_without_verification', 'disable_registration']) {
-    const fact = get(key);
-    if (fact.state === 'set' && strtobool(fact.value) === undefined) fail(key, `${key} is ${show(fact.value)}: Synapse accepts only yes/no, true/false, on/off, 1/0`);
-  }
-  const registrationOpen = strtobool(get('enable_registration').value) === true;
+  // Open registration: enable_registration, or the inverse of the legacy disable_registration when that key is present.
+  const switchPath = get('disable_registration').state === 'default' ? 'enable_registration' : 'disable_registration';
+  const switchValue = strtobool(get(switchPath).value);
+  const registrationOpen = switchPath === 'disable_registration' ? switchValue === false : switchValue === true;
   if (registrationOpen && !strtobool(get('enable_registration_without_verification').value)
     && !pythonTruthy(get('enable_registration_captcha').value) && !pythonTruthy(get('registrations_require_3pid').value)
     && !pythonTruthy(get('registration_requires_token').value)) {
-    fail('enable_registration', 'open registration with no captcha, 3PID or token check: Synapse refuses to start unless enable_registration_without_verification is true');
+    fail(switchPath, `open registration with no captcha, 3PID or token check${switchPath === 'disable_registration' ? ' (disable_registration overrides enable_registration)' : ''}: Synapse refuses to start unless enable_registration_without_verification is true`);
   }
   if (pythonTruthy(get('url_preview_enabled').value) && get('url_preview_ip_range_blacklist').value == null
     && !get('http_proxy').value && !get('https_proxy').value) {
     fail('url_preview_enabled', 'url_preview_enabled without url_preview_ip_range_blacklist: Synapse refuses to start');
   }
   for (const [path, entry] of Object.entries(catalogue.options)) {
+    if (VALIDATED_TYPES.has(entry.type) && placeholder(path)) continue;
     const fact = get(path);
+    if (entry.type === 'enum' && fact.state === 'set' && entry.values) {
+      const read = (ENUM_READING[path] ?? ((value: unknown) => value))(fact.value, get);
+      if (read !== undefined && !entry.values.includes(read)) fail(path, `${path} is ${show(fact.value)}; Synapse accepts only ${entry.values.map(show).join(', ')}`);
+    }
+    // strtobool(str(None)) and a strict boolean both refuse null too.
+    if (entry.type === 'strtobool' && fact.state === 'set' && strtobool(fact.value) === undefined) fail(path, `${path} is ${show(fact.value)}: Synapse accepts only yes/no, true/false, on/off, 1/0`);
+    if (entry.type === 'strictbool' && fact.state === 'set' && typeof fact.value !== 'boolean') fail(path, `${path} is ${show(fact.value)}, not true or false (${typeof fact.value === 'string' ? 'a quoted string' : 'not a boolean'}): Synapse refuses to start`);
     if (fact.state !== 'set' || fact.value === null || findPlaceholder(fact.value)) continue;
     const parse = entry.type === 'duration' ? parseDuration : entry.type === 'size' ? parseSize : undefined;
     const parsed = parse?.(fact.value);
     if (parsed && !parsed.ok) fail(path, `${path} is ${show(fact.value)}: ${parsed.error}; Synapse refuses to start`);
-    if (entry.type === 'enum' && entry.values && !entry.values.some((v) => v === fact.value || (fact.value === false && v === 'off'))) {
-      fail(path, `${path} is ${show(fact.value)}; Synapse accepts only ${entry.values.map(show).join(', ')}`);
-    }
     if (entry.pathTwin && get(entry.pathTwin).state === 'set') fail(path, `both ${path} and ${entry.pathTwin} are set: Synapse refuses to start`);
   }
   for (const { key } of server(facts).topLevelKeys) {
@@ -57,14 +99,76 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
       fail(key, `${key} was removed${known.since ? ` in Synapse ${known.since}` : ''} and Synapse refuses to start while it is set${known.replacement ? `; use ${known.replacement}` : ''}`);
     }
   }
-  if (pythonTruthy(get('matrix_authentication_service.enabled').value)) {
+  const mas = get('matrix_authentication_service.enabled');
+  if (pythonTruthy(mas.value)) {
     for (const key of ['enable_registration', 'user_consent', 'enable_registration_captcha', 'session_lifetime', 'oidc_providers', 'saml2_config', 'cas_config', 'jwt_config', 'password_providers']) {
       const fact = get(key);
       if (fact.state === 'set' && pythonTruthy(fact.value)) fail(key, `${key} is set while matrix_authentication_service is enabled: Synapse refuses to start`);
     }
+    if (!pythonTruthy(get('matrix_authentication_service.secret').value) && !pythonTruthy(get('matrix_authentication_service.secret_path').value)) {
+      fail('matrix_authentication_service.enabled', 'matrix_authentication_service is enabled without secret or secret_path: Synapse refuses to start');
+    }
   }
+  // The old MAS switch, replaced by matrix_authentication_service (a non-empty value refuses start-up since 1.157).
+  if (pythonTruthy(get('experimental_features.msc3861').value)) {
+    fail('experimental_features.msc3861', 'experimental_features.msc3861 was removed in Synapse 1.157 and Synapse refuses to start while it is set; use matrix_authentication_service');
+  }
+  // MSC4108 (QR-code login) is served by MAS only.
+  for (const key of ['experimental_features.msc4108_enabled', 'experimental_features.msc4108_delegation_endpoint']) {
+    const fact = get(key);
+    const on = key.endsWith('enabled') ? pythonTruthy(fact.value) : fact.state !== 'default' && fact.value !== null;
+    if (on && !pythonTruthy(mas.value)) fail(key, `${key} is set but matrix_authentication_service is not enabled: Synapse refuses to start (MSC4108 requires it)`);
+  }
+  const keyServers = get('trusted_key_servers');
+  if (keyServers.state === 'unknown' && typeof keyServers.value === 'string') placeholder('trusted_key_servers');
+  else if (keyServers.state === 'set' && !Array.isArray(keyServers.value)) {
+    fail('trusted_key_servers', `trusted_key_servers is ${show(keyServers.value)}, not a list: Synapse refuses to start`);
+  }
+  const wellKnown = get('extra_well_known_client_content');
+  if (wellKnown.state === 'set' && isMapping(wellKnown.value)) {
+    for (const key of ['m.homeserver', 'm.identity_server']) {
+      if (Object.hasOwn(wellKnown.value, key)) fail('extra_well_known_client_content', `extra_well_known_client_content sets ${key}, which Synapse refuses at start-up (use ${key === 'm.homeserver' ? 'public_baseurl' : 'default_identity_server'})`);
+    }
+  }
+  // Any email section turns e-mail (password resets, validation) on, and that needs a sender.
+  const email = get('email');
+  const notifFrom = get('email.notif_from');
+  if (isMapping(email.value) && Object.keys(email.value).length > 0 && notifFrom.state !== 'unknown' && !pythonTruthy(notifFrom.value)) {
+    fail('email', 'an email section without email.notif_from: Synapse refuses to start (any email section turns e-mail password resets on)');
+  }
+  const baseUrl = get('public_baseurl');
+  if (baseUrl.value !== null && baseUrl.value !== undefined && !/^https?:\/\//i.test(String(baseUrl.value))) {
+    // A placeholder after the scheme ("https://${DOMAIN}/") is no reason to refuse; one in its place is.
+    if (!placeholder('public_baseurl')) fail('public_baseurl', `public_baseurl is ${show(baseUrl.value)}: Synapse refuses any scheme but http:// and https://`);
+  }
+  checkListeners(get, fail);
   return failures.length ? failures : pass('Synapse would start with this config (as far as mxlint can tell)');
 };
+
+/** Listeners Synapse refuses: an unknown resource name, or TLS (listeners' tls, or the legacy bind_port) without a certificate. */
+function checkListeners(get: ServerFacts['get'], fail: (path: string | undefined, message: string) => void): void {
+  const listeners = get('listeners');
+  const list = Array.isArray(listeners.value) ? listeners.value : [];
+  list.forEach((listener, index) => {
+    if (!isMapping(listener) || listener.type !== 'http' || !Array.isArray(listener.resources)) return;
+    for (const resource of listener.resources) {
+      const names = isMapping(resource) && Array.isArray(resource.names) ? resource.names : [];
+      for (const name of names) {
+        if (typeof name === 'string' && !LISTENER_RESOURCES.has(name) && !findPlaceholder(name)) {
+          fail(`listeners.${index}`, `listener resource ${show(name)} is unknown to Synapse, which refuses to start (known: ${[...LISTENER_RESOURCES].join(', ')})`);
+        }
+      }
+    }
+  });
+  // The legacy no_tls drops the TLS listeners of `listeners`, and refuses to go with bind_port.
+  const noTls = pythonTruthy(get('no_tls').value);
+  const bindPort = pythonTruthy(get('bind_port').value);
+  if (bindPort && noTls) fail('no_tls', 'no_tls and the legacy bind_port are both set: Synapse refuses to start');
+  const tls = (!noTls && list.some((listener) => isMapping(listener) && pythonTruthy(listener.tls))) || bindPort;
+  if (tls && !pythonTruthy(get('tls_certificate_path').value)) {
+    fail(bindPort ? 'bind_port' : 'listeners', 'a TLS listener (tls: true, or the legacy bind_port) without tls_certificate_path: Synapse refuses to start');
+  }
+}
 
 export const noDuplicateKeys: CheckFunction = (_fact, { facts }) => {
   const results = server(facts).files.flatMap((file) => file.duplicates.map((duplicate): CheckResult => ({
