@@ -56,13 +56,20 @@ if (process.argv.includes('--generate-only')) process.exit(0);
 
 // Node builtins are loaded with require(): an ESM `import ... from 'node:fs'` makes Node build an
 // ESM facade of the whole module (fs's one loads the streams module), ~20 ms of start-up.
+const LAZY_BUILTINS = { 'node:child_process': ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'] };
 const builtinsViaRequire = {
   name: 'builtins-via-require',
   setup(build) {
     build.onResolve({ filter: /^node:/ }, (args) => (args.namespace === 'node-builtin'
       ? { path: args.path, external: true } // the shim's own require() stays a real require
       : { path: args.path, namespace: 'node-builtin' }));
-    build.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
+      contents: LAZY_BUILTINS[args.path]
+        // commander loads child_process for subcommand executables mxlint never uses: on first use only.
+        ? `const load = () => require(${JSON.stringify(args.path)});\nmodule.exports = {${LAZY_BUILTINS[args.path].map((name) => ` get ${name}() { return load().${name}; }`).join(',')} };`
+        : `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
   },
 };
 

@@ -2,7 +2,7 @@
 // folder is read and validated with the same pre-compiled validator at load.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse, YAMLParseError } from 'yaml';
+import { parsePyYaml } from '../sources/pyyaml.js';
 import builtinRules from '../generated/rules.json' with { type: 'json' };
 import useCaseData from '../generated/use-cases.json' with { type: 'json' };
 import validateRule from '../generated/validate-rule.js';
@@ -50,10 +50,10 @@ export function loadRuleDir(dir: string): Rule[] {
   return yamlFilesUnder(dir).map((file) => {
     let data: unknown;
     try {
-      data = parse(readFileSync(file, 'utf8'), { version: '1.1' });
+      data = parsePyYaml(readFileSync(file, 'utf8'), file).data;
     } catch (error) {
-      const line = error instanceof YAMLParseError ? error.linePos?.[0] : undefined;
-      throw new InputError(`invalid YAML: ${(error as Error).message.split('\n')[0]}`, { file, line: line?.line, column: line?.col });
+      if (error instanceof InputError) throw error;
+      throw new InputError(`cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file });
     }
     if (!validateRule(data)) {
       const first = validateRule.errors?.[0];

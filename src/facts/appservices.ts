@@ -1,7 +1,9 @@
 // Appservice (bridge) registrations named by app_service_config_files: which networks they bridge.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readBounded } from '../sources/read-bounded.js';
+import { LIMITS } from '../sources/yaml-file.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parsePyYaml } from '../sources/pyyaml.js';
 import type { Fact } from '../types.js';
 import type { YamlFile } from '../sources/yaml-file.js';
 
@@ -84,7 +86,8 @@ export function readAppservices(fact: Fact, files: YamlFile[]): AppserviceFacts[
       ({ file, foundAt: found, read: false, problem, userRegexes: [], aliasRegexes: [], networks: guessNetworks(file), notBridge: guessNotBridge(undefined, file) });
     if (!found) return unread('registration file not found here');
     try {
-      const registration = parse(readFileSync(found, 'utf8'), { version: '1.1', uniqueKeys: false }) as Record<string, any>;
+      const source = readBounded(found, LIMITS.maxFileBytes, 'an appservice registration (YAML)').bytes.toString('utf8');
+      const registration = parsePyYaml(source, found).data as Record<string, any>;
       if (!registration || typeof registration !== 'object') return unread('not a YAML mapping');
       const regexes = (kind: string): string[] =>
         Array.isArray(registration.namespaces?.[kind])

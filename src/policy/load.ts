@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { findPolicyFile } from './find.js';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
+import { CORE_SCHEMA } from 'js-yaml';
+import { parseWithPositions } from '../sources/pyyaml.js';
 import validatePolicy from '../generated/validate-policy.js';
 import { InputError } from '../errors.js';
 import type { Level, SourceLocation } from '../types.js';
@@ -40,19 +41,24 @@ export function loadPolicy(file: string): Policy {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? 'policy file not found' : `cannot read the policy file (${code})`, { file });
   }
-  const lineCounter = new LineCounter();
-  // YAML 1.2 (our own file): `until: 2025-12-31` stays a string, not a date.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number): SourceLocation => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, column: col };
-  };
-  if (doc.errors.length) {
-    const error = doc.errors[0];
-    throw new InputError(`invalid YAML in the policy file: ${error.message.split('\n')[0]}`, at(error.pos[0]));
+  // YAML 1.2 (our own file): `until: 2025-12-31` stays a string, not a date; a duplicate key is an error.
+  let parsed;
+  try {
+    parsed = parseWithPositions(text, file, CORE_SCHEMA, false);
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(error.message.replace(/^invalid YAML/, 'invalid YAML in the policy file'), error.location);
+    throw error;
   }
-  const data = doc.toJS() ?? {};
-  const locate = (path: Array<string | number>): SourceLocation => at(offsetOf(doc.contents as Node | null, path));
+  const data = parsed.data ?? {};
+  const start: SourceLocation = { file, line: 1, column: 1 };
+  /** Where the deepest existing part of `path` is written. */
+  const locate = (path: Array<string | number>): SourceLocation => {
+    for (let depth = path.length; depth > 0; depth -= 1) {
+      const found = parsed.positions.get(path.slice(0, depth).join('.'));
+      if (found) return found;
+    }
+    return start;
+  };
   if (!validatePolicy(data)) {
     const error = validatePolicy.errors![0];
     const path = error.instancePath.split('/').slice(1).map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
@@ -84,28 +90,6 @@ export function loadPolicy(file: string): Policy {
     docsUrl: policy.docsUrl,
     locate,
   };
-}
-
-/** Offset of the deepest node (a key, when the last step is a key) that `path` reaches. */
-function offsetOf(root: Node | null, path: Array<string | number>): number {
-  let node: unknown = root;
-  let offset = (root as Node | null)?.range?.[0] ?? 0;
-  for (const step of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(step));
-      if (!pair) break;
-      offset = (pair.key as Node).range?.[0] ?? offset;
-      node = pair.value;
-    } else if (isSeq(node)) {
-      const item = node.items[Number(step)] as Node | undefined;
-      if (!item) break;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else {
-      break;
-    }
-  }
-  return offset;
 }
 
 /** --policy FILE, else the nearest .mxlint.yaml; `false` (--no-policy) turns it off. */
