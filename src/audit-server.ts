@@ -2,7 +2,8 @@
 // linted and reduced to a compact record as it comes, so memory stays bounded.
 import type { Finding, Rule } from './types.js';
 import type { Homeserver } from './sources/homeserver.js';
-import { listRooms, newestEventTs, roomState, type AdminRoom } from './sources/admin-api.js';
+import { NetworkError } from './sources/homeserver.js';
+import { listRooms, newestEventTs, roomDetails, roomState, type AdminRoom } from './sources/admin-api.js';
 import type { ServerFacts } from './facts/server-facts.js';
 import { lintRoom, ROOM_USE_CASES } from './lint-room.js';
 
@@ -40,28 +41,82 @@ export interface AuditOptions {
   onFailure(failure: RoomFailure): void;
 }
 
+/** A fault of the server or of the network (not a refusal about one room): the kind that, repeated
+ *  on every room in flight, means the server is gone. */
+const serverFault = (error: unknown): boolean =>
+  error instanceof NetworkError && (error.status === undefined || error.status === 429 || error.status >= 500);
+
 export async function auditServer(options: AuditOptions): Promise<{ total: number; audited: number; failed: number; skipped: number }> {
   const { hs, concurrency } = options;
   let total = 0;
   let audited = 0;
   let failed = 0;
-  let skipped = 0;
+  const skipped = 0; // kept in the counts; named rooms are now fetched, not filtered out of the listing
   const running = new Set<Promise<void>>();
-  for await (const page of listRooms(hs, options.searchTerm)) {
-    if (total === 0) options.onTotal?.(options.roomIds ? options.roomIds.size : page.total);
-    total = page.total;
-    for (const room of page.rooms) {
-      if (options.roomIds && !options.roomIds.has(room.room_id)) {
-        skipped += 1;
-        continue;
+  const fail = (roomId: string, reason: string) => { failed += 1; options.onFailure({ roomId, reason }); };
+  // Once every room in flight (and at least 3) failed in a row on a server fault, the server is taken
+  // for gone: the rooms left are reported as failed without asking it again (each would otherwise
+  // go through all its retries, minutes on a large server).
+  let consecutiveFaults = 0;
+  let gone: string | undefined;
+  const tripAfter = Math.max(3, concurrency);
+  const start = async (room: AdminRoom) => {
+    if (gone) return fail(room.room_id, gone);
+    const task = auditRoom(room, options)
+      .then((record) => { consecutiveFaults = 0; audited += 1; options.onRoom(record); })
+      .catch((error: Error) => {
+        consecutiveFaults = serverFault(error) ? consecutiveFaults + 1 : 0;
+        if (consecutiveFaults >= tripAfter && !gone) gone = `not audited: the server stopped answering (${error.message})`;
+        fail(room.room_id, error.message);
+      })
+      .finally(() => running.delete(task));
+    running.add(task);
+    if (running.size >= concurrency) await Promise.race(running);
+  };
+
+  // Rooms named by id or alias are fetched one by one; the listing is only read for a search term
+  // or for every room (then the named rooms are audited besides those the term finds).
+  const wanted = options.roomIds;
+  const seen = new Set<string>();
+  if (!wanted || options.searchTerm) {
+    let listed = 0;
+    try {
+      for await (const page of listRooms(hs, options.searchTerm)) {
+        if (listed === 0) options.onTotal?.(page.total + (wanted?.size ?? 0));
+        total = page.total;
+        for (const room of page.rooms) {
+          listed += 1;
+          seen.add(room.room_id);
+          await start(room);
+        }
+        if (gone) break;
       }
-      const task = auditRoom(room, options)
-        .then((record) => { audited += 1; options.onRoom(record); })
-        .catch((error: Error) => { failed += 1; options.onFailure({ roomId: room.room_id, reason: error.message }); })
-        .finally(() => running.delete(task));
-      running.add(task);
-      if (running.size >= concurrency) await Promise.race(running);
+    } catch (error) {
+      // The JSON report is already streaming: a listing that breaks off is a failure in it, not a throw.
+      if (!gone) gone = `not audited: the room list broke off (${(error as Error).message})`;
+      fail('(room list)', `cannot list the rooms after ${listed}: ${(error as Error).message}`);
     }
+    // Rooms of the listing never reached (the server went away) are failed too, not skipped.
+    if (gone && listed < total) failed += total - listed;
+    if (wanted) options.onTotal?.(total + [...wanted].filter((roomId) => !seen.has(roomId)).length);
+  }
+  for (const roomId of wanted ?? []) {
+    if (seen.has(roomId)) continue;
+    total += 1;
+    if (!options.searchTerm && total === 1) options.onTotal?.(wanted!.size);
+    if (gone) {
+      fail(roomId, gone);
+      continue;
+    }
+    let room: AdminRoom | undefined;
+    try {
+      room = await roomDetails(hs, roomId);
+    } catch (error) {
+      fail(roomId, (error as Error).message);
+      continue;
+    }
+    if (room) await start(room);
+    else fail(roomId, 'no such room on this server');
   }
   await Promise.all(running);
   return { total, audited, failed, skipped };
@@ -71,7 +126,8 @@ async function auditRoom(room: AdminRoom, options: AuditOptions): Promise<RoomRe
   // The listing has the headline settings; power levels, ACL, bridges and members need the state.
   const [state, lastEventTs] = await Promise.all([
     roomState(options.hs, room.room_id),
-    newestEventTs(options.hs, room.room_id).catch(() => undefined),
+    // The newest event only feeds the inactivity note: a refusal leaves it unknown, a server fault does not.
+    newestEventTs(options.hs, room.room_id).catch((error) => { if (serverFault(error)) throw error; return undefined; }),
   ]);
   const declared = options.declared?.get(room.room_id) ?? (room.canonical_alias ? options.declared?.get(room.canonical_alias) : undefined);
   const result = lintRoom({

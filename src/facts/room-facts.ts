@@ -53,6 +53,9 @@ const PUPPET_PATTERNS: Array<[string, RegExp]> = [
   ['whatsapp', /^@arnmessager:/],
 ];
 
+/** Any of the above: one test per member instead of one per pattern. */
+const ANY_PUPPET = new RegExp(PUPPET_PATTERNS.map(([, pattern]) => `(?:${pattern.source})`).join('|'));
+
 /** Bridge bots (not puppets): they relay, they are not a person of the conversation. */
 const BOT_PATTERN = /^@(?:whatsappbot|signalbot|telegrambot|discordbot|slackbot|facebookbot|metabot|instagrambot|arnmessager|heisenbridge|appservice-irc|ircbot|xmppbot|_xmpp_bot|bifrost|mattermostbot):/;
 
@@ -65,11 +68,26 @@ const DAY_MS = 86_400_000;
 type Put = (path: string, value: unknown, event: StateEvent | undefined, state?: Fact['state'], reason?: string) => void;
 const MEMBER_REASON = 'the member list is not available';
 
+/** String(value) for any JSON value: String throws on an object whose toString is not a function
+ *  ({"toString": 1} in a hostile event's content). */
+const asText = (value: unknown): string => {
+  try {
+    return String(value);
+  } catch {
+    return JSON.stringify(value) ?? '';
+  }
+};
+
 const serverOf = (userId: string): string => userId.slice(userId.indexOf(':') + 1).toLowerCase();
 
 export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFacts {
+  // One pass: a large room's state is mostly m.room.member events; the other lookups then scan
+  // only the few others (they were a scan of the whole state each, ~20 of them).
+  const memberEvents: StateEvent[] = [];
+  const otherEvents: StateEvent[] = [];
+  for (const event of input.state) (event.type === 'm.room.member' ? memberEvents : otherEvents).push(event);
   const stateOf = (type: string, stateKey = ''): StateEvent | undefined =>
-    input.state.find((event) => event.type === type && event.state_key === stateKey);
+    otherEvents.find((event) => event.type === type && event.state_key === stateKey);
   const values: Record<string, Fact> = {};
   const put: Put = (path, value, event, state, reason) => {
     const fact: Fact = { path, value, state: state ?? (event ? 'set' : 'default') };
@@ -81,13 +99,13 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
 
   const create = stateOf('m.room.create');
   put('room.id', input.roomId, create);
-  put('room.version', String(create?.content.room_version ?? '1'), create);
+  put('room.version', asText(create?.content.room_version ?? '1'), create);
   put('room.type', create?.content.type ?? null, create);
   put('room.isSpace', create?.content.type === 'm.space', create);
   put('room.createdAt', create?.origin_server_ts ?? null, create, create?.origin_server_ts ? 'set' : 'unknown', 'creation time not in the state');
   put('federate', create ? create.content['m.federate'] !== false : true, create);
   const now = input.now ?? Date.now();
-  const createdAt = create?.origin_server_ts;
+  const createdAt = typeof create?.origin_server_ts === 'number' ? create.origin_server_ts : undefined;
   put('room.ageDays', createdAt ? daysBetween(createdAt, now) : null, create, createdAt ? 'set' : 'unknown', 'creation time not in the state');
 
   const encryption = stateOf('m.room.encryption');
@@ -96,7 +114,7 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
 
   const joinRules = stateOf('m.room.join_rules');
   put('joinRule', joinRules?.content.join_rule ?? 'invite', joinRules);
-  put('joinRule.allow', (joinRules?.content.allow ?? []).map((entry: any) => entry?.room_id).filter(Boolean), joinRules);
+  put('joinRule.allow', (Array.isArray(joinRules?.content.allow) ? joinRules.content.allow : []).map((entry: any) => entry?.room_id).filter(Boolean), joinRules);
 
   const guest = stateOf('m.room.guest_access');
   put('guestAccess', guest?.content.guest_access === 'can_join' ? 'can_join' : 'forbidden', guest);
@@ -119,7 +137,7 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   put('alias.canonical', alias, aliases);
   put('alias.present', Boolean(alias) || strings(aliases?.content.alt_aliases).length > 0, aliases);
 
-  const retention = input.state.find((event) => event.type === 'm.room.retention');
+  const retention = otherEvents.find((event) => event.type === 'm.room.retention');
   put('retention.maxLifetime', Number.isInteger(retention?.content.max_lifetime) ? retention!.content.max_lifetime : null, retention);
   const tombstone = stateOf('m.room.tombstone');
   put('tombstone.present', Boolean(tombstone?.content.replacement_room), tombstone);
@@ -129,11 +147,19 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   put('room.name', stateOf('m.room.name')?.content.name ?? null, stateOf('m.room.name'));
 
   // Members: given, or read from the state's membership events.
-  const memberEvents = input.state.filter((event) => event.type === 'm.room.member');
   const members = input.members ?? (memberEvents.length ? memberEvents.filter((e) => e.content.membership === 'join').map((e) => e.state_key) : undefined);
   const memberState: Fact['state'] = members ? 'set' : 'unknown';
   const memberReason = MEMBER_REASON;
-  const servers = members ? [...new Set(members.map(serverOf))].sort() : [];
+  // Member servers and the local count in one pass.
+  const local = input.localServer?.toLowerCase();
+  const serverSet = new Set<string>();
+  let localCount = 0;
+  for (const id of members ?? []) {
+    const name = serverOf(id);
+    serverSet.add(name);
+    if (name === local) localCount += 1;
+  }
+  const servers = [...serverSet].sort();
   put('members.count', members?.length ?? null, undefined, memberState, memberReason);
   put('members.servers', servers, undefined, memberState, memberReason);
   put('members.serverCount', servers.length, undefined, memberState, memberReason);
@@ -141,13 +167,12 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   const bots = members ? bridgeBots(members, server) : [];
   put('members.bots', bots, undefined, memberState, memberReason);
   put('members.humanCount', members ? members.length - bots.length : null, undefined, memberState, memberReason);
-  const local = input.localServer?.toLowerCase();
-  const localCount = members && local ? members.filter((id) => serverOf(id) === local).length : undefined;
-  put('members.localRatio', localCount !== undefined && members!.length ? localCount / members!.length : null, undefined,
-    localCount === undefined ? 'unknown' : memberState, local ? memberReason : 'the local server name is not known');
+  const localKnown = Boolean(members && local);
+  put('members.localRatio', localKnown && members!.length ? localCount / members!.length : null, undefined,
+    localKnown ? memberState : 'unknown', local ? memberReason : 'the local server name is not known');
 
   putPowerLevels(put, stateOf, members, String(values['room.version'].value));
-  putBridges(put, input.state, members, server);
+  putBridges(put, otherEvents, members, server);
 
   put('directory.published', input.published ?? null, undefined, input.published === undefined ? 'unknown' : 'set', 'directory visibility not known (use --published or --not-published with a state dump)');
   put('activity.lastEventTs', input.lastEventTs ?? null, undefined, input.lastEventTs === undefined ? 'unknown' : 'set', 'newest event time not known');
@@ -176,10 +201,14 @@ function putPowerLevels(put: Put, stateOf: (type: string) => StateEvent | undefi
   // From room version 12 (MSC4289) the creators outrank every power level and are not listed in it.
   const privilegedCreators = /^\d+$/.test(version) ? Number(version) >= 12 : version === 'org.matrix.hydra.11';
   const creators = new Set([create?.sender, ...(Array.isArray(create?.content.additional_creators) ? create!.content.additional_creators : [])]);
+  // A Map of the explicit levels: looking each member up in the event's users object was the
+  // slowest step on a room of 100,000 members.
+  const explicit = new Map<string, unknown>(levels.users && typeof levels.users === 'object' ? Object.entries(levels.users) : []);
+  const defaultLevel = number(levels.users_default, 0);
   const userLevel = (userId: string): number => {
     if (privilegedCreators && creators.has(userId)) return Infinity;
     if (!power) return userId === creator ? 100 : 0;
-    return number(levels.users?.[userId], number(levels.users_default, 0));
+    return explicit.size ? number(explicit.get(userId), defaultLevel) : defaultLevel;
   };
   const usersDefault = power ? number(levels.users_default, 0) : 0;
   const eventsDefault = number(levels.events_default, 0);
@@ -194,11 +223,16 @@ function putPowerLevels(put: Put, stateOf: (type: string) => StateEvent | undefi
   put('powerLevels.stateDefault', number(levels.state_default, 50), power, levelState(levels.state_default));
   put('posters.everyone', usersDefault >= messageLevel, power);
   put('inviters.everyone', usersDefault >= inviteLevel, power);
-  const posters = members?.filter((id) => userLevel(id) >= messageLevel);
-  const inviters = members?.filter((id) => userLevel(id) >= inviteLevel);
-  put('posters.count', posters?.length ?? null, power, members ? undefined : 'unknown', MEMBER_REASON);
-  put('inviters.count', inviters?.length ?? null, power, members ? undefined : 'unknown', MEMBER_REASON);
-  put('posters.ratio', posters && members!.length ? posters.length / members!.length : null, power, members ? undefined : 'unknown', MEMBER_REASON);
+  let posters = 0;
+  let inviters = 0;
+  for (const id of members ?? []) {
+    const level = userLevel(id);
+    if (level >= messageLevel) posters += 1;
+    if (level >= inviteLevel) inviters += 1;
+  }
+  put('posters.count', members ? posters : null, power, members ? undefined : 'unknown', MEMBER_REASON);
+  put('inviters.count', members ? inviters : null, power, members ? undefined : 'unknown', MEMBER_REASON);
+  put('posters.ratio', members?.length ? posters / members.length : null, power, members ? undefined : 'unknown', MEMBER_REASON);
 }
 
 /** Bridges: bridge info state (MSC2346), appservice namespaces, known puppet and bot names. */
@@ -207,8 +241,8 @@ function putBridges(put: Put, state: StateEvent[], members: string[] | undefined
   const networks = new Set<string>();
   const reasons: string[] = [];
   for (const event of bridgeEvents) {
-    const protocol = String(event.content.protocol?.id ?? event.state_key.split('/')[1] ?? '').toLowerCase();
-    const guessed = guessNetworks(protocol, event.content.protocol?.displayname, event.state_key);
+    const protocol = asText(event.content.protocol?.id ?? event.state_key.split('/')[1] ?? '').toLowerCase();
+    const guessed = guessNetworks(protocol, asText(event.content.protocol?.displayname ?? ''), event.state_key);
     (guessed.length ? guessed : [protocol || 'unknown']).forEach((network) => networks.add(network));
     reasons.push(`${event.type} state (${protocol || event.state_key})`);
   }
@@ -220,6 +254,7 @@ function putBridges(put: Put, state: StateEvent[], members: string[] | undefined
     }
   }
   for (const id of members ?? []) {
+    if (!ANY_PUPPET.test(id)) continue;
     for (const [network, pattern] of PUPPET_PATTERNS) {
       if (pattern.test(id)) {
         if (!networks.has(network)) reasons.push(`${id} looks like a ${network} bridge user`);

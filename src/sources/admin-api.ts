@@ -55,6 +55,17 @@ export async function* listRooms(hs: Homeserver, searchTerm?: string, pageSize =
   }
 }
 
+/** One room's row, as in the listing (GET /_synapse/admin/v1/rooms/{roomId}); undefined when the
+ *  server has no such room. */
+export async function roomDetails(hs: Homeserver, roomId: string): Promise<AdminRoom | undefined> {
+  try {
+    return await hs.get<AdminRoom>(`/rooms/${enc(roomId)}`, undefined, ADMIN);
+  } catch (error) {
+    if (error instanceof NetworkError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
 export async function roomState(hs: Homeserver, roomId: string): Promise<StateEvent[]> {
   const response = await hs.get<{ state: unknown }>(`/rooms/${enc(roomId)}/state`, undefined, ADMIN);
   return parseStateEvents(response, `${roomId} state`);

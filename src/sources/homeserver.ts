@@ -1,8 +1,14 @@
 // Read-only access to a homeserver through matrix-js-sdk's HTTP layer (no sync, no crypto),
 // with timeouts, bounded retries on 429/5xx/network faults, and one-line errors.
-import { createClient, Method, MatrixError, HTTPError, ConnectionError, type MatrixClient } from 'matrix-js-sdk';
+// Reads use the SDK's HTTP layer alone (matrix-js-sdk/lib/http-api): the whole SDK costs ~35 MB of
+// memory and ~100 ms of start-up; it is loaded only when a write needs a MatrixClient (`client`).
+import { FetchHttpApi } from 'matrix-js-sdk/lib/http-api/fetch.js';
+import { Method, MatrixError, HTTPError, ConnectionError, type IHttpOpts } from 'matrix-js-sdk/lib/http-api/index.js';
+import type { MatrixClient } from 'matrix-js-sdk';
+import { EventEmitter, setMaxListeners } from 'node:events';
+import { createRequire } from 'node:module';
 import type { Logger as PinoLogger } from 'pino';
-import { EXIT } from '../errors.js';
+import { EXIT, printable } from '../errors.js';
 
 export class NetworkError extends Error {
   readonly exitCode = EXIT.network;
@@ -10,8 +16,9 @@ export class NetworkError extends Error {
     super(message);
     this.name = 'NetworkError';
   }
+  /** One printable line: the message quotes the server's own error text, which can be anything. */
   oneLine(): string {
-    return this.message;
+    return printable(this.message);
   }
 }
 
@@ -35,32 +42,59 @@ function sdkLogger(log: PinoLogger) {
     trace: (...msg: unknown[]) => log.trace({ sdk: namespace }, msg.map(String).join(' ')),
     debug: (...msg: unknown[]) => log.debug({ sdk: namespace }, msg.map(String).join(' ')),
     info: (...msg: unknown[]) => log.debug({ sdk: namespace }, msg.map(String).join(' ')),
-    warn: (...msg: unknown[]) => log.warn({ sdk: namespace }, msg.map(String).join(' ')),
-    error: (...msg: unknown[]) => log.error({ sdk: namespace }, msg.map(String).join(' ')),
+    // Its warnings and errors too: mxlint reports every failure itself, in one line (a 401 would
+    // otherwise add a JSON line "Unable to refresh token" on stderr).
+    warn: (...msg: unknown[]) => log.debug({ sdk: namespace }, msg.map(String).join(' ')),
+    error: (...msg: unknown[]) => log.debug({ sdk: namespace }, msg.map(String).join(' ')),
     getChild: (child: string) => make(`${namespace}.${child}`),
   });
   return make('matrix-js-sdk');
 }
 
+/** Each request in flight listens on the SDK's abort signal: more than 10 (--concurrency > 5)
+ *  made Node print a MaxListenersExceededWarning. */
+const unlimitListeners = (http: unknown) => {
+  const signal = (http as { abortController?: AbortController }).abortController?.signal;
+  if (signal) setMaxListeners(0, signal);
+};
+
 export class Homeserver {
-  readonly client: MatrixClient;
+  /** matrix-js-sdk's HTTP layer: what every read goes through. */
+  readonly http: FetchHttpApi<IHttpOpts & { onlyData: true }>;
   readonly faults: FaultCounts = { retries: 0, rateLimited: 0, serverErrors: 0, timeouts: 0, connectionErrors: 0, badResponses: 0 };
+  private readonly sdkOptions: IHttpOpts;
+  private fullClient?: MatrixClient;
 
   constructor(readonly options: HomeserverOptions) {
-    this.client = createClient({
+    this.sdkOptions = {
       baseUrl: options.baseUrl,
+      prefix: '/_matrix/client/v3',
       accessToken: options.accessToken,
-      localTimeoutMs: options.timeoutMs,
+      // No localTimeoutMs: the SDK's timer is never cleared (every run lingered --timeout ms after
+      // its last request) and stops at the headers (a stalled body hung forever). fetchWithTimeout
+      // bounds the whole exchange, body included, with an unref'd timer.
       logger: sdkLogger(options.log),
       useAuthorizationHeader: true,
-      fetchFn: fetchWithCodes,
-    } as any);
+      fetchFn: fetchWithTimeout(options.timeoutMs) as typeof fetch,
+    };
+    this.http = new FetchHttpApi(new EventEmitter() as any, { ...this.sdkOptions, onlyData: true });
+    unlimitListeners(this.http);
+  }
+
+  /** A whole MatrixClient on the same connection settings, for writes; the SDK is loaded on first use. */
+  get client(): MatrixClient {
+    if (!this.fullClient) {
+      const { createClient } = createRequire(import.meta.url)('matrix-js-sdk') as typeof import('matrix-js-sdk');
+      this.fullClient = createClient(this.sdkOptions as any);
+      unlimitListeners(this.fullClient.http);
+    }
+    return this.fullClient;
   }
 
   /** GET a path under a prefix (client API by default; the admin API with '/_synapse/admin/v1'). */
   get<T>(path: string, query?: Record<string, string>, prefix = '/_matrix/client/v3'): Promise<T> {
     return this.withRetries(`GET ${prefix}${path}`, () =>
-      this.client.http.authedRequest<T>(Method.Get, path, query, undefined, { prefix, localTimeoutMs: this.options.timeoutMs }));
+      this.http.authedRequest<T>(Method.Get, path, query, undefined, { prefix }));
   }
 
   async withRetries<T>(what: string, request: () => Promise<T>): Promise<T> {
@@ -74,7 +108,7 @@ export class Homeserver {
         this.faults.retries += 1;
         const backoff = Math.min(500 * 2 ** attempt, 8000) * (0.5 + Math.random() / 2);
         const wait = fault.retryAfterMs ?? backoff;
-        if (wait > (this.options.maxRetryAfterMs ?? 60_000)) throw this.toNetworkError(what, error, attempt);
+        if (wait > (this.options.maxRetryAfterMs ?? 60_000)) throw this.toNetworkError(what, error, attempt, wait);
         log.info({ what, attempt: attempt + 1, waitMs: Math.round(wait), reason: fault.reason }, 'retrying');
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
@@ -115,7 +149,8 @@ export class Homeserver {
     return { retry: false, reason: String(error) };
   }
 
-  private toNetworkError(what: string, error: unknown, attempt: number): NetworkError {
+  /** `refusedWaitMs`: the server asked for a longer wait than we accept (maxRetryAfterMs). */
+  private toNetworkError(what: string, error: unknown, attempt: number, refusedWaitMs?: number): NetworkError {
     const tries = attempt > 0 ? ` after ${attempt + 1} tries` : '';
     const base = this.options.baseUrl;
     if (error instanceof MatrixError) {
@@ -124,7 +159,7 @@ export class Homeserver {
       const reason = status === 401 ? 'the access token was refused'
         : status === 403 ? 'forbidden'
           : status === 404 ? 'not found'
-            : status === 429 ? 'rate limited for too long'
+            : status === 429 ? (refusedWaitMs !== undefined ? `rate limited: the server asks to wait ${Math.round(refusedWaitMs / 1000)} s` : 'rate limited')
               : `HTTP ${status}`;
       return new NetworkError(`${base}: ${what}: ${reason} (${status} ${code}${error.data?.error ? `: ${error.data.error}` : ''})${tries}`, status, code);
     }
@@ -140,20 +175,39 @@ export class Homeserver {
   }
 }
 
-/** matrix-js-sdk keeps only the message of a fetch failure, so the system error code goes into it. */
-async function fetchWithCodes(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  try {
-    return await fetch(input, init);
-  } catch (error) {
-    if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') throw error;
-    let cause: any = error;
-    let code = '';
-    for (let depth = 0; cause && depth < 6 && !code; depth += 1) {
-      code = cause.code ? String(cause.code) : '';
-      cause = cause.cause;
-    }
-    throw new TypeError(`fetch failed [${code || 'unknown'}]`);
+/** A request that took longer than --timeout (headers and body). Named AbortError so that
+ *  matrix-js-sdk passes it through as is instead of wrapping it in a ConnectionError. */
+class RequestTimeout extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'AbortError';
   }
+}
+
+/** fetch with a deadline on the whole exchange, the body read included (so a body cut short is a
+ *  connection fault and a stalled one a timeout), and the system error code of a failure kept in
+ *  the message (matrix-js-sdk keeps only the message of a fetch failure). */
+function fetchWithTimeout(timeoutMs: number) {
+  return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    try {
+      const response = await fetch(input, { ...init, signal });
+      const body = await response.arrayBuffer();
+      const empty = [101, 103, 204, 205, 304].includes(response.status);
+      return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    } catch (error) {
+      if (deadline.aborted) throw new RequestTimeout(timeoutMs);
+      if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') throw error;
+      let cause: any = error;
+      let code = '';
+      for (let depth = 0; cause && depth < 6 && !code; depth += 1) {
+        code = cause.code ? String(cause.code) : '';
+        cause = cause.cause;
+      }
+      throw new TypeError(`fetch failed [${code || 'unknown'}]`);
+    }
+  };
 }
 
 function causeCode(error: ConnectionError): string {

@@ -25,7 +25,7 @@ export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<
     state = parseStateEvents(await hs.get<unknown>(`/rooms/${enc(roomId)}/state`), `${roomId} state`);
   } catch (error) {
     if (error instanceof NetworkError && error.status === 403) {
-      throw new NetworkError(`cannot read the state of ${roomId}: this account is not in the room and the room is not world-readable (403 ${error.errcode ?? ''})`, 403, error.errcode);
+      throw new NetworkError(`cannot read the state of ${roomId}: this account is not in the room and the room is not world-readable, or there is no such room (403 ${error.errcode ?? ''})`, 403, error.errcode);
     }
     if (error instanceof NetworkError && error.status === 404) throw new NetworkError(`unknown room ${roomId}`, 404, error.errcode);
     throw error;
@@ -35,6 +35,10 @@ export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<
     try {
       return await request();
     } catch (error) {
+      // A refusal (4xx) leaves that fact unknown; a server or network fault (after the retries)
+      // means the audit cannot be complete: exit 3, as for the state itself.
+      const status = error instanceof NetworkError ? error.status : undefined;
+      if (status === undefined || status === 429 || status >= 500) throw error;
       unknowns.push(`${what}: ${(error as Error).message}`);
       return undefined;
     }
