@@ -26,9 +26,21 @@ export class InputError extends Error {
 
   /** `file:line:col: message` (line and column only when known). */
   oneLine(): string {
-    if (!this.location) return this.message;
+    if (!this.location) return printable(this.message);
     const { file, line, column } = this.location;
     const where = [file, line, line !== undefined ? column : undefined].filter((part) => part !== undefined).join(':');
-    return `${where}: ${this.message}`;
+    return printable(`${where}: ${this.message}`);
   }
+}
+
+/** Longest error line printed; what a parser quotes from a hostile file can be any size. */
+const MAX_LINE = 1000;
+
+/** `text` as one printable line: line breaks and control characters (a file name, a parser's
+ *  quote of the input, a server's error text) escaped, so they can neither split the line nor
+ *  drive the terminal; cut at MAX_LINE characters. */
+export function printable(text: string): string {
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) =>
+    ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' } as Record<string, string>)[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > MAX_LINE ? `${escaped.slice(0, MAX_LINE)}…` : escaped;
 }
