@@ -28,7 +28,9 @@ export function checkHomeserverUrl(raw: string, allowInsecureHttp: boolean): str
     throw new InputError(`--homeserver "${raw}" is not a URL (e.g. https://matrix.example.org)`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(`--homeserver must be an http(s) URL, not ${url.protocol}`);
-  const loopback = ['localhost', '127.0.0.1', '[::1]', '::1'].includes(url.hostname) || url.hostname.startsWith('127.');
+  // The URL parser writes IPv4 addresses as four decimal numbers (127.1 and 0x7f000001 become
+  // 127.0.0.1), so a name that merely begins with "127." (127.0.0.1.evil.example) is not taken for one.
+  const loopback = ['localhost', '[::1]'].includes(url.hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
   if (url.protocol === 'http:' && !loopback && !allowInsecureHttp) {
     throw new InputError(`--homeserver ${url.origin} is plain http: the access token would travel in clear; use https, or --allow-insecure-http if you accept that`);
   }

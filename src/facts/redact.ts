@@ -16,3 +16,14 @@ export function redactValue(path: string, value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item, index) => redactValue(`${path}.${index}`, item, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(key, item, depth + 1)]));
 }
+
+/** A YAML line quoted in a report (SARIF snippets) with the values of secret-looking keys
+ *  redacted, in block (`password: x`) and flow (`{user: a, password: x}`) style alike. */
+export function redactYamlLine(line: string): string {
+  return line.replace(/(["']?)([\w.-]+)\1(\s*:[ \t]+)("(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?|[^,{}[\]#\s][^,{}[\]#]*)/g,
+    (whole, _quote: string, key: string, colon: string, value: string) => {
+      if (!isSecretKey(key) || /^[|>][-+0-9]*\s*$/.test(value)) return whole;
+      const trailing = /\s*$/.exec(value)![0];
+      return `${whole.slice(0, whole.length - colon.length - value.length)}${colon}${REDACTED}${trailing}`;
+    });
+}

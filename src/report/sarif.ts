@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
+import { redactYamlLine } from '../facts/redact.js';
 import type { Finding, Level, Rule } from '../types.js';
 import { EXTRA_RULES, repoPath, ruleDocsUrl, ruleText, shownFindings, useCaseName, type AuditOutput, type Note, type RoomSnapshot, type SuppressedFinding } from './model.js';
 import { findingKey, fingerprint } from './fingerprint.js';
@@ -95,7 +96,9 @@ export function formatSarif(output: AuditOutput, snapshot?: SnapshotIndex): stri
     return lineCache.get(file)?.[line - 1];
   };
   const physical = (file: string, line: number, column?: number, snippet = true) => {
-    const text = snippet ? lineOf(file, line) : undefined;
+    // The line as written, secrets redacted: a finding on `form_secret: ...` must not quote the secret.
+    const raw = snippet ? lineOf(file, line) : undefined;
+    const text = raw === undefined ? undefined : redactYamlLine(raw);
     return {
       physicalLocation: {
         artifactLocation: { uri: encodeURI(repoPath(file)), uriBaseId: 'SRCROOT' },

@@ -189,13 +189,20 @@ function unwrap(node: TreeNode): TreeNode {
   return inner;
 }
 
+/** A mapping key as js-yaml makes it a property name: a mapping is "[object Object]", a list is
+ *  joined with its mappings likewise (String() would throw on `? {toString: 0}`). */
+function keyText(key: unknown): string {
+  const text = (value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date) ? '[object Object]' : String(value));
+  return Array.isArray(key) ? key.map((item) => (item === null || item === undefined ? '' : text(item))).join(',') : text(key);
+}
+
 function walk(node: TreeNode, prefix: string, positions: Map<string, SourceLocation>, duplicates: DuplicateKey[]): void {
   const self = unwrap(node);
   if (self.kind === 'mapping') {
     const seen = new Map<string, SourceLocation>();
     for (let index = 0; index + 1 < self.children.length; index += 2) {
       const keyNode = self.children[index];
-      const key = String(keyNode.result);
+      const key = keyText(keyNode.result);
       if (key === '<<') continue;
       const path = prefix ? `${prefix}.${key}` : key;
       const earlier = seen.get(key);

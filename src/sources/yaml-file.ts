@@ -1,9 +1,9 @@
 // Reads one config file the way Synapse does (PyYAML safe_load, YAML 1.1), keeping the position
 // of every key so findings can point at file:line:col.
-import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { SourceLocation } from '../types.js';
 import { parsePyYaml, YAML_LIMITS, type DuplicateKey } from './pyyaml.js';
+import { readBounded } from './read-bounded.js';
 
 export type { DuplicateKey };
 
@@ -29,13 +29,8 @@ export function readYamlFile(path: string): YamlFile {
   let bytes: Buffer;
   let mode: number;
   try {
-    const stat = statSync(path);
-    mode = stat.mode & 0o7777;
-    if (stat.isDirectory()) throw new InputError('is a directory, expected a YAML file', { file: path });
-    if (stat.size > LIMITS.maxFileBytes) {
-      throw new InputError(`file is ${stat.size} bytes, larger than the ${LIMITS.maxFileBytes}-byte limit`, { file: path });
-    }
-    bytes = readFileSync(path);
+    // Bounded whatever the path is: a FIFO or /dev/zero given as a config must not hang or fill memory.
+    ({ bytes, mode } = readBounded(path, LIMITS.maxFileBytes, 'a YAML file'));
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: path });
