@@ -1,6 +1,6 @@
 // The config pipeline in one call: files → ServerFacts → findings → verdicts.
 import type { Lang, Report, Rule } from './types.js';
-import { loadConfigFiles } from './sources/config-files.js';
+import { loadConfigFiles, type MergedConfig } from './sources/config-files.js';
 import { buildServerFacts, type ServerFacts } from './facts/server-facts.js';
 import { evaluate } from './engine/evaluate.js';
 import { verdicts } from './engine/verdicts.js';
@@ -20,12 +20,17 @@ export interface ConfigLintResult extends Report {
 }
 
 export function lintConfig(paths: string[], options: LintConfigOptions = {}): ConfigLintResult {
-  const facts = buildServerFacts(loadConfigFiles(paths), paths);
   const useCases = options.useCases?.length
     ? options.useCases
     : USE_CASES.filter((useCase) => useCase.scope.includes('config')).map((useCase) => useCase.id);
   const rules = options.rules ?? loadRules(options.ruleDirs);
-  const findings = evaluate(rules, facts, { useCases, lang: options.lang });
+  return lintMerged(loadConfigFiles(paths), paths, rules, useCases, options.lang);
+}
+
+/** lintConfig over files already read and merged (the fixer lints texts it has not written yet). */
+export function lintMerged(merged: MergedConfig, inputs: string[], rules: Rule[], useCases: string[], lang?: Lang): ConfigLintResult {
+  const facts = buildServerFacts(merged, inputs);
+  const findings = evaluate(rules, facts, { useCases, lang });
   const warnings = facts.files.filter((file) => file.data === null).map((file) => `${file.path}: skipped, ${file.skipped}`);
   return {
     schemaVersion: 1,

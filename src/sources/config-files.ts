@@ -69,7 +69,11 @@ export interface MergedConfig {
 }
 
 export function loadConfigFiles(paths: string[]): MergedConfig {
-  const files = expandConfigPaths(paths).map(readYamlFile);
+  return mergeFiles(expandConfigPaths(paths).map(readYamlFile));
+}
+
+/** Synapse's shallow merge: a later file's top-level key replaces the earlier one whole. */
+export function mergeFiles(files: YamlFile[]): MergedConfig {
   const config: Record<string, unknown> = {};
   const ownerOf = new Map<string, YamlFile>();
   for (const file of files) {
