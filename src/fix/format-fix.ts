@@ -6,15 +6,18 @@ import type { UseCaseVerdict } from '../types.js';
 import type { ConfigFix } from './config-fix.js';
 import type { Clash, ToDo } from './select.js';
 import { showPath, showValue } from './patch.js';
+import { redactYamlLine } from '../facts/redact.js';
 
 const shown = (path: string): string => relative(process.cwd(), path) || path;
 
-/** A unified diff of every changed file (`a/` and `b/` prefixes, as git and patch -p1 expect). */
+/** A unified diff of every changed file (`a/` and `b/` prefixes, as git and patch -p1 expect).
+ *  Secret values in its lines (context lines near a fixed key) are redacted: a hunk that shows one
+ *  then no longer applies with patch, but a secret is never printed. */
 export function unifiedDiff(fix: ConfigFix): string {
   return fix.files.map((file) => createTwoFilesPatch(
     file.created ? '/dev/null' : `a/${shown(file.path)}`, `b/${shown(file.path)}`, file.before, file.after, undefined, undefined,
     { context: 3, headerOptions: FILE_HEADERS_ONLY },
-  )).join('');
+  )).join('').split('\n').map((line) => (/^[ +-](?![-+]{2} [ab/])/.test(line) ? line[0] + redactYamlLine(line.slice(1)) : line)).join('\n');
 }
 
 export const verdictName = (verdict: UseCaseVerdict['verdict']): string => (verdict === 'fit-with-warnings' ? 'fit with warnings' : verdict);
