@@ -85,7 +85,9 @@ async function readRoom(target: string | undefined, options: PlanCommandOptions,
       state: dump.state,
       members: options.members ? readMembers(options.members) : dump.members,
       published: options.published ?? dump.published,
-      localServer: typeof serverName === 'string' ? serverName : undefined,
+      localServer: dump.localServer ?? (typeof serverName === 'string' ? serverName : undefined),
+      lastEventTs: dump.lastEventTs,
+      now: dump.now,
     };
     return { input, hs: undefined };
   }

@@ -45,7 +45,9 @@ export async function runRoom(target: string | undefined, options: RoomCommandOp
       state: dump.state,
       members: options.members ? readMembers(options.members) : dump.members,
       published: options.published ?? dump.published,
-      localServer: typeof server?.config.server_name === 'string' ? server.config.server_name : undefined,
+      localServer: dump.localServer ?? (typeof server?.config.server_name === 'string' ? server.config.server_name : undefined),
+      lastEventTs: dump.lastEventTs,
+      now: dump.now,
     };
   } else {
     if (!target) throw new InputError('give a room id or alias, or --state FILE for a state dump');

@@ -79,7 +79,18 @@ export function parseStateEvents(data: unknown, file: string): StateEvent[] {
 
 /** A dump: the state array, or {"state": [...]} (admin API), optionally with mxlint's own
  *  fields "room_id", "members" (joined user ids) and "published" (in the room directory). */
-export function readStateDump(path: string): { roomId: string; state: StateEvent[]; members?: string[]; published?: boolean } {
+export interface StateDump {
+  roomId: string;
+  state: StateEvent[];
+  members?: string[];
+  published?: boolean;
+  /** mxlint's own wrapper fields: this server's name, the newest event and "now" (ms), for tests and audits replayed later. */
+  localServer?: string;
+  lastEventTs?: number;
+  now?: number;
+}
+
+export function readStateDump(path: string): StateDump {
   const data = readJson(path, 'state dump') as any;
   const state = parseStateEvents(data, path);
   const wrapper = Array.isArray(data) ? {} : data;
@@ -88,8 +99,12 @@ export function readStateDump(path: string): { roomId: string; state: StateEvent
   }
   if (wrapper.published !== undefined && typeof wrapper.published !== 'boolean') throw new InputError('"published" must be true or false', { file: path });
   if (wrapper.room_id !== undefined && typeof wrapper.room_id !== 'string') throw new InputError('"room_id" must be a room id string', { file: path });
+  if (wrapper.localServer !== undefined && typeof wrapper.localServer !== 'string') throw new InputError('"localServer" must be a server name', { file: path });
+  for (const field of ['lastEventTs', 'now'] as const) {
+    if (wrapper[field] !== undefined && !Number.isFinite(wrapper[field])) throw new InputError(`"${field}" must be a timestamp in milliseconds`, { file: path });
+  }
   const roomId = wrapper.room_id ?? (state.find((event: any) => typeof event.room_id === 'string') as any)?.room_id ?? path;
-  return { roomId: String(roomId), state, members: wrapper.members, published: wrapper.published };
+  return { roomId: String(roomId), state, members: wrapper.members, published: wrapper.published, localServer: wrapper.localServer, lastEventTs: wrapper.lastEventTs, now: wrapper.now };
 }
 
 /** Members: a JSON array of user ids, {"joined": {userId: ...}} (joined_members), or {"members": [...]} (admin API). */
