@@ -1,20 +1,16 @@
 // `mxlint room --plan` and `--apply`: what to send to bring a room to its declared use case, and,
 // with --apply --yes, sending it. Imported only when one of them is given.
 import { InputError, EXIT } from '../errors.js';
-import { log } from '../log.js';
 import { lintRoom } from '../lint-room.js';
 import { loadConfigFiles } from '../sources/config-files.js';
 import { buildServerFacts } from '../facts/server-facts.js';
-import { readMembers, readStateDump } from '../sources/state-dump.js';
 import { openSession, policyRoomUseCase, settleReport, type ReportCliOptions } from '../policy/session.js';
 import { planRoom } from '../fix/room-plan.js';
 import { formatApplyText, formatPlanText, planJson } from '../fix/format-plan.js';
 import type { FixLevel } from '../fix/select.js';
-import type { RoomInput } from '../facts/room-facts.js';
 import type { Report } from '../types.js';
-import { checkHomeserverUrl, readToken } from './access.js';
 import { exitCode, fixFormat } from './fix.js';
-import { positiveInteger } from './room.js';
+import { readRoom } from './room.js';
 
 export interface PlanCommandOptions extends ReportCliOptions {
   homeserver?: string;
@@ -39,7 +35,7 @@ export async function runPlan(target: string | undefined, options: PlanCommandOp
   if (options.yesIrreversible && !options.yes) throw new InputError('--yes-irreversible goes with --yes');
   const session = openSession({ ...options, format: [], output: [] }, 'room');
   const server = options.config.length ? buildServerFacts(loadConfigFiles(options.config), options.config) : undefined;
-  const { input, hs } = await readRoom(target, options, server?.config.server_name);
+  const { input, hs } = await readRoomForPlan(target, options, server?.config.server_name);
   const alias = input.state.find((event) => event.type === 'm.room.canonical_alias')?.content.alias;
   const mapped = policyRoomUseCase(session.policy, [input.roomId, target, typeof alias === 'string' ? alias : undefined]);
   const useCases = options.useCase.length ? options.useCase : mapped ? [mapped] : [];
@@ -75,36 +71,9 @@ export async function runPlan(target: string | undefined, options: PlanCommandOp
   return exitCode(relinted, true, useCases);
 }
 
-/** The room's state: from a dump (--state) or from the homeserver (read-only here). */
-async function readRoom(target: string | undefined, options: PlanCommandOptions, serverName: unknown) {
-  if (options.state) {
-    const dump = readStateDump(options.state);
-    const input: RoomInput = {
-      roomId: target ?? dump.roomId,
-      source: options.state,
-      state: dump.state,
-      members: options.members ? readMembers(options.members) : dump.members,
-      published: options.published ?? dump.published,
-      localServer: dump.localServer ?? (typeof serverName === 'string' ? serverName : undefined),
-      lastEventTs: dump.lastEventTs,
-      now: dump.now,
-    };
-    return { input, hs: undefined };
-  }
-  if (!target) throw new InputError('give a room id or alias, or --state FILE for a state dump');
-  if (!options.homeserver) throw new InputError('--homeserver URL is needed to fetch a room (or use --state FILE)');
-  const baseUrl = checkHomeserverUrl(options.homeserver, Boolean(options.allowInsecureHttp));
-  const accessToken = readToken(options.tokenFile);
-  if (!accessToken) throw new InputError('no access token: set MATRIX_ACCESS_TOKEN or use --token-file FILE');
-  const { Homeserver } = await import('../sources/homeserver.js');
-  const { fetchRoom } = await import('../sources/room-fetch.js');
-  const hs = new Homeserver({
-    baseUrl, accessToken, log: log(),
-    timeoutMs: positiveInteger(options.timeout, '--timeout'),
-    maxRetries: positiveInteger(options.maxRetries, '--max-retries'),
-  });
-  const { unknowns, ...fetched } = await fetchRoom(hs, target);
+/** The room's state (see readRoom in room.ts); what could not be fetched is said on stderr. */
+async function readRoomForPlan(target: string | undefined, options: PlanCommandOptions, serverName: unknown) {
+  const { input, hs, unknowns } = await readRoom(target, options, serverName);
   for (const unknown of unknowns) process.stderr.write(`mxlint: could not fetch ${unknown}\n`);
-  const input: RoomInput = { ...fetched, published: options.published ?? fetched.published };
   return { input, hs };
 }

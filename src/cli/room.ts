@@ -32,41 +32,48 @@ export function positiveInteger(value: string, name: string): number {
   return Number(value);
 }
 
-export async function runRoom(target: string | undefined, options: RoomCommandOptions, write: (text: string) => void): Promise<number> {
-  const session = openSession(options, 'room');
-  const server = options.config.length ? buildServerFacts(loadConfigFiles(options.config), options.config) : undefined;
-  let input: RoomInput;
-  const unknowns: string[] = [];
+/** What a room comes from: a state dump, or a homeserver. */
+export type RoomSourceOptions = Pick<RoomCommandOptions, 'state' | 'members' | 'published' | 'homeserver' | 'tokenFile' | 'timeout' | 'maxRetries' | 'allowInsecureHttp'>;
+
+/** The room's state: from a dump (--state) or from the homeserver (read-only). */
+export async function readRoom(target: string | undefined, options: RoomSourceOptions, serverName: unknown) {
   if (options.state) {
     const dump = readStateDump(options.state);
-    input = {
+    const input: RoomInput = {
       roomId: target ?? dump.roomId,
       source: options.state,
       state: dump.state,
       members: options.members ? readMembers(options.members) : dump.members,
       published: options.published ?? dump.published,
-      localServer: dump.localServer ?? (typeof server?.config.server_name === 'string' ? server.config.server_name : undefined),
+      localServer: dump.localServer ?? (typeof serverName === 'string' ? serverName : undefined),
       lastEventTs: dump.lastEventTs,
       now: dump.now,
     };
-  } else {
-    if (!target) throw new InputError('give a room id or alias, or --state FILE for a state dump');
-    if (!options.homeserver) throw new InputError('--homeserver URL is needed to fetch a room (or use --state FILE)');
-    const baseUrl = checkHomeserverUrl(options.homeserver, Boolean(options.allowInsecureHttp));
-    const accessToken = readToken(options.tokenFile);
-    if (!accessToken) throw new InputError('no access token: set MATRIX_ACCESS_TOKEN or use --token-file FILE');
-    const { Homeserver } = await import('../sources/homeserver.js');
-    const { fetchRoom } = await import('../sources/room-fetch.js');
-    const hs = new Homeserver({
-      baseUrl, accessToken, log: log(),
-      timeoutMs: positiveInteger(options.timeout, '--timeout'),
-      maxRetries: positiveInteger(options.maxRetries, '--max-retries'),
-    });
-    const fetched = await fetchRoom(hs, target);
-    unknowns.push(...fetched.unknowns);
-    input = { ...fetched, published: options.published ?? fetched.published };
-    if (hs.faults.retries) log().info({ faults: hs.faults }, 'network faults survived');
+    return { input, hs: undefined, unknowns: [] as string[] };
   }
+  if (!target) throw new InputError('give a room id or alias, or --state FILE for a state dump');
+  if (!options.homeserver) throw new InputError('--homeserver URL is needed to fetch a room (or use --state FILE)');
+  const baseUrl = checkHomeserverUrl(options.homeserver, Boolean(options.allowInsecureHttp));
+  const accessToken = readToken(options.tokenFile);
+  if (!accessToken) throw new InputError('no access token: set MATRIX_ACCESS_TOKEN or use --token-file FILE');
+  const { Homeserver } = await import('../sources/homeserver.js');
+  const { fetchRoom } = await import('../sources/room-fetch.js');
+  const hs = new Homeserver({
+    baseUrl, accessToken, log: log(),
+    timeoutMs: positiveInteger(options.timeout, '--timeout'),
+    maxRetries: positiveInteger(options.maxRetries, '--max-retries'),
+  });
+  const { unknowns, ...fetched } = await fetchRoom(hs, target);
+  const input: RoomInput = { ...fetched, published: options.published ?? fetched.published };
+  return { input, hs, unknowns };
+}
+
+export async function runRoom(target: string | undefined, options: RoomCommandOptions, write: (text: string) => void): Promise<number> {
+  const session = openSession(options, 'room');
+  const server = options.config.length ? buildServerFacts(loadConfigFiles(options.config), options.config) : undefined;
+  const serverName = server?.config.server_name;
+  const { input, hs, unknowns } = await readRoom(target, options, serverName);
+  if (hs?.faults.retries) log().info({ faults: hs.faults }, 'network faults survived');
   // Declared use cases: -u, else the policy file's rooms (by id, the alias asked for, or the canonical alias).
   const alias = input.state.find((event) => event.type === 'm.room.canonical_alias')?.content.alias;
   const mapped = policyRoomUseCase(session.policy, [input.roomId, target, typeof alias === 'string' ? alias : undefined]);
