@@ -1,25 +1,18 @@
 // Build: rules/ and catalogue/ (YAML) → validated JSON in src/generated/, a pre-compiled rule
 // validator (no ajv compilation at start-up), then one ESM bundle (start-up is ~2× faster bundled).
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { parse } from 'yaml';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build } from 'esbuild';
+import { yamlFiles, readYaml } from './yaml-files.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const generated = join(root, 'src/generated');
 mkdirSync(generated, { recursive: true });
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-function yamlFiles(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? yamlFiles(path) : /\.ya?ml$/.test(entry.name) ? [path] : [];
-  }).sort();
-}
-const readYaml = (file) => parse(readFileSync(file, 'utf8'), { version: '1.1' });
 
 // 1. The rule validator, compiled once here.
 const ajv = new Ajv({ allErrors: false, code: { source: true, esm: true } });

@@ -3,20 +3,13 @@
 //   node scripts/docs.mjs           write docs/rules.md
 //   node scripts/docs.mjs --check   exit 1 when docs/rules.md is stale
 //   node scripts/docs.mjs --stdout  print it
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { yamlFiles, readYaml } from './yaml-files.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const target = join(root, 'docs/rules.md');
 
-function yamlFiles(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? yamlFiles(path) : /\.ya?ml$/.test(entry.name) ? [path] : [];
-  }).sort();
-}
-const readYaml = (file) => parse(readFileSync(file, 'utf8'), { version: '1.1' });
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 const inline = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
 

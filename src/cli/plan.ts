@@ -10,18 +10,10 @@ import { formatApplyText, formatPlanText, planJson } from '../fix/format-plan.js
 import type { FixLevel } from '../fix/select.js';
 import type { Report } from '../types.js';
 import { exitCode, fixFormat } from './fix.js';
-import { readRoom } from './room.js';
+import { readRoom, type RoomCommandOptions } from './room.js';
 
-export interface PlanCommandOptions extends ReportCliOptions {
-  homeserver?: string;
-  tokenFile?: string;
-  timeout: string;
-  maxRetries: string;
-  allowInsecureHttp?: boolean;
-  state?: string;
-  members?: string;
-  published?: boolean;
-  config: string[];
+/** room's options, plus the plan and apply switches. */
+export interface PlanCommandOptions extends Omit<RoomCommandOptions, 'dumpFacts'> {
   plan?: boolean;
   apply?: boolean;
   yes?: boolean;

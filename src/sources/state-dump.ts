@@ -1,7 +1,7 @@
 // Reads a room state dump: the JSON array GET /_matrix/client/v3/rooms/{roomId}/state returns
 // (or the admin API's {"state": [...]}), and optional member lists.
 import { InputError } from '../errors.js';
-import type { StateEvent } from '../facts/room-facts.js';
+import type { RoomInput, StateEvent } from '../facts/room-facts.js';
 import { readBounded } from './read-bounded.js';
 
 /** Bounds on a dump (README "Limits and safety"). JSON.parse of a hostile file can exhaust the heap
@@ -79,16 +79,9 @@ export function parseStateEvents(data: unknown, file: string): StateEvent[] {
 
 /** A dump: the state array, or {"state": [...]} (admin API), optionally with mxlint's own
  *  fields "room_id", "members" (joined user ids) and "published" (in the room directory). */
-export interface StateDump {
-  roomId: string;
-  state: StateEvent[];
-  members?: string[];
-  published?: boolean;
-  /** mxlint's own wrapper fields: this server's name, the newest event and "now" (ms), for tests and audits replayed later. */
-  localServer?: string;
-  lastEventTs?: number;
-  now?: number;
-}
+/** The dump's own fields beside the state: mxlint's wrapper may carry members, directory
+ *  visibility, this server's name, the newest event and "now", for audits replayed later. */
+export type StateDump = { roomId: string; state: StateEvent[] } & Pick<RoomInput, 'members' | 'published' | 'localServer' | 'lastEventTs' | 'now'>;
 
 export function readStateDump(path: string): StateDump {
   const data = readJson(path, 'state dump') as any;
