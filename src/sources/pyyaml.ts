@@ -4,6 +4,7 @@
 // PyYAML's (resolver.py) and its listener gives positions.
 import jsyaml, { load, Type, FAILSAFE_SCHEMA, YAMLException, type Schema } from 'js-yaml';
 import { InputError } from '../errors.js';
+import { blankCommentLines } from './comment-lines.js';
 import type { SourceLocation } from '../types.js';
 
 // js-yaml's built-in types (its typings do not declare them).
@@ -131,7 +132,7 @@ interface TreeNode {
 }
 
 export function parsePyYaml(text: string, file: string): ParsedYaml {
-  return parseWithPositions(text, file, PYYAML_SCHEMA, true);
+  return parseWithPositions(blankCommentLines(text), file, PYYAML_SCHEMA, true);
 }
 
 /** js-yaml with a schema of our choice, keeping the position of every key; `lastKeyWins`: a
