@@ -1,14 +1,56 @@
 #!/usr/bin/env node
-// Launcher: checks the Node.js version before loading anything that needs a newer one.
+// Launcher: checks the Node.js version before loading anything that needs a newer one, then runs
+// the command line (dist/cli.cjs) with a V8 code cache.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(`mxlint needs Node.js 22.12 or newer; this is Node.js ${process.versions.node} (${process.execPath}).\n`);
   process.exit(2);
 }
-// A reader that stops early (`mxlint ... | head`) is not an error.
-process.stdout.on('error', (error) => process.exit(error.code === 'EPIPE' ? 0 : 70));
-import('node:module').then((module) => module.enableCompileCache?.()).catch(() => {})
-  .then(() => import('../dist/cli.js'))
-  .then(({ main }) => main(process.argv))
-  // Exit once the output is flushed: matrix-js-sdk leaves request timers running after the work is done.
-  .then((code) => process.stdout.write('', () => process.exit(code)));
+// V8 compiles a function when it first runs, and Node's compile cache keeps only what was compiled
+// while a file loaded: most of mxlint was compiled again on every run (half its start-up). This
+// cache is made after a run, so it holds every function that run needed. It is kept per user
+// (README "Limits and safety"); V8 refuses a cache made by another version, with other flags or for
+// another bundle, and a missing or refused cache is written again after the run.
+// Builtins through getBuiltinModule: an ESM import would build a facade of each module.
+const fs = process.getBuiltinModule('node:fs');
+const path = process.getBuiltinModule('node:path');
+const vm = process.getBuiltinModule('node:vm');
+const { createRequire } = process.getBuiltinModule('node:module');
+
+const bundle = path.join(path.dirname(process.getBuiltinModule('node:url').fileURLToPath(import.meta.url)), '../dist/cli.cjs');
+const source = fs.readFileSync(bundle, 'utf8');
+const cacheFile = codeCacheFile(bundle);
+let cachedData;
+try {
+  if (cacheFile) cachedData = fs.readFileSync(cacheFile);
+} catch { /* none yet */ }
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
+const cli = { exports: {} };
+script.runInThisContext()(cli.exports, createRequire(bundle), cli, bundle, path.dirname(bundle));
+const code = await cli.exports.main(process.argv);
+if (cacheFile && (!cachedData || script.cachedDataRejected)) saveCodeCache(cacheFile, script);
+// The output is written (synchronously); matrix-js-sdk may leave request timers running.
+process.exit(code);
+
+/** $XDG_CACHE_HOME/mxlint or ~/.cache/mxlint; none when MXLINT_CODE_CACHE=0 or there is no home. */
+function codeCacheFile(bundle) {
+  const home = process.env.XDG_CACHE_HOME || (process.env.HOME && path.join(process.env.HOME, '.cache'));
+  if (!home || process.env.MXLINT_CODE_CACHE === '0') return undefined;
+  const { size, mtimeMs } = fs.statSync(bundle);
+  return path.join(home, 'mxlint', `cli-${size}-${Math.trunc(mtimeMs)}-${process.versions.v8}.v8cache`);
+}
+
+/** Written whole or not at all (rename); caches of older bundles are removed. Failing costs only time. */
+function saveCodeCache(file, script) {
+  try {
+    const dir = path.dirname(file);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const bundleKey = path.basename(file).split('-').slice(0, 3).join('-');
+    for (const name of fs.readdirSync(dir)) {
+      if (name.startsWith('cli-') && !name.startsWith(`${bundleKey}-`)) fs.rmSync(path.join(dir, name), { force: true });
+    }
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
+    fs.renameSync(temporary, file);
+  } catch { /* read-only home: every run compiles, as without a cache */ }
+}

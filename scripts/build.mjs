@@ -1,5 +1,5 @@
 // Build: rules/ and catalogue/ (YAML) → validated JSON in src/generated/, a pre-compiled rule
-// validator (no ajv compilation at start-up), then one ESM bundle (start-up is ~2× faster bundled).
+// validator (no ajv compilation at start-up), then the bundles.
 import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -47,43 +47,62 @@ writeFileSync(join(generated, 'use-cases.json'), JSON.stringify(readYaml(join(ro
 
 if (process.argv.includes('--generate-only')) process.exit(0);
 
-// Node builtins are loaded with require(): an ESM `import ... from 'node:fs'` makes Node build an
-// ESM facade of the whole module (fs's one loads the streams module), ~20 ms of start-up.
-const LAZY_BUILTINS = { 'node:child_process': ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'] };
-const builtinsViaRequire = {
-  name: 'builtins-via-require',
+// 3. The bundles: the command line as one CommonJS file (one file to read and compile, no ESM
+// loader; bin/mxlint.js runs it with a V8 code cache), the library as one ESM file. matrix-js-sdk
+// stays external and is imported only when a command talks to a homeserver.
+// commander requires child_process (for subcommand executables mxlint never uses), which loads
+// Node's net and stream modules, ~4 ms of start-up: the CLI gets it on first use only.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
   setup(build) {
-    build.onResolve({ filter: /^node:/ }, (args) => (args.namespace === 'node-builtin'
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (args.namespace === 'lazy-child-process'
       ? { path: args.path, external: true } // the shim's own require() stays a real require
-      : { path: args.path, namespace: 'node-builtin' }));
-    build.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
-      contents: LAZY_BUILTINS[args.path]
-        // commander loads child_process for subcommand executables mxlint never uses: on first use only.
-        ? `const load = () => require(${JSON.stringify(args.path)});\nmodule.exports = {${LAZY_BUILTINS[args.path].map((name) => ` get ${name}() { return load().${name}; }`).join(',')} };`
-        : `module.exports = require(${JSON.stringify(args.path)});`,
+      : { path: 'node:child_process', namespace: 'lazy-child-process' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: `const load = () => require('node:child_process');\nmodule.exports = {${['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'].map((name) => ` get ${name}() { return load().${name}; }`).join(',')} };`,
       loader: 'js',
     }));
   },
 };
 
-// 3. The bundle. matrix-js-sdk stays external and is imported only by room/server commands.
+// src/esm-import.ts stays a module of its own (see there): the bundle requires it.
+const esmImportApart = {
+  name: 'esm-import-apart',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]esm-import\.js$/ }, () => ({ path: './esm-import.cjs', external: true }));
+  },
+};
+
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-await build({
-  entryPoints: { cli: join(root, 'src/cli/main.ts'), index: join(root, 'src/index.ts') },
-  outdir: join(root, 'dist'),
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node22',
   minify: true,
   sourcemap: false,
   legalComments: 'none',
   external: ['matrix-js-sdk', 'matrix-js-sdk/*'],
-  plugins: [builtinsViaRequire],
   define: { __MXLINT_VERSION__: JSON.stringify(pkg.version) },
-  banner: { js: "import { createRequire as __mxlintCreateRequire } from 'node:module'; const require = __mxlintCreateRequire(import.meta.url);" },
   logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: [join(root, 'src/cli/main.ts')],
+  outfile: join(root, 'dist/cli.cjs'),
+  format: 'cjs',
+  plugins: [lazyChildProcess, esmImportApart],
+  // log.ts loads pino with createRequire(import.meta.url), which CommonJS spells __filename.
+  define: { ...common.define, 'import.meta.url': '__mxlintFileUrl' },
+  banner: { js: "const __mxlintFileUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+await build({ ...common, entryPoints: [join(root, 'src/esm-import.ts')], outfile: join(root, 'dist/esm-import.cjs'), format: 'cjs' });
+await build({
+  ...common,
+  entryPoints: [join(root, 'src/index.ts')],
+  outfile: join(root, 'dist/index.js'),
+  format: 'esm',
+  // The CommonJS packages bundled in (commander, pino) call require().
+  banner: { js: "import { createRequire as __mxlintCreateRequire } from 'node:module'; const require = __mxlintCreateRequire(import.meta.url);" },
 });
 
 // 4. Type declarations for the library entry point.

@@ -5,6 +5,7 @@ import { lintConfig } from '../lint-config.js';
 import { catalogue } from '../facts/catalogue.js';
 import { InputError, EXIT } from '../errors.js';
 import { log } from '../log.js';
+import { stdoutIsTerminal } from './stdout.js';
 import type { Finding, Report, Rule } from '../types.js';
 import type { ServerFacts } from '../facts/server-facts.js';
 import { auditOutput, deliver, openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
@@ -37,7 +38,7 @@ export async function runConfig(paths: string[], options: ConfigCommandOptions, 
 }
 
 export function useColor(): boolean {
-  return Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  return stdoutIsTerminal() && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
 }
 
 /** 1 when an error-level check fails (or cannot be checked) for the selected use cases; with none selected, only

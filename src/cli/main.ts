@@ -5,9 +5,10 @@ import { VERSION } from '../version.js';
 import { InputError, EXIT } from '../errors.js';
 import { setupLogger } from '../log.js';
 import { TOKEN_ON_ARGV } from './access.js';
+import { writeStdout } from './stdout.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-const write = (text: string) => process.stdout.write(text);
+const write = writeStdout;
 
 /** Options of every command that talks to a homeserver. */
 function withNetworkOptions(command: Command, tokenHelp: string): Command {
@@ -63,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION, '-V, --version')
     .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'))
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .configureOutput({ writeOut: writeStdout, writeErr: (text) => process.stderr.write(text) })
     .hook('preAction', (command) => { setupLogger(command.opts().logLevel); });
 
   withReportOptions(program.command('config'), 'judge only this use case (repeatable)')

@@ -58,7 +58,7 @@ export async function readRoom(target: string | undefined, options: RoomSourceOp
   if (!accessToken) throw new InputError('no access token: set MATRIX_ACCESS_TOKEN or use --token-file FILE');
   const { Homeserver } = await import('../sources/homeserver.js');
   const { fetchRoom } = await import('../sources/room-fetch.js');
-  const hs = new Homeserver({
+  const hs = await Homeserver.open({
     baseUrl, accessToken, log: log(),
     timeoutMs: positiveInteger(options.timeout, '--timeout'),
     maxRetries: positiveInteger(options.maxRetries, '--max-retries'),

@@ -63,7 +63,7 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   const { Homeserver } = await import('../sources/homeserver.js');
   const { checkAdmin } = await import('../sources/admin-api.js');
   const { resolveRoomId } = await import('../sources/room-fetch.js');
-  const hs = new Homeserver({ baseUrl, accessToken, log: log(), timeoutMs: positiveInteger(options.timeout, '--timeout'), maxRetries: positiveInteger(options.maxRetries, '--max-retries') });
+  const hs = await Homeserver.open({ baseUrl, accessToken, log: log(), timeoutMs: positiveInteger(options.timeout, '--timeout'), maxRetries: positiveInteger(options.maxRetries, '--max-retries') });
   const adminId = await checkAdmin(hs);
   const localServer = adminId.slice(adminId.indexOf(':') + 1);
 

@@ -1,6 +1,7 @@
 // `mxlint room --apply`: sends a plan's events through matrix-js-sdk. The only place where mxlint
 // writes to a homeserver, and only when asked with --yes (and --yes-irreversible for what cannot be
 // undone). Stops at the first refusal: what was sent is listed, the rest is not tried.
+import type { MatrixClient } from 'matrix-js-sdk';
 import type { Homeserver } from '../sources/homeserver.js';
 import type { RoomPlan, RoomStep } from './room-plan.js';
 
@@ -32,6 +33,7 @@ export async function applyRoomPlan(hs: Homeserver, plan: RoomPlan, consent: App
     outcome.skipped.push(...plan.steps.map(describeStep), ...(plan.replacement ? ['the new room'] : []));
     return outcome;
   }
+  const client = await hs.matrixClient();
   for (const step of plan.steps) {
     if (step.kind === 'state' && step.irreversible && !consent.irreversible) {
       outcome.skipped.push(`${describeStep(step)} (irreversible: ${step.irreversible}; needs --yes-irreversible)`);
@@ -39,10 +41,10 @@ export async function applyRoomPlan(hs: Homeserver, plan: RoomPlan, consent: App
     }
     try {
       if (step.kind === 'directory') {
-        await hs.withRetries(`PUT directory visibility of ${plan.roomId}`, () => hs.client.setRoomDirectoryVisibility(plan.roomId, step.visibility as never));
+        await hs.withRetries(`PUT directory visibility of ${plan.roomId}`, () => client.setRoomDirectoryVisibility(plan.roomId, step.visibility as never));
       } else {
         // PUT /rooms/{roomId}/state/{type}/{stateKey}: sending it twice sets the same state.
-        await hs.withRetries(`PUT ${step.type} in ${plan.roomId}`, () => hs.client.sendStateEvent(plan.roomId, step.type as never, step.content as never, step.stateKey));
+        await hs.withRetries(`PUT ${step.type} in ${plan.roomId}`, () => client.sendStateEvent(plan.roomId, step.type as never, step.content as never, step.stateKey));
       }
       outcome.sent.push(describeStep(step));
     } catch (error) {
@@ -55,12 +57,12 @@ export async function applyRoomPlan(hs: Homeserver, plan: RoomPlan, consent: App
       outcome.skipped.push('the new room, with a tombstone on this one (irreversible; needs --yes-irreversible)');
       return outcome;
     }
-    await replaceRoom(hs, plan, outcome);
+    await replaceRoom(hs, client, plan, outcome);
   }
   return outcome;
 }
 
-async function replaceRoom(hs: Homeserver, plan: RoomPlan, outcome: ApplyOutcome): Promise<void> {
+async function replaceRoom(hs: Homeserver, client: MatrixClient, plan: RoomPlan, outcome: ApplyOutcome): Promise<void> {
   const replacement = plan.replacement!;
   const { user_id: me } = await hs.get<{ user_id: string }>('/account/whoami');
   const body = structuredClone(replacement.createRoom);
@@ -72,7 +74,7 @@ async function replaceRoom(hs: Homeserver, plan: RoomPlan, outcome: ApplyOutcome
   let newRoomId: string;
   try {
     // Never retried: a second POST /createRoom would make a second room.
-    ({ room_id: newRoomId } = await hs.client.createRoom(body as never));
+    ({ room_id: newRoomId } = await client.createRoom(body as never));
   } catch (error) {
     outcome.failed = `creating the new room: ${(error as Error).message}`;
     return;
@@ -82,7 +84,7 @@ async function replaceRoom(hs: Homeserver, plan: RoomPlan, outcome: ApplyOutcome
   outcome.roomId = newRoomId;
   for (const member of replacement.invite.filter((id) => id !== me)) {
     try {
-      await hs.withRetries(`invite ${member}`, () => hs.client.invite(newRoomId, member));
+      await hs.withRetries(`invite ${member}`, () => client.invite(newRoomId, member));
     } catch {
       outcome.notInvited.push(member);
     }
@@ -90,7 +92,7 @@ async function replaceRoom(hs: Homeserver, plan: RoomPlan, outcome: ApplyOutcome
   outcome.sent.push(`invitations to ${replacement.invite.filter((id) => id !== me).length - outcome.notInvited.length} members`);
   try {
     await hs.withRetries(`PUT m.room.tombstone in ${plan.roomId}`, () =>
-      hs.client.sendStateEvent(plan.roomId, 'm.room.tombstone' as never, { body: replacement.tombstone.body, replacement_room: newRoomId } as never, ''));
+      client.sendStateEvent(plan.roomId, 'm.room.tombstone' as never, { body: replacement.tombstone.body, replacement_room: newRoomId } as never, ''));
     outcome.sent.push(`m.room.tombstone in ${plan.roomId} pointing to ${newRoomId}`);
   } catch (error) {
     outcome.failed = `tombstoning ${plan.roomId}: ${(error as Error).message}`;
@@ -99,7 +101,7 @@ async function replaceRoom(hs: Homeserver, plan: RoomPlan, outcome: ApplyOutcome
   if (replacement.restrictOld) {
     try {
       await hs.withRetries(`PUT m.room.power_levels in ${plan.roomId}`, () =>
-        hs.client.sendStateEvent(plan.roomId, 'm.room.power_levels' as never, replacement.restrictOld as never, ''));
+        client.sendStateEvent(plan.roomId, 'm.room.power_levels' as never, replacement.restrictOld as never, ''));
       outcome.sent.push(`m.room.power_levels in ${plan.roomId}: only moderators may post or invite`);
     } catch (error) {
       outcome.skipped.push(`restricting ${plan.roomId}: ${(error as Error).message}`);

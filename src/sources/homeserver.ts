@@ -1,14 +1,17 @@
 // Read-only access to a homeserver through matrix-js-sdk's HTTP layer (no sync, no crypto),
 // with timeouts, bounded retries on 429/5xx/network faults, and one-line errors.
 // Reads use the SDK's HTTP layer alone (matrix-js-sdk/lib/http-api): the whole SDK costs ~35 MB of
-// memory and ~100 ms of start-up; it is loaded only when a write needs a MatrixClient (`client`).
-import { FetchHttpApi } from 'matrix-js-sdk/lib/http-api/fetch.js';
-import { Method, MatrixError, HTTPError, ConnectionError, type IHttpOpts } from 'matrix-js-sdk/lib/http-api/index.js';
+// memory and ~100 ms of start-up; it is loaded only when a write needs a MatrixClient.
+// Both are imported when first needed (Homeserver.open, matrixClient), so the commands that never
+// talk to a server never load the SDK, whatever the bundler does with static imports.
+import type { FetchHttpApi } from 'matrix-js-sdk/lib/http-api/fetch.js';
+import type { ConnectionError, IHttpOpts } from 'matrix-js-sdk/lib/http-api/index.js';
 import type { MatrixClient } from 'matrix-js-sdk';
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { createRequire } from 'node:module';
+import module from 'node:module';
 import type { Logger as PinoLogger } from 'pino';
 import { EXIT, printable } from '../errors.js';
+import { esmImport } from '../esm-import.js';
 
 export class NetworkError extends Error {
   readonly exitCode = EXIT.network;
@@ -58,6 +61,9 @@ const unlimitListeners = (http: unknown) => {
   if (signal) setMaxListeners(0, signal);
 };
 
+type HttpApi = typeof import('matrix-js-sdk/lib/http-api/index.js') & { FetchHttpApi: typeof FetchHttpApi };
+let sdk: HttpApi | undefined;
+
 export class Homeserver {
   /** matrix-js-sdk's HTTP layer: what every read goes through. */
   readonly http: FetchHttpApi<IHttpOpts & { onlyData: true }>;
@@ -65,7 +71,18 @@ export class Homeserver {
   private readonly sdkOptions: IHttpOpts;
   private fullClient?: MatrixClient;
 
-  constructor(readonly options: HomeserverOptions) {
+  /** A Homeserver, once matrix-js-sdk's HTTP layer is loaded. */
+  static async open(options: HomeserverOptions): Promise<Homeserver> {
+    if (!sdk) {
+      // Node's compile cache serves the SDK's many files (mxlint's own bundle has its code cache).
+      module.enableCompileCache?.();
+      const [api, fetchApi] = await Promise.all([esmImport('matrix-js-sdk/lib/http-api/index.js'), esmImport('matrix-js-sdk/lib/http-api/fetch.js')]);
+      sdk = { ...(api as typeof import('matrix-js-sdk/lib/http-api/index.js')), FetchHttpApi: (fetchApi as { FetchHttpApi: typeof FetchHttpApi }).FetchHttpApi };
+    }
+    return new Homeserver(options, sdk);
+  }
+
+  private constructor(readonly options: HomeserverOptions, private readonly sdk: HttpApi) {
     this.sdkOptions = {
       baseUrl: options.baseUrl,
       prefix: '/_matrix/client/v3',
@@ -77,14 +94,14 @@ export class Homeserver {
       useAuthorizationHeader: true,
       fetchFn: fetchWithTimeout(options.timeoutMs) as typeof fetch,
     };
-    this.http = new FetchHttpApi(new EventEmitter() as any, { ...this.sdkOptions, onlyData: true });
+    this.http = new sdk.FetchHttpApi(new EventEmitter() as any, { ...this.sdkOptions, onlyData: true });
     unlimitListeners(this.http);
   }
 
   /** A whole MatrixClient on the same connection settings, for writes; the SDK is loaded on first use. */
-  get client(): MatrixClient {
+  async matrixClient(): Promise<MatrixClient> {
     if (!this.fullClient) {
-      const { createClient } = createRequire(import.meta.url)('matrix-js-sdk') as typeof import('matrix-js-sdk');
+      const { createClient } = await esmImport('matrix-js-sdk') as typeof import('matrix-js-sdk');
       this.fullClient = createClient(this.sdkOptions as any);
       unlimitListeners(this.fullClient.http);
     }
@@ -94,7 +111,7 @@ export class Homeserver {
   /** GET a path under a prefix (client API by default; the admin API with '/_synapse/admin/v1'). */
   get<T>(path: string, query?: Record<string, string>, prefix = '/_matrix/client/v3'): Promise<T> {
     return this.withRetries(`GET ${prefix}${path}`, () =>
-      this.http.authedRequest<T>(Method.Get, path, query, undefined, { prefix }));
+      this.http.authedRequest<T>(this.sdk.Method.Get, path, query, undefined, { prefix }));
   }
 
   async withRetries<T>(what: string, request: () => Promise<T>): Promise<T> {
@@ -116,7 +133,7 @@ export class Homeserver {
   }
 
   private classify(error: unknown): { retry: boolean; retryAfterMs?: number; reason: string } {
-    if (error instanceof MatrixError || error instanceof HTTPError) {
+    if (error instanceof this.sdk.MatrixError || error instanceof this.sdk.HTTPError) {
       const status = error.httpStatus ?? 0;
       if (status === 429) {
         this.faults.rateLimited += 1;
@@ -138,7 +155,7 @@ export class Homeserver {
       this.faults.timeouts += 1;
       return { retry: true, reason: 'timed out' };
     }
-    if (error instanceof ConnectionError) {
+    if (error instanceof this.sdk.ConnectionError) {
       this.faults.connectionErrors += 1;
       return { retry: !isPermanentConnectionFault(error), reason: connectionReason(error) };
     }
@@ -153,7 +170,7 @@ export class Homeserver {
   private toNetworkError(what: string, error: unknown, attempt: number, refusedWaitMs?: number): NetworkError {
     const tries = attempt > 0 ? ` after ${attempt + 1} tries` : '';
     const base = this.options.baseUrl;
-    if (error instanceof MatrixError) {
+    if (error instanceof this.sdk.MatrixError) {
       const status = error.httpStatus ?? 0;
       const code = error.errcode ?? '';
       const reason = status === 401 ? 'the access token was refused'
@@ -163,13 +180,13 @@ export class Homeserver {
               : `HTTP ${status}`;
       return new NetworkError(`${base}: ${what}: ${reason} (${status} ${code}${error.data?.error ? `: ${error.data.error}` : ''})${tries}`, status, code);
     }
-    if (error instanceof HTTPError) {
+    if (error instanceof this.sdk.HTTPError) {
       return new NetworkError(`${base}: ${what}: HTTP ${error.httpStatus} without a Matrix error body${tries}`, error.httpStatus);
     }
     if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') {
       return new NetworkError(`${base}: ${what}: no answer within ${this.options.timeoutMs} ms${tries} (--timeout)`);
     }
-    if (error instanceof ConnectionError) return new NetworkError(`${base}: ${connectionReason(error)}${tries}`);
+    if (error instanceof this.sdk.ConnectionError) return new NetworkError(`${base}: ${connectionReason(error)}${tries}`);
     if (error instanceof SyntaxError) return new NetworkError(`${base}: ${what}: the server did not answer with JSON (a proxy error page?)${tries}`);
     return new NetworkError(`${base}: ${what}: ${(error as Error)?.message ?? String(error)}`);
   }
@@ -227,5 +244,3 @@ function isPermanentConnectionFault(error: ConnectionError): boolean {
   const code = causeCode(error);
   return code === 'ENOTFOUND' || /CERT|SSL|ERR_TLS/i.test(code);
 }
-
-export { Method };

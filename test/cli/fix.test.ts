@@ -49,20 +49,6 @@ describe('mxlint config --fix', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/prints text or json/);
   });
-
-  it('keeps the fix code out of what `mxlint config` loads', () => {
-    // Every chunk dist/cli.js imports statically, transitively (dynamic import() chunks are left out).
-    const loaded = new Map<string, string>();
-    const visit = (name: string) => {
-      if (loaded.has(name)) return;
-      const text = readFileSync(join(ROOT, 'dist', name), 'utf8');
-      loaded.set(name, text);
-      for (const match of text.matchAll(/(?:from|import)\s*"\.\/(chunk-[A-Z0-9]+\.js)"/g)) visit(match[1]);
-    };
-    visit('cli.js');
-    expect(loaded.size).toBeGreaterThan(1);
-    for (const [name, text] of loaded) expect(text.includes('commented out'), name).toBe(false);
-  });
 });
 
 describe('mxlint room --plan', () => {

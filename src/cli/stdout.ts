@@ -1,0 +1,30 @@
+// The report goes to fd 1 through writeSync: process.stdout (and node:tty) load Node's stream and
+// net modules, a sixth of mxlint's start-up, for nothing a command line needs. Sync writes also
+// let the process exit as soon as the work is done, output complete.
+import { fstatSync, statSync, writeSync } from 'node:fs';
+
+export function writeStdout(text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let offset = 0; offset < bytes.length;) {
+    try {
+      offset += writeSync(1, bytes, offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A reader that stops early (`mxlint ... | head`) is not an error.
+      if (code === 'EPIPE') process.exit(0);
+      // A non-blocking pipe that is full: give the reader a moment.
+      if (code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+
+/** Whether fd 1 is a terminal: a character device other than /dev/null (isatty needs node:tty). */
+export function stdoutIsTerminal(): boolean {
+  try {
+    const out = fstatSync(1);
+    return out.isCharacterDevice() && out.rdev !== statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,71 @@
+// bin/mxlint.js: the code cache it keeps per user, and output to a reader that leaves early.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, mxlint, ROOT } from './run.js';
+
+const config = join(ROOT, 'fixtures/examples/homeserver.yaml');
+const args = ['config', config, '-u', 'chatons'];
+
+describe('the code cache', () => {
+  const cacheHome = () => mkdtempSync(join(tmpdir(), 'mxlint-cache-'));
+  const cacheFiles = (home: string) => readdirSync(join(home, 'mxlint')).filter((name) => name.endsWith('.v8cache'));
+
+  it('is written after a first run, private to the user, and read by the next runs unchanged', () => {
+    const home = cacheHome();
+    const first = mxlint(args, { env: { XDG_CACHE_HOME: home } });
+    const [file] = cacheFiles(home);
+    expect(file).toMatch(/^cli-\d+-\d+-.+\.v8cache$/);
+    expect(statSync(join(home, 'mxlint')).mode & 0o777).toBe(0o700);
+    const path = join(home, 'mxlint', file);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const written = statSync(path).mtimeMs;
+    const second = mxlint(args, { env: { XDG_CACHE_HOME: home } });
+    expect(second).toEqual(first);
+    expect(statSync(path).mtimeMs).toBe(written);
+    expect(cacheFiles(home)).toEqual([file]);
+  });
+
+  it('replaces a cache V8 refuses, and removes those of other builds', () => {
+    const home = cacheHome();
+    mxlint(args, { env: { XDG_CACHE_HOME: home } });
+    const [file] = cacheFiles(home);
+    const path = join(home, 'mxlint', file);
+    writeFileSync(path, 'not a V8 code cache');
+    writeFileSync(join(home, 'mxlint', 'cli-1-2-old.v8cache'), 'an older build');
+    const run = mxlint(args, { env: { XDG_CACHE_HOME: home } });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/chatons/);
+    expect(readFileSync(path).length).toBeGreaterThan(10_000);
+    expect(cacheFiles(home)).toEqual([file]);
+  });
+
+  it('is neither read nor written with MXLINT_CODE_CACHE=0, and a home it cannot write costs nothing but time', () => {
+    const home = cacheHome();
+    const run = mxlint(args, { env: { XDG_CACHE_HOME: home, MXLINT_CODE_CACHE: '0' } });
+    expect(run.stdout).toMatch(/chatons/);
+    expect(readdirSync(home)).toEqual([]);
+    if (process.getuid?.() === 0) return; // root writes anywhere
+    const readOnly = cacheHome();
+    mkdirSync(join(readOnly, 'mxlint'));
+    chmodSync(join(readOnly, 'mxlint'), 0o500);
+    const again = mxlint(args, { env: { XDG_CACHE_HOME: readOnly } });
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(run.code);
+  });
+});
+
+describe('output', () => {
+  it('ends quietly with exit 0 when the reader stops early (`mxlint ... | head`)', async () => {
+    // 140 KB of JSON, more than a pipe holds: the writes after the reader left fail with EPIPE.
+    const child = spawn(process.execPath, [BIN, 'config', config, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
