@@ -6,11 +6,15 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(`mxlint needs Node.js 22.12 or newer; this is Node.js ${process.versions.node} (${process.execPath}).\n`);
   process.exit(2);
 }
+
 // V8 compiles a function when it first runs, and Node's compile cache keeps only what was compiled
 // while a file loaded: most of mxlint was compiled again on every run (half its start-up). This
-// cache is made after a run, so it holds every function that run needed. It is kept per user
-// (README "Limits and safety"); V8 refuses a cache made by another version, with other flags or for
-// another bundle, and a missing or refused cache is written again after the run.
+// cache is made after a run, so it holds every function that run needed; one per command, so that
+// `--version` reads a small one and a first `--help` does not leave `config` without its code. It
+// is kept per user (README "Limits and safety"); V8 refuses a cache made by another version, with
+// other flags or for another bundle, and a missing or refused cache is written again after a run.
+/** src/cli/main.ts's commands, one cache each (test/cli/launcher.test.ts keeps the lists equal). */
+const COMMANDS = ['config', 'room', 'server', 'diff', 'use-cases', 'rules', 'explain', 'schema'];
 // Builtins through getBuiltinModule: an ESM import would build a facade of each module.
 const fs = process.getBuiltinModule('node:fs');
 const path = process.getBuiltinModule('node:path');
@@ -32,12 +36,23 @@ if (cacheFile && (!cachedData || script.cachedDataRejected)) saveCodeCache(cache
 // The output is written (synchronously); matrix-js-sdk may leave request timers running.
 process.exit(code);
 
-/** $XDG_CACHE_HOME/mxlint or ~/.cache/mxlint; none when MXLINT_CODE_CACHE=0 or there is no home. */
+/** In $XDG_CACHE_HOME/mxlint or ~/.cache/mxlint; none when MXLINT_CODE_CACHE=0, when there is no
+ *  home, or when the folder is not ours alone (code is run from the cache). */
 function codeCacheFile(bundle) {
   const home = process.env.XDG_CACHE_HOME || (process.env.HOME && path.join(process.env.HOME, '.cache'));
-  if (!home || process.env.MXLINT_CODE_CACHE === '0') return undefined;
+  if (!home || process.env.MXLINT_CODE_CACHE === '0' || !privateOrAbsent(path.join(home, 'mxlint'))) return undefined;
   const { size, mtimeMs } = fs.statSync(bundle);
-  return path.join(home, 'mxlint', `cli-${size}-${Math.trunc(mtimeMs)}-${process.versions.v8}.v8cache`);
+  const command = process.argv.slice(2).find((arg) => COMMANDS.includes(arg)) ?? 'other';
+  return path.join(home, 'mxlint', `cli-${size}-${Math.trunc(mtimeMs)}-${command}-${process.versions.v8}.v8cache`);
+}
+
+function privateOrAbsent(dir) {
+  try {
+    const { uid, mode } = fs.statSync(dir);
+    return (process.getuid === undefined || uid === process.getuid()) && (mode & 0o022) === 0;
+  } catch {
+    return true; // made 0700 when first written
+  }
 }
 
 /** Written whole or not at all (rename); caches of older bundles are removed. Failing costs only time. */

@@ -17,7 +17,7 @@ describe('the code cache', () => {
     const home = cacheHome();
     const first = mxlint(args, { env: { XDG_CACHE_HOME: home } });
     const [file] = cacheFiles(home);
-    expect(file).toMatch(/^cli-\d+-\d+-.+\.v8cache$/);
+    expect(file).toMatch(/^cli-\d+-\d+-config-.+\.v8cache$/);
     expect(statSync(join(home, 'mxlint')).mode & 0o777).toBe(0o700);
     const path = join(home, 'mxlint', file);
     expect(statSync(path).mode & 0o777).toBe(0o600);
@@ -26,6 +26,16 @@ describe('the code cache', () => {
     expect(second).toEqual(first);
     expect(statSync(path).mtimeMs).toBe(written);
     expect(cacheFiles(home)).toEqual([file]);
+  });
+
+  it('is kept per command, for each of the commands main.ts declares', () => {
+    const home = cacheHome();
+    mxlint(['--version'], { env: { XDG_CACHE_HOME: home } });
+    mxlint(args, { env: { XDG_CACHE_HOME: home } });
+    expect(cacheFiles(home).map((name) => name.split('-')[3]).sort()).toEqual(['config', 'other']);
+    const launcherCommands = /const COMMANDS = \[([^\]]*)\]/.exec(readFileSync(BIN, 'utf8'))![1].match(/[a-z-]+/g);
+    const declared = [...readFileSync(join(ROOT, 'src/cli/main.ts'), 'utf8').matchAll(/command\('([a-z-]+)'\)/g)].map((match) => match[1]);
+    expect(launcherCommands?.sort()).toEqual([...new Set(declared)].sort());
   });
 
   it('replaces a cache V8 refuses, and removes those of other builds', () => {
@@ -40,6 +50,19 @@ describe('the code cache', () => {
     expect(run.stdout).toMatch(/chatons/);
     expect(readFileSync(path).length).toBeGreaterThan(10_000);
     expect(cacheFiles(home)).toEqual([file]);
+  });
+
+  it('is not read from a folder others may write to', () => {
+    const home = cacheHome();
+    mxlint(args, { env: { XDG_CACHE_HOME: home } });
+    const [file] = cacheFiles(home);
+    writeFileSync(join(home, 'mxlint', file), 'planted by someone else');
+    chmodSync(join(home, 'mxlint'), 0o777);
+    const run = mxlint(args, { env: { XDG_CACHE_HOME: home } });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/chatons/);
+    // Not read, so not found refused either: left as it was.
+    expect(readFileSync(join(home, 'mxlint', file), 'utf8')).toBe('planted by someone else');
   });
 
   it('is neither read nor written with MXLINT_CODE_CACHE=0, and a home it cannot write costs nothing but time', () => {
