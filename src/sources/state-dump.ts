@@ -2,91 +2,83 @@
 // (or the admin API's {"state": [...]}), and optional member lists.
 import { InputError } from '../errors.js';
 import type { RoomInput, StateEvent } from '../facts/room-facts.js';
-import { readBounded } from './read-bounded.js';
+import { readJsonParts, type JsonLimits } from './json-stream.js';
 
-/** Bounds on a dump (README "Limits and safety"). JSON.parse of a hostile file can exhaust the heap
- *  (tens of millions of tiny objects), take minutes (millions of keys in one object) or abort V8
- *  outright (an array of more than 2^27 values): checkJsonBounds refuses those before parsing. */
-export const STATE_LIMITS = { maxFileBytes: 512 * 1024 * 1024, maxJsonValues: 30_000_000, maxJsonEntries: 4_000_000, maxJsonDepth: 100 };
+/** Bounds on a dump (README "Limits and safety"), enforced while it is read (see JsonLimits). */
+export const STATE_LIMITS: JsonLimits = { maxFileBytes: 512 * 1024 * 1024, maxJsonValues: 30_000_000, maxJsonEntries: 4_000_000, maxJsonDepth: 100 };
 
-function readJson(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readBounded(path, STATE_LIMITS.maxFileBytes, `a ${what} JSON file`).bytes.toString('utf8');
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(error)})`, { file: path });
-  }
-  checkJsonBounds(text, path);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const offset = /position (\d+)/.exec(message)?.[1];
-    const line = offset === undefined ? undefined : text.slice(0, Number(offset)).split('\n').length;
-    throw new InputError(`invalid JSON: ${message.replace(/^.*?: /, '').split('\n')[0]}`, { file: path, line });
-  }
-}
+const NOT_A_DUMP = 'a state dump must be a JSON array of state events (or {"state": [...]})';
 
-/** One pass over the text: counts the values (every one but the first follows a `,` or opens a
- *  container), the entries of each container and the nesting, strings skipped. */
-function checkJsonBounds(text: string, file: string): void {
-  const { maxJsonValues, maxJsonEntries, maxJsonDepth } = STATE_LIMITS;
-  const entries: number[] = [];
-  let values = 0;
-  const refuse = (index: number, why: string) => {
-    let line = 1;
-    for (let at = text.indexOf('\n'); at !== -1 && at < index; at = text.indexOf('\n', at + 1)) line += 1;
-    throw new InputError(why, { file, line });
-  };
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text.charCodeAt(index);
-    if (char === 0x22) {
-      // Skip the string: to the next quote not escaped.
-      for (index += 1; index < text.length; index += 1) {
-        const inner = text.charCodeAt(index);
-        if (inner === 0x5c) index += 1;
-        else if (inner === 0x22) break;
-      }
-    } else if (char === 0x7b || char === 0x5b) {
-      entries.push(1);
-      values += 1;
-      if (entries.length > maxJsonDepth) refuse(index, `JSON nested more than ${maxJsonDepth} levels deep`);
-    } else if (char === 0x7d || char === 0x5d) {
-      entries.pop();
-    } else if (char === 0x2c) {
-      values += 1;
-      if (entries.length && ++entries[entries.length - 1] > maxJsonEntries) refuse(index, `more than ${maxJsonEntries} entries in one JSON array or object`);
-      if (values > maxJsonValues) refuse(index, `more than ${maxJsonValues} JSON values`);
-    }
-  }
+/** Why `event` is not a state event we can read, or undefined. */
+function eventProblem(event: any): string | undefined {
+  return !event || typeof event !== 'object' || Array.isArray(event) ? 'is not an object'
+    : typeof event.type !== 'string' ? 'has no "type" string'
+      : typeof event.state_key !== 'string' ? 'has no "state_key" string'
+        : !event.content || typeof event.content !== 'object' || Array.isArray(event.content) ? 'has no "content" object' : undefined;
 }
 
 /** Validates the events we rely on; a malformed event is an input error naming its index. */
 export function parseStateEvents(data: unknown, file: string): StateEvent[] {
   const events = Array.isArray(data) ? data : data && typeof data === 'object' && Array.isArray((data as any).state) ? (data as any).state : undefined;
-  if (!events) throw new InputError('a state dump must be a JSON array of state events (or {"state": [...]})', { file });
-  events.forEach((event: any, index: number) => {
-    const problem = !event || typeof event !== 'object' || Array.isArray(event) ? 'is not an object'
-      : typeof event.type !== 'string' ? 'has no "type" string'
-        : typeof event.state_key !== 'string' ? 'has no "state_key" string'
-          : !event.content || typeof event.content !== 'object' || Array.isArray(event.content) ? 'has no "content" object' : undefined;
+  if (!events) throw new InputError(NOT_A_DUMP, { file });
+  events.forEach((event: unknown, index: number) => {
+    const problem = eventProblem(event);
     if (problem) throw new InputError(`event ${index} ${problem}`, { file });
   });
   return events as StateEvent[];
 }
 
-/** A dump: the state array, or {"state": [...]} (admin API), optionally with mxlint's own
- *  fields "room_id", "members" (joined user ids) and "published" (in the room directory). */
-/** The dump's own fields beside the state: mxlint's wrapper may carry members, directory
- *  visibility, this server's name, the newest event and "now", for audits replayed later. */
+/** One content object per membership, shared by the member events of a large room (frozen: none
+ *  of them may change the others). */
+const MEMBER_CONTENTS = new Map(['join', 'leave', 'invite', 'ban', 'knock'].map((membership) => [membership, Object.freeze({ membership })]));
+
+/** A member event as the linter reads it: its membership only. Nothing reads the rest (display
+ *  names, avatars, ids, signatures), which is most of a large room's dump. */
+const slim = (event: StateEvent): StateEvent => {
+  if (event.type !== 'm.room.member') return event;
+  const membership = event.content.membership;
+  return { type: 'm.room.member', state_key: event.state_key, content: MEMBER_CONTENTS.get(membership) ?? { membership } };
+};
+
+/** The dump's own fields beside the state: mxlint's wrapper may carry the room id, members (joined
+ *  user ids), directory visibility, this server's name, the newest event and "now", for audits
+ *  replayed later. */
 export type StateDump = { roomId: string; state: StateEvent[] } & Pick<RoomInput, 'members' | 'published' | 'localServer' | 'lastEventTs' | 'now'>;
 
-export function readStateDump(path: string): StateDump {
-  const data = readJson(path, 'state dump') as any;
-  const state = parseStateEvents(data, path);
-  const wrapper = Array.isArray(data) ? {} : data;
+/** Reads the dump event by event (see readJsonParts), keeping each one slim. */
+export function readStateDump(path: string, chunkBytes?: number): StateDump {
+  // Whether the document, or its last "state" field, is an array (a scalar document is neither).
+  let stateIsArray = false;
+  let state: StateEvent[] = [];
+  let problem: InputError | undefined;
+  let eventRoomId: string | undefined;
+  // No prototype: a "__proto__" field is a field, as JSON.parse makes it.
+  const wrapper: Record<string, any> = Object.create(null);
+  for (const part of readJsonParts(path, { what: 'a state dump JSON file', splitKey: 'state', limits: STATE_LIMITS, chunkBytes })) {
+    if (part.kind === 'array') {
+      stateIsArray = true;
+      state = [];
+      problem = undefined;
+      eventRoomId = undefined;
+    } else if (part.kind === 'element') {
+      // After a malformed event, the rest is read only for the limits and the syntax, which come first.
+      if (problem) continue;
+      const event = part.value as any;
+      const why = eventProblem(event);
+      if (why) {
+        problem = new InputError(`event ${part.index} ${why}`, { file: path, line: part.line });
+        state = [];
+        continue;
+      }
+      if (eventRoomId === undefined && typeof event.room_id === 'string') eventRoomId = event.room_id;
+      state.push(slim(event));
+    } else if (part.kind === 'field') {
+      wrapper[part.key] = part.value;
+      if (part.key === 'state') stateIsArray = false;
+    }
+  }
+  if (!stateIsArray) throw new InputError(NOT_A_DUMP, { file: path });
+  if (problem) throw problem;
   if (wrapper.members !== undefined && !(Array.isArray(wrapper.members) && wrapper.members.every((id: unknown) => typeof id === 'string'))) {
     throw new InputError('"members" must be an array of user ids', { file: path });
   }
@@ -96,16 +88,26 @@ export function readStateDump(path: string): StateDump {
   for (const field of ['lastEventTs', 'now'] as const) {
     if (wrapper[field] !== undefined && !Number.isFinite(wrapper[field])) throw new InputError(`"${field}" must be a timestamp in milliseconds`, { file: path });
   }
-  const roomId = wrapper.room_id ?? (state.find((event: any) => typeof event.room_id === 'string') as any)?.room_id ?? path;
+  const roomId = wrapper.room_id ?? eventRoomId ?? path;
   return { roomId: String(roomId), state, members: wrapper.members, published: wrapper.published, localServer: wrapper.localServer, lastEventTs: wrapper.lastEventTs, now: wrapper.now };
 }
 
 /** Members: a JSON array of user ids, {"joined": {userId: ...}} (joined_members), or {"members": [...]} (admin API). */
 export function readMembers(path: string): string[] {
-  const data = readJson(path, 'member list') as any;
-  const ids = Array.isArray(data) ? data : data?.joined && typeof data.joined === 'object' ? Object.keys(data.joined) : Array.isArray(data?.members) ? data.members : undefined;
+  let list: unknown[] | undefined;
+  let listIsDocument = false;
+  let joined: unknown;
+  for (const part of readJsonParts(path, { what: 'a member list JSON file', splitKey: 'members', limits: STATE_LIMITS })) {
+    if (part.kind === 'array') {
+      list = [];
+      listIsDocument = part.key === undefined;
+    } else if (part.kind === 'element') list!.push(part.value);
+    else if (part.kind === 'field' && part.key === 'members') list = undefined;
+    else if (part.kind === 'field' && part.key === 'joined') joined = part.value;
+  }
+  const ids = listIsDocument ? list : joined && typeof joined === 'object' ? Object.keys(joined) : list;
   if (!ids || !ids.every((id: unknown) => typeof id === 'string' && id.startsWith('@') && id.includes(':'))) {
     throw new InputError('a member list must be a JSON array of user ids, a joined_members response or {"members": [...]}', { file: path });
   }
-  return ids;
+  return ids as string[];
 }
