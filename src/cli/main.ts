@@ -67,122 +67,137 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeOut: writeStdout, writeErr: (text) => process.stderr.write(text) })
     .hook('preAction', (command) => { setupLogger(command.opts().logLevel); });
 
-  withReportOptions(program.command('config'), 'judge only this use case (repeatable)')
-    .description('lint a Synapse config: homeserver.yaml files and conf.d directories, merged as Synapse does')
-    .argument('[paths...]', 'config files and directories, in the order Synapse is given them')
-    .option('--dump-facts', 'print the effective value and origin of every catalogued option')
-    .option('-v, --verbose', 'show passing checks too')
-    .option('--fix', 'fix the files for the use cases given with -u (README "Fixing")')
-    .option('--fix-dry-run', 'print the fix as a unified diff; change nothing')
-    .option('--fix-target <file>', 'with --fix: where keys no file sets are added (default: the first file)')
-    .addOption(new Option('--fix-level <level>', 'with --fix: the lowest level fixed').choices(['error', 'warning', 'info']).default('warning'))
-    .action(async (paths: string[], options) => {
-      if (options.fix || options.fixDryRun) {
-        const { runFix } = await import('./fix.js');
-        exit = runFix(paths, options, write);
-        return;
-      }
-      const { runConfig } = await import('./config.js');
-      exit = await runConfig(paths, options, write);
-    });
-
-  withReportOptions(withNetworkOptions(program.command('room'), 'an access token'), 'the use case(s) this room is meant for (repeatable)')
-    .description('lint one room: fetched from a homeserver (read-only), or from a state dump')
-    .argument('[room]', 'room id (!...) or alias (#...)')
-    .option('--state <file>', 'lint a state dump (the JSON array GET /rooms/{roomId}/state returns) instead')
-    .option('--members <file>', 'with --state: joined members (array of user ids or a joined_members response)')
-    .option('--published', 'with --state: the room is published in the room directory')
-    .option('--not-published', 'with --state: the room is not published in the room directory')
-    .option('-c, --config <path>', 'the server\'s homeserver.yaml or conf.d (repeatable), for rules that need both', collect, [])
-    .option('--dump-facts', 'print the room facts the rules read')
-    .option('-v, --verbose', 'show passing checks too')
-    .option('--plan', 'print the state events that would bring the room to its use case (-u); send nothing')
-    .option('--apply', 'send the plan (only with --yes; the only mode in which mxlint writes to a homeserver)')
-    .option('--yes', 'with --apply: send the changes that can be undone')
-    .option('--yes-irreversible', 'with --apply --yes: also what cannot be undone (encryption on, a new room replacing this one)')
-    .addOption(new Option('--fix-level <level>', 'with --plan/--apply: the lowest level planned').choices(['error', 'warning', 'info']).default('warning'))
-    .action(async (room: string | undefined, options) => {
-      if (options.published && options.notPublished) throw new InputError('--published and --not-published contradict each other');
-      const published = options.published ? true : options.notPublished ? false : undefined;
-      if (options.plan || options.apply) {
-        const { runPlan } = await import('./plan.js');
-        exit = await runPlan(room, { ...options, published }, write);
-        return;
-      }
-      const { runRoom } = await import('./room.js');
-      exit = await runRoom(room, { ...options, published }, write);
-    });
-
-  withOutputOptions(withNetworkOptions(program.command('server'), 'a server admin\'s access token'))
-    .description('audit a whole server: its config and every room, through the Synapse admin API (read-only)')
-    .option('-c, --config <path>', 'the server\'s homeserver.yaml or conf.d (repeatable)', collect, [])
-    .option('--rooms <filter>', 'audit only these rooms: ids, aliases, or one search term (repeatable, or comma-separated)', collect, [])
-    .option('--room-use-case <room=useCase>', 'declare what a room is for (repeatable)', collect, [])
-    .option('--concurrency <n>', 'rooms read at once', '8')
-    .option('--summary', 'print only the summary (constant memory)')
-    .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
-    .action(async (options) => {
-      const { runServer } = await import('./server.js');
-      exit = await runServer(options, write);
-    });
-
-  program.command('diff')
-    .description('compare two configs (before and after a change): each use case\'s verdict, findings that appear or disappear; exit 1 when a verdict gets worse')
-    .argument('[configs...]', 'OLD NEW: a homeserver.yaml or a conf.d directory each (or use --old/--new)')
-    .option('--old <path>', 'the config before the change (repeatable: a file, then its conf.d)', collect, [])
-    .option('--new <path>', 'the config after the change (repeatable)', collect, [])
-    .option('-u, --use-case <id>', 'compare only this use case (repeatable)', collect, [])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
-    .addOption(new Option('--lang <lang>', 'language of the report (default: from LC_ALL/LANG)').choices(['en', 'fr']))
-    .option('--policy <file>', 'policy file (default: the nearest .mxlint.yaml upward)')
-    .option('--no-policy', 'ignore any .mxlint.yaml')
-    .action(async (configs: string[], options) => {
-      const { USE_CASE_IDS } = await import('../engine/rules.js');
-      const unknown = (options.useCase as string[]).filter((id) => !USE_CASE_IDS.includes(id));
-      if (unknown.length) throw new InputError(`unknown use case "${unknown[0]}"; known: ${USE_CASE_IDS.join(', ')}`);
-      const { runDiff } = await import('./diff.js');
-      exit = runDiff(configs, options, write);
-    });
-
-  program.command('use-cases')
-    .description('list the use cases mxlint judges')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (options) => {
-      const { USE_CASES } = await import('../engine/rules.js');
-      write(options.format === 'json' ? `${JSON.stringify(USE_CASES, null, 2)}\n`
-        : USE_CASES.map((useCase) => `${useCase.id.padEnd(18)} ${useCase.name.en} / ${useCase.name.fr}\n${' '.repeat(19)}${useCase.description.en}\n`).join(''));
-    });
-
-  program.command('rules')
-    .description('list the rules with their level per use case')
-    .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
-    .addOption(new Option('--lang <lang>', 'language of the titles (default: from LC_ALL/LANG)').choices(['en', 'fr']))
-    .action(async (options) => {
-      const { loadRules } = await import('../engine/rules.js');
-      const { listRules } = await import('../report/explain.js');
-      write(listRules(loadRules(options.rules), options.lang));
-    });
-
-  program.command('explain')
-    .description('explain a rule: why, the guide\'s passage, what to change, its level per use case')
-    .argument('<rule>', 'rule id (see mxlint rules)')
-    .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
-    .addOption(new Option('--lang <lang>', 'language (default: from LC_ALL/LANG)').choices(['en', 'fr']))
-    .option('--policy <file>', 'policy file whose level overrides to show (default: the nearest .mxlint.yaml upward)')
-    .option('--no-policy', 'ignore any .mxlint.yaml')
-    .action(async (ruleId: string, options) => {
-      const { explainText } = await import('../report/explain.js');
-      write(await explainText(ruleId, options));
-    });
-
-  program.command('schema')
-    .description('print a JSON Schema: json (the --format json report) or policy (.mxlint.yaml)')
-    .addArgument(new Argument('<name>', 'which schema').choices(['json', 'policy']))
-    .action(async (name: 'json' | 'policy') => {
-      const { schemaText } = await import('../report/explain.js');
-      write(await schemaText(name));
-    });
+  // Commander builds every option of every command it is given: when the first word names a
+  // command, only that one is declared (start-up, issue #2); otherwise all are, for help and errors.
+  const commands: Record<string, () => void> = {
+    config: () => {
+      withReportOptions(program.command('config'), 'judge only this use case (repeatable)')
+        .description('lint a Synapse config: homeserver.yaml files and conf.d directories, merged as Synapse does')
+        .argument('[paths...]', 'config files and directories, in the order Synapse is given them')
+        .option('--dump-facts', 'print the effective value and origin of every catalogued option')
+        .option('-v, --verbose', 'show passing checks too')
+        .option('--fix', 'fix the files for the use cases given with -u (README "Fixing")')
+        .option('--fix-dry-run', 'print the fix as a unified diff; change nothing')
+        .option('--fix-target <file>', 'with --fix: where keys no file sets are added (default: the first file)')
+        .addOption(new Option('--fix-level <level>', 'with --fix: the lowest level fixed').choices(['error', 'warning', 'info']).default('warning'))
+        .action(async (paths: string[], options) => {
+          if (options.fix || options.fixDryRun) {
+            const { runFix } = await import('./fix.js');
+            exit = runFix(paths, options, write);
+            return;
+          }
+          const { runConfig } = await import('./config.js');
+          exit = await runConfig(paths, options, write);
+        });
+    },
+    room: () => {
+      withReportOptions(withNetworkOptions(program.command('room'), 'an access token'), 'the use case(s) this room is meant for (repeatable)')
+        .description('lint one room: fetched from a homeserver (read-only), or from a state dump')
+        .argument('[room]', 'room id (!...) or alias (#...)')
+        .option('--state <file>', 'lint a state dump (the JSON array GET /rooms/{roomId}/state returns) instead')
+        .option('--members <file>', 'with --state: joined members (array of user ids or a joined_members response)')
+        .option('--published', 'with --state: the room is published in the room directory')
+        .option('--not-published', 'with --state: the room is not published in the room directory')
+        .option('-c, --config <path>', 'the server\'s homeserver.yaml or conf.d (repeatable), for rules that need both', collect, [])
+        .option('--dump-facts', 'print the room facts the rules read')
+        .option('-v, --verbose', 'show passing checks too')
+        .option('--plan', 'print the state events that would bring the room to its use case (-u); send nothing')
+        .option('--apply', 'send the plan (only with --yes; the only mode in which mxlint writes to a homeserver)')
+        .option('--yes', 'with --apply: send the changes that can be undone')
+        .option('--yes-irreversible', 'with --apply --yes: also what cannot be undone (encryption on, a new room replacing this one)')
+        .addOption(new Option('--fix-level <level>', 'with --plan/--apply: the lowest level planned').choices(['error', 'warning', 'info']).default('warning'))
+        .action(async (room: string | undefined, options) => {
+          if (options.published && options.notPublished) throw new InputError('--published and --not-published contradict each other');
+          const published = options.published ? true : options.notPublished ? false : undefined;
+          if (options.plan || options.apply) {
+            const { runPlan } = await import('./plan.js');
+            exit = await runPlan(room, { ...options, published }, write);
+            return;
+          }
+          const { runRoom } = await import('./room.js');
+          exit = await runRoom(room, { ...options, published }, write);
+        });
+    },
+    server: () => {
+      withOutputOptions(withNetworkOptions(program.command('server'), 'a server admin\'s access token'))
+        .description('audit a whole server: its config and every room, through the Synapse admin API (read-only)')
+        .option('-c, --config <path>', 'the server\'s homeserver.yaml or conf.d (repeatable)', collect, [])
+        .option('--rooms <filter>', 'audit only these rooms: ids, aliases, or one search term (repeatable, or comma-separated)', collect, [])
+        .option('--room-use-case <room=useCase>', 'declare what a room is for (repeatable)', collect, [])
+        .option('--concurrency <n>', 'rooms read at once', '8')
+        .option('--summary', 'print only the summary (constant memory)')
+        .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
+        .action(async (options) => {
+          const { runServer } = await import('./server.js');
+          exit = await runServer(options, write);
+        });
+    },
+    diff: () => {
+      program.command('diff')
+        .description('compare two configs (before and after a change): each use case\'s verdict, findings that appear or disappear; exit 1 when a verdict gets worse')
+        .argument('[configs...]', 'OLD NEW: a homeserver.yaml or a conf.d directory each (or use --old/--new)')
+        .option('--old <path>', 'the config before the change (repeatable: a file, then its conf.d)', collect, [])
+        .option('--new <path>', 'the config after the change (repeatable)', collect, [])
+        .option('-u, --use-case <id>', 'compare only this use case (repeatable)', collect, [])
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+        .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
+        .addOption(new Option('--lang <lang>', 'language of the report (default: from LC_ALL/LANG)').choices(['en', 'fr']))
+        .option('--policy <file>', 'policy file (default: the nearest .mxlint.yaml upward)')
+        .option('--no-policy', 'ignore any .mxlint.yaml')
+        .action(async (configs: string[], options) => {
+          const { USE_CASE_IDS } = await import('../engine/rules.js');
+          const unknown = (options.useCase as string[]).filter((id) => !USE_CASE_IDS.includes(id));
+          if (unknown.length) throw new InputError(`unknown use case "${unknown[0]}"; known: ${USE_CASE_IDS.join(', ')}`);
+          const { runDiff } = await import('./diff.js');
+          exit = runDiff(configs, options, write);
+        });
+    },
+    'use-cases': () => {
+      program.command('use-cases')
+        .description('list the use cases mxlint judges')
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+        .action(async (options) => {
+          const { USE_CASES } = await import('../engine/rules.js');
+          write(options.format === 'json' ? `${JSON.stringify(USE_CASES, null, 2)}\n`
+            : USE_CASES.map((useCase) => `${useCase.id.padEnd(18)} ${useCase.name.en} / ${useCase.name.fr}\n${' '.repeat(19)}${useCase.description.en}\n`).join(''));
+        });
+    },
+    rules: () => {
+      program.command('rules')
+        .description('list the rules with their level per use case')
+        .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
+        .addOption(new Option('--lang <lang>', 'language of the titles (default: from LC_ALL/LANG)').choices(['en', 'fr']))
+        .action(async (options) => {
+          const { loadRules } = await import('../engine/rules.js');
+          const { listRules } = await import('../report/explain.js');
+          write(listRules(loadRules(options.rules), options.lang));
+        });
+    },
+    explain: () => {
+      program.command('explain')
+        .description('explain a rule: why, the guide\'s passage, what to change, its level per use case')
+        .argument('<rule>', 'rule id (see mxlint rules)')
+        .option('--rules <dir>', 'add a folder of rule files (repeatable)', collect, [])
+        .addOption(new Option('--lang <lang>', 'language (default: from LC_ALL/LANG)').choices(['en', 'fr']))
+        .option('--policy <file>', 'policy file whose level overrides to show (default: the nearest .mxlint.yaml upward)')
+        .option('--no-policy', 'ignore any .mxlint.yaml')
+        .action(async (ruleId: string, options) => {
+          const { explainText } = await import('../report/explain.js');
+          write(await explainText(ruleId, options));
+        });
+    },
+    schema: () => {
+      program.command('schema')
+        .description('print a JSON Schema: json (the --format json report) or policy (.mxlint.yaml)')
+        .addArgument(new Argument('<name>', 'which schema').choices(['json', 'policy']))
+        .action(async (name: 'json' | 'policy') => {
+          const { schemaText } = await import('../report/explain.js');
+          write(await schemaText(name));
+        });
+    },
+  };
+  const named = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  for (const [name, declare] of Object.entries(commands)) if (!(named && named in commands) || name === named) declare();
 
   try {
     await program.parseAsync(argv);

@@ -72,6 +72,8 @@ export function evaluate(rules: Rule[], facts: FactSource, { useCases, lang = 'e
     }
     if (!results) continue;
     for (const outcome of results) {
+      const value = outcome.path === undefined ? undefined : redactValue(outcome.path, outcome.value);
+      const room = facts.target === 'room' ? { room: { id: String(facts.get('room.id').value), eventType: outcome.event?.type } } : {};
       for (const [useCase, level] of levels) {
         findings.push({
           ruleId: rule.id,
@@ -82,9 +84,9 @@ export function evaluate(rules: Rule[], facts: FactSource, { useCases, lang = 'e
           message: outcome.message,
           location: outcome.location,
           path: outcome.path,
-          value: outcome.path === undefined ? undefined : redactValue(outcome.path, outcome.value),
+          value,
           fix: outcome.status === 'pass' ? undefined : rule.fix?.hint[lang],
-          ...(facts.target === 'room' ? { room: { id: String(facts.get('room.id').value), eventType: outcome.event?.type } } : {}),
+          ...room,
         });
       }
     }
