@@ -9,19 +9,22 @@ if (major < 22 || (major === 22 && minor < 12)) {
 
 // V8 compiles a function when it first runs, and Node's compile cache keeps only what was compiled
 // while a file loaded: most of mxlint was compiled again on every run (half its start-up). This
-// cache is made after a run, so it holds every function that run needed; one per command, so that
-// `--version` reads a small one and a first `--help` does not leave `config` without its code. It
-// is kept per user (README "Limits and safety"); V8 refuses a cache made by another version, with
-// other flags or for another bundle, and a missing or refused cache is written again after a run.
-/** src/cli/main.ts's commands, one cache each (test/cli/launcher.test.ts keeps the lists equal). */
+// cache is made after a run, so it holds every function that run needed: one per kind of run
+// (command, output formats, mode), so that `--version` reads a small one and a first `--help` or
+// `-f json` does not leave `config`'s text report uncompiled. It is kept per user (README "Limits
+// and safety"); V8 refuses a cache made by another version, with other flags or for another
+// bundle, and a missing or refused cache is written again after the run.
+/** src/cli/main.ts's commands (test/cli/launcher.test.ts keeps the lists equal), formats, modes. */
 const COMMANDS = ['config', 'room', 'server', 'diff', 'use-cases', 'rules', 'explain', 'schema'];
+const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'gitlab', 'markdown'];
+const MODES = ['--fix', '--fix-dry-run', '--dump-facts', '--plan', '--apply'];
 // Builtins through getBuiltinModule: an ESM import would build a facade of each module.
 const fs = process.getBuiltinModule('node:fs');
 const path = process.getBuiltinModule('node:path');
 const vm = process.getBuiltinModule('node:vm');
 const { createRequire } = process.getBuiltinModule('node:module');
 
-const bundle = path.join(path.dirname(process.getBuiltinModule('node:url').fileURLToPath(import.meta.url)), '../dist/cli.cjs');
+const bundle = path.join(import.meta.dirname, '../dist/cli.cjs');
 const source = fs.readFileSync(bundle, 'utf8');
 const cacheFile = codeCacheFile(bundle);
 let cachedData;
@@ -42,8 +45,19 @@ function codeCacheFile(bundle) {
   const home = process.env.XDG_CACHE_HOME || (process.env.HOME && path.join(process.env.HOME, '.cache'));
   if (!home || process.env.MXLINT_CODE_CACHE === '0' || !privateOrAbsent(path.join(home, 'mxlint'))) return undefined;
   const { size, mtimeMs } = fs.statSync(bundle);
-  const command = process.argv.slice(2).find((arg) => COMMANDS.includes(arg)) ?? 'other';
-  return path.join(home, 'mxlint', `cli-${size}-${Math.trunc(mtimeMs)}-${command}-${process.versions.v8}.v8cache`);
+  return path.join(home, 'mxlint', `cli-${size}-${Math.trunc(mtimeMs)}-${runKind(process.argv.slice(2))}-${process.versions.v8}.v8cache`);
+}
+
+/** Which code a run needs: "config", "config+json", "room+plan"... (unknown words: "other"). */
+function runKind(args) {
+  const command = args.find((arg) => COMMANDS.includes(arg)) ?? 'other';
+  const formats = new Set();
+  args.forEach((arg, index) => {
+    const format = arg === '-f' || arg === '--format' ? args[index + 1] : arg.startsWith('--format=') ? arg.slice(9) : undefined;
+    if (format !== undefined) formats.add(FORMATS.includes(format) ? format : 'other');
+  });
+  const modes = MODES.filter((mode) => args.includes(mode)).map((mode) => mode.slice(2));
+  return [command, ...[...formats].sort(), ...modes].join('+');
 }
 
 function privateOrAbsent(dir) {

@@ -28,11 +28,14 @@ describe('the code cache', () => {
     expect(cacheFiles(home)).toEqual([file]);
   });
 
-  it('is kept per command, for each of the commands main.ts declares', () => {
+  it('is kept per kind of run (command, formats, mode), for each of the commands main.ts declares', () => {
     const home = cacheHome();
     mxlint(['--version'], { env: { XDG_CACHE_HOME: home } });
     mxlint(args, { env: { XDG_CACHE_HOME: home } });
-    expect(cacheFiles(home).map((name) => name.split('-')[3]).sort()).toEqual(['config', 'other']);
+    mxlint([...args, '-f', 'sarif', '--format=json', '--fix-dry-run'], { env: { XDG_CACHE_HOME: home } });
+    mxlint([...args, '-f', 'nonsense'], { env: { XDG_CACHE_HOME: home } });
+    const kinds = cacheFiles(home).map((name) => /^cli-\d+-\d+-(.+?)-\d+\./.exec(name)![1]);
+    expect(kinds.sort()).toEqual(['config', 'config+json+sarif+fix-dry-run', 'config+other', 'other']);
     const launcherCommands = /const COMMANDS = \[([^\]]*)\]/.exec(readFileSync(BIN, 'utf8'))![1].match(/[a-z-]+/g);
     const declared = [...readFileSync(join(ROOT, 'src/cli/main.ts'), 'utf8').matchAll(/command\('([a-z-]+)'\)/g)].map((match) => match[1]);
     expect(launcherCommands?.sort()).toEqual([...new Set(declared)].sort());
