@@ -69,15 +69,21 @@ function privateOrAbsent(dir) {
   }
 }
 
-/** Written whole or not at all (rename); caches of older bundles are removed. Failing costs only time. */
+/** Written whole or not at all (rename). Caches of older bundles are removed, and past 20 kinds
+ *  of run the oldest. Failing costs only time. */
 function saveCodeCache(file, script) {
   try {
     const dir = path.dirname(file);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const bundleKey = path.basename(file).split('-').slice(0, 3).join('-');
+    const kept = [];
     for (const name of fs.readdirSync(dir)) {
-      if (name.startsWith('cli-') && !name.startsWith(`${bundleKey}-`)) fs.rmSync(path.join(dir, name), { force: true });
+      if (!name.startsWith('cli-')) continue;
+      if (name.startsWith(`${bundleKey}-`)) kept.push({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs });
+      else fs.rmSync(path.join(dir, name), { force: true });
     }
+    kept.sort((a, b) => a.mtimeMs - b.mtimeMs);
+    for (const { name } of kept.slice(0, Math.max(0, kept.length - 19))) fs.rmSync(path.join(dir, name), { force: true });
     const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(temporary, file);

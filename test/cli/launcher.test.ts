@@ -1,6 +1,6 @@
 // bin/mxlint.js: the code cache it keeps per user, and output to a reader that leaves early.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +53,23 @@ describe('the code cache', () => {
     expect(run.stdout).toMatch(/chatons/);
     expect(readFileSync(path).length).toBeGreaterThan(10_000);
     expect(cacheFiles(home)).toEqual([file]);
+  });
+
+  it('keeps at most 20 kinds of run, dropping the oldest', () => {
+    const home = cacheHome();
+    mxlint(args, { env: { XDG_CACHE_HOME: home } });
+    const bundleKey = cacheFiles(home)[0].split('-').slice(0, 3).join('-');
+    for (let kind = 0; kind < 25; kind += 1) {
+      const path = join(home, 'mxlint', `${bundleKey}-old${kind}-v8.v8cache`);
+      writeFileSync(path, 'an old kind');
+      utimesSync(path, 1000 + kind, 1000 + kind);
+    }
+    mxlint(['use-cases'], { env: { XDG_CACHE_HOME: home } });
+    const files = cacheFiles(home);
+    expect(files.length).toBe(20);
+    expect(files.some((name) => name.includes('-use-cases-'))).toBe(true);
+    expect(files.some((name) => name.includes('-old24-'))).toBe(true);
+    expect(files.some((name) => name.includes('-old0-'))).toBe(false);
   });
 
   it('is not read from a folder others may write to', () => {
