@@ -29,7 +29,8 @@ export function* readChunks(path: string, maxBytes: number, what: string, { wait
     if (stat.isDirectory()) throw new InputError(`is a directory, expected ${what}`, { file: path });
     if (stat.isFile() && stat.size > maxBytes) throw tooLarge(String(stat.size));
     let total = 0;
-    const deadline = Date.now() + waitMs;
+    // Silence is bounded, not the whole read: a slow writer is waited for as long as it writes.
+    let deadline = Date.now() + waitMs;
     const buffer = Buffer.allocUnsafe(chunkBytes);
     for (;;) {
       let read: number;
@@ -42,6 +43,7 @@ export function* readChunks(path: string, maxBytes: number, what: string, { wait
         continue;
       }
       if (read === 0) break;
+      deadline = Date.now() + waitMs;
       total += read;
       // A regular file too: it may have grown since fstat.
       if (total > maxBytes) throw tooLarge(`more than ${maxBytes}`);
