@@ -1,14 +1,18 @@
 // How network commands get their URL and token: the token from MATRIX_ACCESS_TOKEN or a file,
 // never from argv (argv is visible to every user of the machine).
-import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { readBounded } from '../sources/read-bounded.js';
+
+/** A token is a few hundred bytes; a file far larger is not a token file. */
+const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
 export function readToken(tokenFile?: string): string | undefined {
   if (tokenFile) {
     let text: string;
     try {
-      text = readFileSync(tokenFile, 'utf8');
+      text = readBounded(tokenFile, MAX_TOKEN_FILE_BYTES, 'a token file').bytes.toString('utf8');
     } catch (error) {
+      if (error instanceof InputError) throw error;
       throw new InputError(`cannot read the token file (${(error as NodeJS.ErrnoException).code})`, { file: tokenFile });
     }
     const token = text.trim();

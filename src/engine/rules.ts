@@ -1,12 +1,14 @@
 // Rules are data: built-in ones are bundled at build time (already validated), a user's
 // folder is read and validated with the same pre-compiled validator at load.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parsePyYaml } from '../sources/pyyaml.js';
 import builtinRules from '../generated/rules.json' with { type: 'json' };
 import useCaseData from '../generated/use-cases.json' with { type: 'json' };
 import validateRule from '../generated/validate-rule.js';
 import { InputError } from '../errors.js';
+import { readBounded } from '../sources/read-bounded.js';
+import { LIMITS } from '../sources/yaml-file.js';
 import type { Rule, UseCase } from '../types.js';
 import { checkFunctions } from './checks/index.js';
 
@@ -50,7 +52,7 @@ export function loadRuleDir(dir: string): Rule[] {
   return yamlFilesUnder(dir).map((file) => {
     let data: unknown;
     try {
-      data = parsePyYaml(readFileSync(file, 'utf8'), file).data;
+      data = parsePyYaml(readBounded(file, LIMITS.maxFileBytes, 'a rule file').bytes.toString('utf8'), file).data;
     } catch (error) {
       if (error instanceof InputError) throw error;
       throw new InputError(`cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file });

@@ -1,9 +1,11 @@
 // `mxlint config --fix`: which keys to change, in which file, and the new text of each file.
 // Nothing is written here (see writeConfigFix); the result says what the config will look like
 // and how it will be judged, read back with mxlint's own loader from the new texts.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { readBounded } from '../sources/read-bounded.js';
+import { LIMITS } from '../sources/yaml-file.js';
 import { lintConfig, type ConfigLintResult } from '../lint-config.js';
 import { buildServerFacts } from '../facts/server-facts.js';
 import { evaluate } from '../engine/evaluate.js';
@@ -137,7 +139,7 @@ export const NO_USE_CASE = 'say which use cases to fix for with -u (repeatable):
   + '(a public help room wants guest access, a trusted group forbids it), so mxlint does not fix for all of them at once';
 
 function readText(path: string): string {
-  const bytes = readFileSync(path);
+  const bytes = readBounded(path, LIMITS.maxFileBytes, 'a YAML file').bytes;
   if (bytes.subarray(0, 10).toString('latin1') === '\0GITCRYPT\0') throw new InputError('encrypted with git-crypt: cannot fix it', { file: path });
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -1,13 +1,14 @@
 // The policy file (.mxlint.yaml): found upward from the working directory or given with
 // --policy, validated with the validator compiled at build time (src/policy/policy.schema.json).
 // Every problem names the file, the line and the field, and exits 2.
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { findPolicyFile } from './find.js';
 import { CORE_SCHEMA } from 'js-yaml';
 import { parseWithPositions } from '../sources/pyyaml.js';
 import validatePolicy from '../generated/validate-policy.js';
 import { InputError } from '../errors.js';
+import { readBounded } from '../sources/read-bounded.js';
+import { LIMITS } from '../sources/yaml-file.js';
 import type { Level, SourceLocation } from '../types.js';
 
 export interface IgnoreEntry {
@@ -36,8 +37,9 @@ export interface Policy {
 export function loadPolicy(file: string): Policy {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBounded(file, LIMITS.maxFileBytes, 'a policy file').bytes.toString('utf8');
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? 'policy file not found' : `cannot read the policy file (${code})`, { file });
   }

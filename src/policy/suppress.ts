@@ -1,8 +1,13 @@
 // Taking findings out of a report, each way saying why: inline comments in homeserver.yaml,
 // ignores in the policy file (with an expiry date), and a baseline of known findings.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { readBounded } from '../sources/read-bounded.js';
+import { LIMITS } from '../sources/yaml-file.js';
+
+/** A baseline entry is ~200 bytes: 64 MiB holds far more findings than any server makes. */
+const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 import type { Finding, Lang } from '../types.js';
 import { findingKey } from '../report/finding-key.js';
 import { t } from '../report/messages.js';
@@ -32,7 +37,7 @@ export interface Directive {
 export function readDirectives(file: string): Directive[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBounded(file, LIMITS.maxFileBytes, 'a YAML file').bytes.toString('utf8');
   } catch {
     return [];
   }
@@ -151,8 +156,9 @@ export function writeBaseline(file: string, findings: Finding[]): void {
 export function readBaseline(file: string): Baseline {
   let data: any;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(readBounded(file, MAX_BASELINE_BYTES, 'a baseline file').bytes.toString('utf8'));
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? 'baseline file not found (write one with --write-baseline FILE)' : `not a baseline file: ${(error as Error).message.split('\n')[0]}`, { file });
   }

@@ -191,6 +191,21 @@ describe.concurrent('hostile configs: one clear error or a documented skip, in b
     expect(oneErrorLine(random)).toMatch(/^mxlint: \/dev\/urandom: file is more than 16777216 bytes/);
   });
 
+  it('a policy, a baseline, a rule folder and a token file that are /dev/zero: refused at their bound', async () => {
+    const main = write('bounded.yaml', MINIMAL);
+    mkdirSync(path('zero-rules'));
+    symlinkSync('/dev/zero', path('zero-rules/rule.yaml'));
+    const run = async (name: string, args: string[]) => {
+      const measured = record(name, await measure(args, { cwd: dir }));
+      within(measured, QUICK);
+      return oneErrorLine(measured);
+    };
+    expect(await run('--policy /dev/zero', ['config', main, '--policy', '/dev/zero'])).toMatch(/^mxlint: \/dev\/zero: file is more than 16777216 bytes, larger than the 16777216-byte limit$/);
+    expect(await run('--baseline /dev/zero', ['config', main, '--no-policy', '--baseline', '/dev/zero'])).toMatch(/^mxlint: \/dev\/zero: file is more than 67108864 bytes/);
+    expect(await run('--rules DIR with /dev/zero', ['config', main, '--no-policy', '--rules', path('zero-rules')])).toMatch(/rule\.yaml: file is more than 16777216 bytes/);
+    expect(await run('--token-file /dev/zero', ['room', '!a:example.org', '--homeserver', 'http://127.0.0.1:9', '--token-file', '/dev/zero'])).toMatch(/^mxlint: \/dev\/zero: file is more than 65536 bytes/);
+  });
+
   it('/dev/null is an empty config: skipped like an empty file', async () => {
     skipped(await config('/dev/null', ['/dev/null']), /\/dev\/null: skipped, empty file; Synapse skips it/);
   });
@@ -211,14 +226,14 @@ describe.concurrent('hostile configs: one clear error or a documented skip, in b
     mkdirSync(path('a-dir'));
     const config = write('plain.yaml', MINIMAL);
     const cases: Array<[string, string[], RegExp]> = [
-      ['--policy DIR', ['config', config, '--policy', path('a-dir')], /a-dir: cannot read the policy file \(EISDIR\)$/],
-      ['--baseline DIR', ['config', config, '--baseline', path('a-dir')], /a-dir: .*EISDIR/],
+      ['--policy DIR', ['config', config, '--policy', path('a-dir')], /a-dir: is a directory, expected a policy file$/],
+      ['--baseline DIR', ['config', config, '--baseline', path('a-dir')], /a-dir: is a directory, expected a baseline file$/],
       ['--output DIR', ['config', config, '--format', 'json', '--output', path('a-dir')], /a-dir: cannot write the json report \(EISDIR\)$/],
       ['--write-baseline DIR', ['config', config, '--write-baseline', path('a-dir')], /a-dir: cannot write the baseline \(EISDIR\)$/],
       ['--rules FILE', ['config', config, '--rules', config], /plain\.yaml: is not a directory of rule files$/],
       ['--state DIR', ['room', '--state', path('a-dir')], /a-dir: is a directory, expected a state dump JSON file$/],
       ['--members DIR', ['room', '--state', join(ROOT, 'fixtures/room-dumps/direct.json'), '--members', path('a-dir')], /a-dir: is a directory, expected a member list JSON file$/],
-      ['--token-file DIR', ['room', '!r:example.org', '--homeserver', 'http://127.0.0.1:9', '--token-file', path('a-dir')], /a-dir: cannot read the token file \(EISDIR\)$/],
+      ['--token-file DIR', ['room', '!r:example.org', '--homeserver', 'http://127.0.0.1:9', '--token-file', path('a-dir')], /a-dir: is a directory, expected a token file$/],
       ['diff OLD=DIR of nothing', ['diff', path('a-dir'), config], /./],
     ];
     const runs = await Promise.all(cases.map(([, args]) => measure(['--log-level', 'warn', ...args, ...(args[0] === 'diff' || args.includes('--policy') ? [] : ['--no-policy'])], { cwd: dir })));
