@@ -1,6 +1,6 @@
 // Whole-process time of `mxlint config` on a large real config, against `node -e 0` (the
 // smallest possible Node process) in the same run. Target: ratio ≤ 2.0. Measured with the code
-// cache bin/mxlint.js keeps after a first run (in a fresh cache folder here), and once more
+// cache bin/mxlint.cjs keeps after a first run (in a fresh cache folder here), and once more
 // without it (MXLINT_CODE_CACHE=0: what a first run, or every run with an unwritable home, costs).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ export function benchConfig() {
   const cacheHome = mkdtempSync(join(tmpdir(), 'mxlint-bench-cache-'));
   try {
     const env = (extra) => ({ env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...extra } });
-    const mxlintArgs = [join(root, 'bin/mxlint.js'), 'config', config];
+    const mxlintArgs = [join(root, 'bin/mxlint.cjs'), 'config', config];
     const check = timeProcess(node, [...mxlintArgs, '--format', 'json'], env());
     if (![0, 1].includes(check.status)) throw new Error(`mxlint config failed: ${check.stderr}`);
     timeProcess(node, mxlintArgs, env()); // the first run of this kind writes its code cache

@@ -46,7 +46,7 @@ export async function benchRoom() {
     writeFileSync(file, JSON.stringify(roomDump()));
     const fileMb = statSync(file).size / 1024 / 1024;
     const node = process.execPath;
-    const mxlintArgs = [join(root, 'bin/mxlint.js'), 'room', '--state', file, '-u', 'association', '--format', 'json'];
+    const mxlintArgs = [join(root, 'bin/mxlint.cjs'), 'room', '--state', file, '-u', 'association', '--format', 'json'];
     const check = await measure(node, mxlintArgs);
     if (![0, 1].includes(check.status)) throw new Error(`mxlint room failed (exit ${check.status}): ${check.stderr}`);
     const report = JSON.parse(check.stdout);

@@ -100,7 +100,7 @@ export async function benchServer() {
     const seeded = await seed(hs.baseUrl, hs.adminToken);
     const node = process.execPath;
     const env = { ...process.env, MATRIX_ACCESS_TOKEN: hs.adminToken, NO_COLOR: '1' };
-    const mxlintArgs = [join(root, 'bin/mxlint.js'), 'server', '--homeserver', hs.baseUrl, '--summary', '--concurrency', String(CONCURRENCY)];
+    const mxlintArgs = [join(root, 'bin/mxlint.cjs'), 'server', '--homeserver', hs.baseUrl, '--summary', '--concurrency', String(CONCURRENCY)];
     const bareArgs = [join(root, 'bench/bare-server-client.mjs'), hs.baseUrl, String(CONCURRENCY)];
     const check = await measure(node, [...mxlintArgs, '--format', 'json'], { env });
     if (![0, 1].includes(check.status)) throw new Error(`mxlint server failed (exit ${check.status}): ${check.stderr}`);

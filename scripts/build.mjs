@@ -48,7 +48,7 @@ writeFileSync(join(generated, 'use-cases.json'), JSON.stringify(readYaml(join(ro
 if (process.argv.includes('--generate-only')) process.exit(0);
 
 // 3. The bundles: the command line as one CommonJS file (one file to read and compile, no ESM
-// loader; bin/mxlint.js runs it with a V8 code cache), the library as one ESM file. matrix-js-sdk
+// loader; bin/mxlint.cjs runs it with a V8 code cache), the library as one ESM file. matrix-js-sdk
 // stays external and is imported only when a command talks to a homeserver.
 // commander requires child_process (for subcommand executables mxlint never uses), which loads
 // Node's net and stream modules, ~4 ms of start-up: the CLI gets it on first use only.

@@ -1,4 +1,4 @@
-// bin/mxlint.js: the code cache it keeps per user, and output to a reader that leaves early.
+// bin/mxlint.cjs: the code cache it keeps per user, and output to a reader that leaves early.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

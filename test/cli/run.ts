@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '../..');
-export const BIN = join(ROOT, 'bin/mxlint.js');
+export const BIN = join(ROOT, 'bin/mxlint.cjs');
 
 export interface Run { code: number | null; stdout: string; stderr: string }
 

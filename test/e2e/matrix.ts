@@ -42,13 +42,13 @@ export async function pool<T, R>(items: T[], concurrency: number, fn: (item: T, 
   return results;
 }
 
-/** The binary under test: bin/mxlint.js, or MXLINT_E2E_BIN (a copy of bin/ and dist/ made after the
+/** The binary under test: bin/mxlint.cjs, or MXLINT_E2E_BIN (a copy of bin/ and dist/ made after the
  *  build, so that a rebuild of the shared tree while the suite runs does not pull dist/ from under it). */
 export const E2E_BIN = process.env.MXLINT_E2E_BIN ?? BIN;
 
 export interface AsyncRun { code: number | null; stdout: string; stderr: string; ms: number }
 
-/** The built binary (bin/mxlint.js), as a user runs it, without blocking the event loop. The
+/** The built binary (bin/mxlint.cjs), as a user runs it, without blocking the event loop. The
  *  token goes in MATRIX_ACCESS_TOKEN (never on argv); MXLINT_DEBUG is cleared so a stack trace
  *  in the output is a bug. */
 export function mxlintAsync(args: string[], options: { token?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<AsyncRun> {

@@ -1,4 +1,4 @@
-// Fuzz (issue #6) through the built binary (bin/mxlint.js, as a user runs it): mutated configs to
+// Fuzz (issue #6) through the built binary (bin/mxlint.cjs, as a user runs it): mutated configs to
 // `mxlint config` and mutated dumps to `mxlint room --state`, in every output format. Each run must
 // exit 0 or 1 with a well-formed report, or exit 2 with one line naming the file; never 70 (a bug),
 // never a stack trace, never a terminal escape sequence in a colourless report. Fewer runs than the

@@ -175,7 +175,7 @@ describe.concurrent('hostile configs: one clear error or a documented skip, in b
   it('a pipe with a writer is read like a file: mxlint config <(ssh host cat homeserver.yaml)', async () => {
     // Process substitution: /dev/fd/63 is a pipe; the data comes half a second after mxlint opens it.
     const started = performance.now();
-    const result = spawnSync('bash', ['-c', '"$0" "$1" config --no-policy --format json <(sleep 0.5; cat "$2")', process.execPath, join(ROOT, 'bin/mxlint.js'), EXAMPLE], {
+    const result = spawnSync('bash', ['-c', '"$0" "$1" config --no-policy --format json <(sleep 0.5; cat "$2")', process.execPath, join(ROOT, 'bin/mxlint.cjs'), EXAMPLE], {
       cwd: dir, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 30_000,
     });
     const run: Measured = { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr, seconds: (performance.now() - started) / 1000, peakRssMb: Number.NaN };

@@ -18,13 +18,13 @@ if (major < 22 || (major === 22 && minor < 12)) {
 const COMMANDS = ['config', 'room', 'server', 'diff', 'use-cases', 'rules', 'explain', 'schema'];
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'gitlab', 'markdown'];
 const MODES = ['--fix', '--fix-dry-run', '--dump-facts', '--plan', '--apply'];
-// Builtins through getBuiltinModule: an ESM import would build a facade of each module.
-const fs = process.getBuiltinModule('node:fs');
-const path = process.getBuiltinModule('node:path');
-const vm = process.getBuiltinModule('node:vm');
-const { createRequire } = process.getBuiltinModule('node:module');
+// CommonJS, like the bundle: an ES module here would set up Node's ESM loader for nothing.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const { createRequire } = require('node:module');
 
-const bundle = path.join(import.meta.dirname, '../dist/cli.cjs');
+const bundle = path.join(__dirname, '../dist/cli.cjs');
 const source = fs.readFileSync(bundle, 'utf8');
 const cacheFile = codeCacheFile(bundle);
 let cachedData;
@@ -34,10 +34,11 @@ try {
 const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
 const cli = { exports: {} };
 script.runInThisContext()(cli.exports, createRequire(bundle), cli, bundle, path.dirname(bundle));
-const code = await cli.exports.main(process.argv);
-if (cacheFile && (!cachedData || script.cachedDataRejected)) saveCodeCache(cacheFile, script);
-// The output is written (synchronously); matrix-js-sdk may leave request timers running.
-process.exit(code);
+cli.exports.main(process.argv).then((code) => {
+  if (cacheFile && (!cachedData || script.cachedDataRejected)) saveCodeCache(cacheFile, script);
+  // The output is written (synchronously); matrix-js-sdk may leave request timers running.
+  process.exit(code);
+});
 
 /** In $XDG_CACHE_HOME/mxlint or ~/.cache/mxlint; none when MXLINT_CODE_CACHE=0, when there is no
  *  home, or when the folder is not ours alone (code is run from the cache). */
