@@ -43,6 +43,7 @@ for (const file of yamlFiles(join(root, 'rules'))) {
 }
 writeFileSync(join(generated, 'rules.json'), JSON.stringify(rules));
 writeFileSync(join(generated, 'catalogue.json'), JSON.stringify(readYaml(process.env.MXLINT_CATALOGUE_FILE ?? join(root, 'catalogue/synapse-options.yaml'))));
+writeFileSync(join(generated, 'sections.json'), JSON.stringify(readYaml(join(root, 'catalogue/synapse-sections.yaml')).sections));
 writeFileSync(join(generated, 'use-cases.json'), JSON.stringify(readYaml(join(root, 'catalogue/use-cases.yaml'))));
 
 if (process.argv.includes('--generate-only')) process.exit(0);

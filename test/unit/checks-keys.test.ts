@@ -1,0 +1,59 @@
+// The structural checks (src/engine/checks/config-keys.ts), their catalogue of sections, and how a
+// key Synapse does not read takes the level of the rule it defeats.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/engine/evaluate.js';
+import { builtInRules } from '../../src/engine/rules.js';
+import { catalogue, sections } from '../../src/facts/catalogue.js';
+import { buildServerFacts, type ServerFacts } from '../../src/facts/server-facts.js';
+import { loadConfigFiles } from '../../src/sources/config-files.js';
+
+function factsOf(yaml: string): ServerFacts {
+  const file = join(mkdtempSync(join(tmpdir(), 'mxlint-keys-')), 'homeserver.yaml');
+  writeFileSync(file, yaml);
+  return buildServerFacts(loadConfigFiles([file]), [file]);
+}
+
+const findingsOf = (yaml: string, ruleId: string, useCases: string[]) =>
+  evaluate(builtInRules(), factsOf(yaml), { useCases }).filter((finding) => finding.ruleId === ruleId && finding.status === 'fail');
+
+describe('a key Synapse does not read takes the level of the rule it defeats', () => {
+  it('an error where the defeated rule is an error, the rule\'s own warning elsewhere; a rule passing on the default is not defeated', () => {
+    const yaml = 'retention:\n  enabled: true\n  default_policy:\n    max_lifetme: 180d\n';
+    const found = findingsOf(yaml, 'known-keys', ['chatons', 'trusted-group', 'public-community']);
+    expect(found.map((finding) => [finding.useCase, finding.level])).toEqual([['chatons', 'error'], ['trusted-group', 'warning'], ['public-community', 'warning']]);
+    expect(found[0].message).toBe("retention.default_policy.max_lifetme is not read by Synapse: Synapse reads retention.default_policy.max_lifetime, not max_lifetme; this defeats rule retention-max-lifetime (failing on Synapse's default instead)");
+  });
+
+  it('a key near no option a rule reads keeps the rule\'s own level and message', () => {
+    const [finding] = findingsOf('cache:\n  global_factor: 2\n', 'known-keys', ['chatons']);
+    expect(finding).toMatchObject({ level: 'warning', message: 'cache is not read by Synapse (a wrong name); did you mean caches?' });
+  });
+});
+
+describe('the catalogue of sections', () => {
+  const topOf = (pattern: string) => pattern.split('.')[0];
+
+  it('names only top-level keys Synapse reads', () => {
+    for (const pattern of Object.keys(sections)) expect(catalogue.keys[topOf(pattern)]?.status, pattern).toMatch(/^(current|legacy|undocumented)$/);
+  });
+
+  it('lists every catalogued option of a section among its keys', () => {
+    for (const path of Object.keys(catalogue.options)) {
+      const parts = path.split('.');
+      const entry = sections[parts.slice(0, -1).join('.')];
+      if (entry) expect(entry.keys, path).toContain(parts.at(-1));
+    }
+  });
+
+  it('keeps legacy sub-keys among the keys read and removed ones out', () => {
+    for (const [pattern, entry] of Object.entries(sections)) {
+      for (const [key, retired] of Object.entries(entry.retired ?? {})) {
+        expect(entry.keys.includes(key), `${pattern}.${key}`).toBe(retired.status === 'legacy');
+      }
+    }
+  });
+
+});
