@@ -27,6 +27,13 @@ describe('a key Synapse does not read takes the level of the rule it defeats', (
     expect(found[0].message).toBe("retention.default_policy.max_lifetme is not read by Synapse: Synapse reads retention.default_policy.max_lifetime, not max_lifetme; this defeats rule retention-max-lifetime (failing on Synapse's default instead)");
   });
 
+  it('a misplaced section defeats every rule reading an option in it', () => {
+    const yaml = 'database:\n  name: sqlite3\n  media_retention:\n    local_media_lifetime: 90d\n';
+    const [finding] = findingsOf(yaml, 'no-misplaced-keys', ['chatons']);
+    expect(finding).toMatchObject({ level: 'warning', path: 'database.media_retention', location: { line: 3 } });
+    expect(finding.message).toMatch(/this defeats rule media-retention \(/);
+  });
+
   it('a key near no option a rule reads keeps the rule\'s own level and message', () => {
     const [finding] = findingsOf('cache:\n  global_factor: 2\n', 'known-keys', ['chatons']);
     expect(finding).toMatchObject({ level: 'warning', message: 'cache is not read by Synapse (a wrong name); did you mean caches?' });
