@@ -63,4 +63,8 @@ describe('the catalogue of sections', () => {
     }
   });
 
+  it('judges empty sections only where Synapse reads None as absent', () => {
+    const rule = builtInRules().find((candidate) => candidate.id === 'no-empty-sections')!;
+    for (const section of rule.check.options!.sections as string[]) expect(sections[section]?.nullIsAbsent, section).toBe(true);
+  });
 });
