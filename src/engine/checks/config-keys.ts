@@ -19,6 +19,10 @@ const readTopLevel = new Set(Object.entries(catalogue.keys).filter(([, entry]) =
 /** Every prefix of a catalogued section path: where the walk may go down. */
 const sectionPrefixes = new Set(Object.keys(sections).flatMap((pattern) => pattern.split('.').map((_, index, parts) => parts.slice(0, index + 1).join('.'))));
 
+/** `presence_enabled` → `presence.enabled`: every sub-key of a one-mapping section, flattened. */
+const flattened = new Map(Object.entries(sections).filter(([pattern]) => !pattern.includes('*'))
+  .flatMap(([pattern, entry]) => entry.keys.map((key): [string, string] => [`${pattern}.${key}`.replaceAll('.', '_'), `${pattern}.${key}`])));
+
 /** Sub-key → the one section that has it, null when several do (then it says nothing). */
 const soleOwner = new Map<string, string | null>();
 for (const [pattern, entry] of Object.entries(sections)) {
@@ -66,7 +70,7 @@ export const knownKeys: CheckFunction = (_fact, { facts }) => {
     if (entry?.status === 'misspelt') {
       results.push({ status: 'fail', message: `${key} is not read by Synapse (a wrong name${entry.note ? `: ${entry.note}` : ''}); did you mean ${entry.replacement}?`, path: key, location, intended: entry.replacement });
     } else if (!entry && !ownerOfStray(key)) {
-      const suggestion = closest(key, [...readTopLevel]);
+      const suggestion = closest(key, [...readTopLevel]) ?? flattened.get(closest(key, [...flattened.keys()]) ?? '');
       results.push({ status: 'fail', message: `${key} is not a Synapse option; Synapse ignores it${suggestion ? `; did you mean ${suggestion}?` : ''}`, path: key, location, intended: suggestion });
     }
   }
