@@ -1,9 +1,10 @@
 // The structural checks (src/engine/checks/config-keys.ts), their catalogue of sections, and how a
 // key Synapse does not read takes the level of the rule it defeats.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { evaluate } from '../../src/engine/evaluate.js';
 import { builtInRules } from '../../src/engine/rules.js';
 import { catalogue, sections } from '../../src/facts/catalogue.js';
@@ -52,6 +53,27 @@ describe('the catalogue of sections', () => {
       const parts = path.split('.');
       const entry = sections[parts.slice(0, -1).join('.')];
       if (entry) expect(entry.keys, path).toContain(parts.at(-1));
+    }
+  });
+
+  // Synapse's JSON Schema of its config (1.157, read in place): what it documents under a section
+  // must be a sub-key we list. The catalogue was written from the code; this catches what reading missed.
+  const schemaFile = join(import.meta.dirname, '../../../shared/reference/synapse-config-schema.yaml');
+  it.skipIf(!existsSync(schemaFile))('lists every sub-key Synapse\'s schema documents for a section', () => {
+    type Node = { properties?: Record<string, Node>; items?: Node; additionalProperties?: Node | boolean; oneOf?: Node[]; anyOf?: Node[]; allOf?: Node[] };
+    const mapping = (node: Node | undefined): Node | undefined => {
+      if (!node || node.properties) return node;
+      for (const next of [node.items, typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined, ...(node.oneOf ?? []), ...(node.anyOf ?? []), ...(node.allOf ?? [])]) {
+        const found = mapping(next);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    const schema = parse(readFileSync(schemaFile, 'utf8')) as Node;
+    for (const [pattern, entry] of Object.entries(sections)) {
+      const node = pattern.split('.').reduce<Node | undefined>((at, part) => (part === '*' ? mapping(at) : mapping(at)?.properties?.[part]), schema);
+      const documented = Object.keys(mapping(node)?.properties ?? {});
+      expect(documented.filter((key) => !entry.keys.includes(key) && !entry.retired?.[key]), pattern).toEqual([]);
     }
   });
 
