@@ -80,9 +80,8 @@ export function evaluate(rules: Rule[], facts: FactSource, { useCases, lang = 'e
       const defeated = outcome.intended && outcome.status === 'fail'
         ? rulesReading(rules, facts.target, outcome.intended).filter((other) => other !== rule && resultsOf(other)?.some((result) => result.status === 'fail'))
         : [];
-      const message = defeated.length
-        ? `${outcome.message}; this defeats rule${defeated.length > 1 ? 's' : ''} ${defeated.map((other) => other.id).join(', ')} (failing on Synapse's default instead)`
-        : outcome.message;
+      // Say what is lost: each defeated rule's own failure, now judged on the default.
+      const message = [outcome.message, ...defeated.map((other) => `so ${other.id} fails: ${resultsOf(other)!.find((result) => result.status === 'fail')!.message}`)].join('; ');
       for (const [useCase, level] of levels) {
         findings.push({
           ruleId: rule.id,

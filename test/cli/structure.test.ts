@@ -8,7 +8,7 @@ import { mxlint } from './run.js';
 
 const config = join(mkdtempSync(join(tmpdir(), 'mxlint-structure-')), 'homeserver.yaml');
 writeFileSync(config, 'server_name: example.org\nreport_stats: false\nretention:\n  enabled: true\n  default_policy:\n    max_lifetme: 180d\n');
-const said = "retention.default_policy.max_lifetme is not read by Synapse: Synapse reads retention.default_policy.max_lifetime, not max_lifetme; this defeats rule retention-max-lifetime (failing on Synapse's default instead)";
+const said = "retention.default_policy.max_lifetme is not read by Synapse: Synapse reads retention.default_policy.max_lifetime, not max_lifetme; so retention-max-lifetime fails: retention.default_policy.max_lifetime is not set (Synapse's default: none): kept forever, not at most 184d";
 
 describe('a misspelt key (the built binary)', () => {
   it('text: at file:line:col, with what Synapse reads, as an error where the defeated rule is one', () => {
