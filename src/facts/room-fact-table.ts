@@ -1,6 +1,7 @@
 // Every fact a room rule can read, with its type and what it says: the room's counterpart of the
 // option catalogue. buildRoomFacts records only these (its `put` is typed by them), its `get`
-// refuses any other path, and a rule naming another path is refused at build and at load.
+// refuses any other path, a value of another type is recorded as unknown, and a rule naming another
+// path is refused at build and at load.
 
 export type RoomFactType = 'boolean' | 'number' | 'string' | 'string[]' | 'boolean | null' | 'number | null' | 'string | null';
 
@@ -65,3 +66,10 @@ export const ROOM_FACTS = {
 export type RoomFactPath = keyof typeof ROOM_FACTS;
 
 export const isRoomFact = (path: string): path is RoomFactPath => Object.hasOwn(ROOM_FACTS, path);
+
+/** Whether a value is of the declared type; an unknown fact may also be null. */
+export function fitsType(type: RoomFactType, value: unknown, state: 'set' | 'default' | 'unknown'): boolean {
+  if (value === null) return type.endsWith('| null') || state === 'unknown';
+  const base = type.replace(' | null', '');
+  return base === 'string[]' ? Array.isArray(value) && value.every((item) => typeof item === 'string') : typeof value === base;
+}

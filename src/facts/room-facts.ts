@@ -5,7 +5,7 @@ import type { ServerFacts } from './server-facts.js';
 import { guessNetworks } from './appservices.js';
 import { parseDuration } from './duration.js';
 import { pythonTruthy } from './values.js';
-import { isRoomFact, type RoomFactPath } from './room-fact-table.js';
+import { fitsType, isRoomFact, ROOM_FACTS, type RoomFactPath } from './room-fact-table.js';
 
 export interface StateEvent {
   type: string;
@@ -95,6 +95,9 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
     if (event) fact.event = { type: event.type, stateKey: event.state_key };
     if (fact.state === 'default') fact.defaultBy = 'the Matrix spec';
     if (reason && fact.state === 'unknown') fact.reason = reason;
+    // A value of another type than declared (a join_rule that is a number) cannot be judged.
+    const type = ROOM_FACTS[path].type;
+    if (!fitsType(type, value, fact.state)) Object.assign(fact, { value: null, state: 'unknown', reason: `${event?.type ?? 'the input'} gives it a value that is not a ${type}` });
     values[path] = fact;
   };
 

@@ -11,6 +11,7 @@ import { builtInRules, loadRuleDir } from '../../src/engine/rules.js';
 import { buildRoomFacts } from '../../src/facts/room-facts.js';
 import { ROOM_FACTS } from '../../src/facts/room-fact-table.js';
 import { InputError } from '../../src/errors.js';
+import { runCheck } from '../../src/engine/evaluate.js';
 import type { CheckNode, Rule } from '../../src/types.js';
 
 const functionsOf = (node: CheckNode): string[] => [
@@ -96,6 +97,13 @@ describe('room facts', () => {
 
   it('are exactly the declared ones', () => {
     expect(Object.keys(facts.values).sort()).toEqual(Object.keys(ROOM_FACTS).sort());
+  });
+
+  it('hold a value of the declared type, or are unknown (a join_rule that is a number cannot be judged)', () => {
+    const odd = buildRoomFacts({ roomId: '!r:example.org', source: 'test', state: [{ type: 'm.room.join_rules', state_key: '', content: { join_rule: 7 } }] });
+    expect(odd.get('joinRule')).toMatchObject({ state: 'unknown', value: null, reason: 'm.room.join_rules gives it a value that is not a string' });
+    const rule = builtInRules().find((candidate) => candidate.id === 'room-join-invite')!;
+    expect(runCheck(rule.check, odd)?.map((result) => result.status)).toEqual(['unknown']);
   });
 
   it('cannot be read under an undeclared path', () => {
