@@ -11,7 +11,7 @@ import * as hygiene from './hygiene.js';
 import { defineCheck, DURATION_PATTERN, type JsonSchema, type RegisteredCheck } from './types.js';
 
 /** A Synapse duration: milliseconds, or a whole number with a unit (s, m, h, d, w, y). */
-const duration: JsonSchema = { type: ['string', 'integer'], pattern: DURATION_PATTERN };
+const duration: JsonSchema = { type: ['string', 'integer'], pattern: DURATION_PATTERN, description: 'a duration (180d, or milliseconds)' };
 const names: JsonSchema = { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 };
 const values: JsonSchema = { type: 'array', minItems: 1 };
 const STRUCTURE_RULES = 'the structural rules of issue #13 section 1 name it (branch structure)';
