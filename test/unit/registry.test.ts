@@ -1,7 +1,7 @@
 // The check registry and the checks a rule goes through when loaded (built-in at build, a user's
 // with --rules): every function is used or says why not, and each kind of mistake is refused
 // with the field that is wrong.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { builtInRules, loadRuleDir } from '../../src/engine/rules.js';
 import { buildRoomFacts } from '../../src/facts/room-facts.js';
 import { ROOM_FACTS } from '../../src/facts/room-fact-table.js';
 import { InputError } from '../../src/errors.js';
+import { parsePyYaml } from '../../src/sources/pyyaml.js';
 import { runCheck } from '../../src/engine/evaluate.js';
 import type { CheckNode, Rule } from '../../src/types.js';
 
@@ -18,6 +19,7 @@ const functionsOf = (node: CheckNode): string[] => [
   ...(node.function ? [node.function] : []),
   ...[...(node.allOf ?? []), ...(node.anyOf ?? [])].flatMap(functionsOf),
 ];
+const ROOT = join(import.meta.dirname, '../..');
 const used = new Set(builtInRules().flatMap((rule) => functionsOf(rule.check)));
 
 describe('check registry', () => {
@@ -25,6 +27,12 @@ describe('check registry', () => {
     expect(check.doc.length).toBeGreaterThan(10);
     if (check.library) expect(used.has(name), `${name} is marked as a library function but a rule uses it`).toBe(false);
     else expect(used.has(name), `no built-in rule uses ${name}: delete it, or give it a library reason`).toBe(true);
+  });
+
+  it('built-in rules are bundled as the user rule reader reads their files', () => {
+    for (const { file, ...rule } of builtInRules()) {
+      expect(parsePyYaml(readFileSync(join(ROOT, file!), 'utf8'), file!).data, file).toEqual(rule);
+    }
   });
 
   it('every built-in rule passes the load checks', () => {
