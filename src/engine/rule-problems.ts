@@ -6,7 +6,7 @@ import type { ErrorObject } from 'ajv';
 import validateRule from '../generated/validate-rule.js';
 import * as optionValidators from '../generated/validate-options.js';
 import { catalogue } from '../facts/catalogue.js';
-import { isRoomFact, ROOM_FACTS } from '../facts/room-fact-table.js';
+import { isRoomFact, ROOM_FACT_SOURCES, ROOM_FACTS } from '../facts/room-fact-table.js';
 import type { CheckNode, Rule } from '../types.js';
 import { checkNamed, checks } from './checks/index.js';
 import { DURATION_PATTERN } from './checks/types.js';
@@ -85,11 +85,10 @@ export function ruleProblems(data: unknown): RuleProblem[] {
   const rule = data as Rule;
   const problems: RuleProblem[] = [];
   nodeProblems(rule.check, rule.target, ['check'], problems);
-  if (rule.target === 'config') {
-    for (const path of Object.keys(rule.fix?.set ?? {})) {
-      const wrong = pathProblem('config', path);
-      if (wrong) problems.push({ field: ['fix', 'set', path], message: wrong });
-    }
+  for (const key of Object.keys(rule.fix?.set ?? {})) {
+    const wrong = rule.target === 'config' ? pathProblem('config', key)
+      : ROOM_FACT_SOURCES.has(key) ? undefined : `"${key}" is not an event type room facts are read from, nor directory${suggest(key, [...ROOM_FACT_SOURCES])}`;
+    if (wrong) problems.push({ field: ['fix', 'set', key], message: wrong });
   }
   return problems;
 }

@@ -66,6 +66,7 @@ describe('a rule is refused, naming the field', () => {
     ['a nested check', (rule) => { rule.check = { allOf: [{ function: 'falsy', path: 'url_preview_enabled' }, { anyOf: [{ function: 'truthy', path: 'nope_option' }] }] }; }, 'check.allOf[1].anyOf[0].path', /"nope_option" is not an option/],
     ['a fix.set key that is no catalogued option', (rule) => { rule.fix = { set: { url_preview_enable: false }, hint: { en: 'x', fr: 'x' } }; }, 'fix.set.url_preview_enable', /is not an option/],
     ['a room path that is no declared room fact', (rule) => { rule.target = 'room'; rule.check = { function: 'equals', path: 'encryption.enable', options: { value: true } }; }, 'check.path', /"encryption.enable" is not a room fact.*did you mean encryption.enabled\?/],
+    ['a room fix.set key that is no event type room facts are read from', (rule) => { rule.target = 'room'; rule.check = { function: 'equals', path: 'encryption.enabled', options: { value: true } }; rule.fix = { set: { 'm.room.encrpytion': { algorithm: 'm.megolm.v1.aes-sha2' } }, hint: { en: 'x', fr: 'x' } }; }, 'fix.set.m.room.encrpytion', /is not an event type room facts are read from, nor directory \(did you mean m\.room\.encryption\?\)/],
     ['a config function in a room rule', (rule) => { rule.target = 'room'; rule.check = { function: 'presenceOff' }; }, 'check.function', /presenceOff checks config facts, not room ones/],
     ['a field no rule has', (rule) => { (rule as unknown as Record<string, unknown>).severity = 'high'; }, 'severity', /is not a field of a rule/],
   ];
