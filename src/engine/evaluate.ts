@@ -1,7 +1,7 @@
 // Runs rules over facts and folds the results into findings.
 import type { CheckNode, CheckResult, Condition, FactSource, Finding, Lang, Level, Rule } from '../types.js';
 import { pythonTruthy } from '../facts/values.js';
-import { checkFunctions } from './checks/index.js';
+import { checkNamed } from './checks/index.js';
 import { redactValue } from '../facts/redact.js';
 
 /** null: the rule does not apply (a `when` condition is false). */
@@ -17,10 +17,10 @@ export function runCheck(node: CheckNode, facts: FactSource): CheckResult[] | nu
     }
   }
   if (node.allOf || node.anyOf) return combine(node, facts);
-  const check = checkFunctions[node.function!];
+  const check = checkNamed(node.function!);
   if (!check) throw new Error(`unknown check function "${node.function}"`);
   const fact = node.path ? facts.get(node.path) : { path: '', value: undefined, state: 'default' as const };
-  const outcome = check(fact, { facts, options: node.options ?? {} });
+  const outcome = check.run(fact, { facts, options: node.options ?? {} });
   return Array.isArray(outcome) ? outcome : [outcome];
 }
 

@@ -10,12 +10,8 @@ export interface OptionEntry {
   type: OptionType;
   default?: unknown;
   values?: unknown[];
-  since?: string;
   secret?: boolean;
   pathTwin?: string;
-  required?: boolean;
-  note?: string;
-  deprecated?: { replacement?: string };
 }
 
 export type KeyStatus = 'current' | 'legacy' | 'removed' | 'misspelt' | 'undocumented';
