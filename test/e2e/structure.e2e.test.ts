@@ -88,6 +88,18 @@ describe.skipIf(unavailable)('the sections catalogue against Synapse 1.160', () 
     expect(failing('no-misplaced-keys', file).map((result) => result.path)).toEqual(['database.media_retention']);
   });
 
+  it('every section catalogued as read-as-absent when None loads written with no value', async () => {
+    const nullable = Object.entries(sections).filter(([pattern, entry]) => entry.nullIsAbsent && !pattern.includes('*')).map(([pattern]) => pattern);
+    const topLevel = nullable.filter((pattern) => !pattern.includes('.'));
+    // A nested one needs its parent written as a mapping, so it goes in a file of its own.
+    const nested = nullable.filter((pattern) => pattern.includes('.')).map((pattern) => ({ [pattern.split('.')[0]]: { [pattern.split('.')[1]]: null } }));
+    for (const config of [Object.fromEntries(topLevel.map((pattern) => [pattern, null])), ...nested]) {
+      const oracle = await askOracle([write('null-sections.yaml', config)]);
+      expect(oracle.error, JSON.stringify(config)).toBeUndefined();
+    }
+    expect(topLevel.length).toBeGreaterThan(25);
+  });
+
   it('retention: and retention.default_policy: with no value are read as absent', async () => {
     for (const retention of [null, { enabled: true, default_policy: null }]) {
       const file = write('empty.yaml', { retention });
