@@ -81,7 +81,7 @@ export const knownKeys: CheckFunction = (_fact, { facts }) => {
     const intended = suggestion && `${section}.${suggestion}`;
     const message = suggestion
       ? `${path} is not read by Synapse: Synapse reads ${intended}, not ${key}`
-      : `${path} is not read by Synapse: ${section} has no ${key} (it reads ${entry.keys.join(', ')})`;
+      : `${path} is not read by Synapse: ${section} has no ${key} (it reads ${entry.keys.length > 8 ? `${entry.keys.slice(0, 8).join(', ')}... ${entry.keys.length} keys` : entry.keys.join(', ')})`;
     results.push({ status: 'fail', message, path, location: get(path).location ?? get(section).location, intended });
   }
   return orPass(results, 'every key is one Synapse reads');
