@@ -5,7 +5,7 @@ import type { YamlFile } from '../sources/yaml-file.js';
 import { defaultOf } from './catalogue.js';
 import { findPlaceholder } from './values.js';
 import { readAppservices, type AppserviceFacts } from './appservices.js';
-import { redactValue } from './redact.js';
+import { redactValue, rememberSecrets } from './redact.js';
 import { fileMode } from '../sources/config-files.js';
 
 export interface ServerFacts extends FactSource {
@@ -25,6 +25,9 @@ const isMapping = (value: unknown): value is Record<string, unknown> =>
 
 export function buildServerFacts(merged: MergedConfig, inputs: string[]): ServerFacts {
   const { config, ownerOf, files } = merged;
+  // Every secret read, for the output sinks to scrub should one slip past redaction.
+  rememberSecrets('', config);
+  for (const file of files) rememberSecrets('', file.data);
   const locate = (path: string): SourceLocation | undefined => ownerOf.get(path.split('.')[0])?.positions.get(path);
 
   const get = (path: string): Fact => {

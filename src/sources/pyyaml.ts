@@ -118,6 +118,8 @@ export interface DuplicateKey {
 export interface ParsedYaml {
   data: unknown;
   positions: Map<string, SourceLocation>;
+  /** Dotted path → the last line its value spans (secret redaction blanks whole lines). */
+  valueEnds: Map<string, number>;
   duplicates: DuplicateKey[];
 }
 
@@ -125,6 +127,8 @@ export const YAML_LIMITS = { maxDepth: 200, maxExpandedNodes: 1_000_000 };
 
 interface TreeNode {
   start: SourceLocation;
+  /** Last line of the node: the reader stops at the start of the next line after a block. */
+  endLine?: number;
   kind?: string;
   result?: unknown;
   children: TreeNode[];
@@ -154,6 +158,7 @@ export function parseWithPositions(text: string, file: string, schema: Schema, l
     } else {
       current.kind = state.kind;
       current.result = state.result;
+      current.endLine = state.position === state.lineStart ? state.line : state.line + 1;
       current = current.parent ?? root;
     }
   };
@@ -178,9 +183,10 @@ export function parseWithPositions(text: string, file: string, schema: Schema, l
     throw new InputError(`the document expands to more than ${YAML_LIMITS.maxExpandedNodes} values${why}`, { file });
   }
   const positions = new Map<string, SourceLocation>();
+  const valueEnds = new Map<string, number>();
   const duplicates: DuplicateKey[] = [];
-  if (root.children[0]) walk(root.children[0], '', positions, duplicates);
-  return { data, positions, duplicates };
+  if (root.children[0]) walk(root.children[0], '', { positions, valueEnds, duplicates });
+  return { data, positions, valueEnds, duplicates };
 }
 
 /** A node the loader opened around the real one (block sequence items): look through it. */
@@ -197,7 +203,10 @@ function keyText(key: unknown): string {
   return Array.isArray(key) ? key.map((item) => (item === null || item === undefined ? '' : text(item))).join(',') : text(key);
 }
 
-function walk(node: TreeNode, prefix: string, positions: Map<string, SourceLocation>, duplicates: DuplicateKey[]): void {
+interface Walked { positions: Map<string, SourceLocation>; valueEnds: Map<string, number>; duplicates: DuplicateKey[] }
+
+function walk(node: TreeNode, prefix: string, found: Walked): void {
+  const { positions, valueEnds, duplicates } = found;
   const self = unwrap(node);
   if (self.kind === 'mapping') {
     const seen = new Map<string, SourceLocation>();
@@ -210,13 +219,15 @@ function walk(node: TreeNode, prefix: string, positions: Map<string, SourceLocat
       if (earlier) duplicates.push({ path, first: earlier, last: keyNode.start });
       seen.set(key, keyNode.start);
       positions.set(path, keyNode.start);
-      walk(self.children[index + 1], path, positions, duplicates);
+      valueEnds.set(path, Math.max(keyNode.start.line, self.children[index + 1].endLine ?? keyNode.start.line));
+      walk(self.children[index + 1], path, found);
     }
   } else if (self.kind === 'sequence') {
     self.children.forEach((item, index) => {
       const path = `${prefix}.${index}`;
       positions.set(path, unwrap(item).start);
-      walk(item, path, positions, duplicates);
+      valueEnds.set(path, Math.max(unwrap(item).start.line, item.endLine ?? 0));
+      walk(item, path, found);
     });
   }
 }
