@@ -1,6 +1,8 @@
 // pino logs go to stderr only, never mixed with the report on stdout. pino is loaded on the
 // first log line at or above the chosen level, so a quiet run never pays for it.
+import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { scrubSecrets } from './redact-text.js';
 import type { Logger } from 'pino';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -17,7 +19,8 @@ function realLogger(): Logger {
     const pino = createRequire(import.meta.url)('pino') as typeof import('pino');
     logger = pino.default(
       { level, base: undefined, redact: { paths: ['*.token', '*.accessToken', '*.password', 'headers.authorization', '*.headers.authorization'], censor: '<redacted>' } },
-      pino.default.destination({ fd: 2, sync: true }),
+      // Written synchronously to stderr, scrubbed of every secret this run has read.
+      { write: (line: string) => { writeSync(2, scrubSecrets(line)); } },
     );
   }
   return logger;
