@@ -3,6 +3,23 @@
 
 export const REDACTED = '<redacted>';
 
+const SECRET_KEY = /secret|password|passwd|pass$|_pass\b|pepper|token|private_?key|api_?key|access_key|signing_key|^key$|\bdsn$|credentials?$|^jwks?$/i;
+const NOT_SECRET = /_path$|_file$|_files$|_lifetime$|requires?_token|token_required|_timeout$|_enabled$|^enable_/i;
+
+/** A key whose value looks secret by its name (the catalogue says more: facts/redact.ts). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key) && !NOT_SECRET.test(key);
+}
+
+/** A parser's complaint about a line: on a secret-looking key's line, what it quotes is cut out
+ *  (`"s3cr3t" is not a number` would print the secret, or a lower-cased copy of it). */
+export function redactQuotedOnSecretLine(message: string, line: string | undefined): string {
+  const key = /^\s*(?:-\s+)?(["']?)([\w.-]+)\1\s*:/.exec(line ?? '')?.[2];
+  const flowSecret = /[{,]\s*["']?[\w.-]+["']?\s*:/.test(line ?? '') && [...(line ?? '').matchAll(/["']?([\w.-]+)["']?\s*:/g)].some((match) => isSecretKey(match[1]));
+  if (!(key && isSecretKey(key)) && !flowSecret) return message;
+  return message.replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'/g, REDACTED);
+}
+
 /** `scheme://user:pass@host` → `scheme://<redacted>@host`. The whole userinfo goes: a sentry DSN
  *  or a token-as-user URL has its secret in the user part. Greedy up to the last `@` before the
  *  path, so an unescaped `@` in a password (`u:p@ss@host`) is covered too. */

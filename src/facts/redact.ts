@@ -3,17 +3,10 @@
 // one (modules and unknown sections have secrets the catalogue cannot list); everything under a
 // secret is secret, whatever its type. Elsewhere, URL userinfo and libpq passwords are cut out.
 import type { YamlFile } from '../sources/yaml-file.js';
-import { REDACTED, redactSecretText, redactUrlUserinfo, rememberSecret, holdsSecret } from '../redact-text.js';
+import { REDACTED, isSecretKey, redactSecretText, redactUrlUserinfo, rememberSecret, holdsSecret } from '../redact-text.js';
 import { catalogue } from './catalogue.js';
 
-export { REDACTED };
-
-const SECRET_KEY = /secret|password|passwd|pass$|_pass\b|pepper|token|private_?key|api_?key|access_key|signing_key|^key$|\bdsn$|credentials?$|^jwks?$/i;
-const NOT_SECRET = /_path$|_file$|_files$|_lifetime$|requires?_token|token_required|_timeout$|_enabled$|^enable_/i;
-
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key) && !NOT_SECRET.test(key);
-}
+export { REDACTED, isSecretKey };
 
 const catalogued = [
   ...Object.entries(catalogue.options).filter(([, entry]) => entry.secret).map(([path]) => path),
@@ -89,7 +82,7 @@ function valueAt(data: unknown, path: string): unknown {
 
 /** A YAML line quoted in a report with the values of secret-looking keys redacted, in block
  *  (`password: x`) and flow (`{user: a, password: x}`) style alike; on a block key's line the
- *  rest of the line goes too (a trailing comment may quote the old value). */
+ *  rest of the line goes too, flow collection or trailing comment (which may quote an old value). */
 export function redactYamlLine(line: string): string {
   const keyed = line.replace(/(["']?)([\w.-]+)\1(\s*:[ \t]+)("(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?|[^,{}[\]#\s][^,{}[\]#]*)/g,
     (whole, _quote: string, key: string, colon: string, value: string) => {
@@ -98,6 +91,6 @@ export function redactYamlLine(line: string): string {
       return `${whole.slice(0, whole.length - colon.length - value.length)}${colon}${REDACTED}${trailing}`;
     });
   const block = /^(\s*(?:-\s+)?(["']?)([\w.-]+)\2\s*:)(?:\s+(.*))?$/.exec(line);
-  const redacted = block && isSecretKey(block[3]) && block[4] && !block[4].startsWith('{') ? `${block[1]} ${REDACTED}` : keyed;
+  const redacted = block && isSecretKey(block[3]) && block[4] ? `${block[1]} ${REDACTED}` : keyed;
   return redactUrlUserinfo(redacted);
 }

@@ -5,6 +5,7 @@
 import jsyaml, { load, Type, FAILSAFE_SCHEMA, YAMLException, type Schema } from 'js-yaml';
 import { InputError } from '../errors.js';
 import { blankCommentLines } from './comment-lines.js';
+import { redactQuotedOnSecretLine } from '../redact-text.js';
 import type { SourceLocation } from '../types.js';
 
 // js-yaml's built-in types (its typings do not declare them).
@@ -172,7 +173,9 @@ export function parseWithPositions(text: string, file: string, schema: Schema, l
       // second document ("expected a single document") is at that document's start.
       const node = current !== root ? current : root.children[1];
       const where = mark ? { file, line: mark.line + 1, column: mark.column + 1 } : node ? { ...node.start } : { file };
-      throw new InputError(`invalid YAML: ${(error as any).reason ?? error.message.split('\n')[0]}`, where);
+      const reason = (error as any).reason ?? error.message.split('\n')[0];
+      const line = where.line === undefined ? undefined : text.split('\n')[where.line - 1];
+      throw new InputError(`invalid YAML: ${redactQuotedOnSecretLine(reason, line)}`, where);
     }
     if (error instanceof RangeError) throw new InputError('invalid YAML: nested too deeply', { file });
     throw error;
