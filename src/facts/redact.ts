@@ -28,16 +28,21 @@ export function isSecret(path: string, value: unknown): boolean {
   return typeof value !== 'boolean' && !isMapping(value) && !(Array.isArray(value) && value.some(isMapping));
 }
 
+/** Values that tell nothing of a secret, kept so checks can still tell an empty or switched-off
+ *  secret (`secret: ""`, `false`) from a set one, as Synapse's truthiness tests do. */
+const holdsNothing = (value: unknown) => value === null || value === undefined || value === '' || typeof value === 'boolean'
+  || (Array.isArray(value) && value.length === 0) || (isMapping(value) && Object.keys(value).length === 0);
+
 /** Deep copy of `value` (at dotted `path`) with every secret replaced by `<redacted>`, whatever its
  *  type (a list, a mapping, `!!binary` bytes, a number), and URL passwords cut out of the rest. */
 export function redactValue(path: string, value: unknown, depth = 0): unknown {
-  if (value === null || value === undefined) return value;
+  if (holdsNothing(value)) return value;
   if (isSecret(path, value)) return REDACTED;
   if (typeof value === 'string') return redactSecretText(value);
   if (depth > 50 || typeof value !== 'object' || value instanceof Date || value instanceof Uint8Array) return value;
   const child = (key: string) => (path ? `${path}.${key}` : key);
   if (Array.isArray(value)) return value.map((item, index) => redactValue(child(String(index)), item, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(child(key), item, depth + 1)]));
+  return Object.fromEntries(Object.entries(value as object).map(([key, item]) => [key, redactValue(child(key), item, depth + 1)]));
 }
 
 /** Records every secret of a config (and each URL's userinfo) for the output sinks to scrub. */

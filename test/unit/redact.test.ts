@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isSecret, redactValue, redactYamlLine, secretLines } from '../../src/facts/redact.js';
 import { needlesOf, redactQuotedOnSecretLine, redactSecretText, redactUrlUserinfo, rememberSecret, scrubSecrets } from '../../src/redact-text.js';
-import { parseYamlText } from '../../src/sources/yaml-file.js';
+import { parseYamlText, type YamlFile } from '../../src/sources/yaml-file.js';
+import { buildServerFacts } from '../../src/facts/server-facts.js';
 
 describe('redactUrlUserinfo and redactSecretText', () => {
   it('cut the whole userinfo, an unescaped @ in the password included, and nothing else', () => {
@@ -34,6 +35,18 @@ describe('isSecret and redactValue', () => {
       registration_shared_secret: '<redacted>', macaroon_secret_key: '<redacted>', form_secret: '<redacted>',
       worker_replication_secret: '<redacted>', password_config: { enabled: true, pepper: '<redacted>' }, public_baseurl: 'https://<redacted>@h/', turn_password: null,
     });
+    // What tells nothing is kept: an empty or switched-off secret is not a set one.
+    expect(redactValue('', { form_secret: '', turn_password: false, registration_shared_secret: [] })).toEqual({ form_secret: '', turn_password: false, registration_shared_secret: [] });
+  });
+
+  it('facts carry no secret, not even the part a template placeholder matched', () => {
+    const file = parseYamlText('homeserver.yaml', Buffer.from('form_secret: "s3cr{{et}}-part"\nmacaroon_secret_key: "${MACAROON}"\nturn_password: [a-long-secret]\n'));
+    const config = file.data!;
+    const facts = buildServerFacts({ files: [file], config, ownerOf: new Map<string, YamlFile>(Object.keys(config).map((key) => [key, file])) }, ['homeserver.yaml']);
+    expect(facts.get('form_secret')).toMatchObject({ value: '<redacted>', state: 'unknown', reason: 'unrendered template placeholder in a secret (not shown)' });
+    expect(facts.get('macaroon_secret_key')).toMatchObject({ value: '<redacted>', state: 'unknown', reason: 'unrendered template placeholder ${MACAROON}' });
+    expect(facts.get('turn_password').value).toBe('<redacted>');
+    expect(facts.get('turn_password.0').value).toBe('<redacted>');
   });
 });
 
