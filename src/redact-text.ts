@@ -11,13 +11,24 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) && !NOT_SECRET.test(key);
 }
 
-/** A parser's complaint about a line: on a secret-looking key's line, what it quotes is cut out
- *  (`"s3cr3t" is not a number` would print the secret, or a lower-cased copy of it). */
-export function redactQuotedOnSecretLine(message: string, line: string | undefined): string {
-  const key = /^\s*(?:-\s+)?(["']?)([\w.-]+)\1\s*:/.exec(line ?? '')?.[2];
-  const flowSecret = /[{,]\s*["']?[\w.-]+["']?\s*:/.test(line ?? '') && [...(line ?? '').matchAll(/["']?([\w.-]+)["']?\s*:/g)].some((match) => isSecretKey(match[1]));
-  if (!(key && isSecretKey(key)) && !flowSecret) return message;
-  return message.replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'/g, REDACTED);
+/** A parser's complaint at a line of `text`: when that line or the one above holds a
+ *  secret-looking key, whatever it quotes from the input (in any case: `!!float` lower-cases) is
+ *  cut, as it may be the secret; the parser's own words stay. */
+export function redactQuotedOnSecretLine(message: string, text: string, line: number | undefined): string {
+  if (line === undefined) return message;
+  const lines = text.split('\n');
+  const keyed = (candidate: string | undefined) => [...(candidate ?? '').matchAll(/(["']?)([\w.-]+)\1\s*:(?:\s|$)/g)].some((match) => isSecretKey(match[2]));
+  if (!keyed(lines[line - 1]) && !keyed(lines[line - 2])) return message;
+  const input = lines.slice(Math.max(0, line - 2)).join('\n').toLowerCase();
+  return message.replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'/g, (quoted) => {
+    let inner = quoted.slice(1, -1);
+    try {
+      if (quoted.startsWith('"')) inner = JSON.parse(quoted) as string;
+    } catch {
+      // not JSON-quoted: compared as written
+    }
+    return input.includes(inner.toLowerCase()) ? REDACTED : quoted;
+  });
 }
 
 /** `scheme://user:pass@host` → `scheme://<redacted>@host`. The whole userinfo goes: a sentry DSN

@@ -174,8 +174,7 @@ export function parseWithPositions(text: string, file: string, schema: Schema, l
       const node = current !== root ? current : root.children[1];
       const where = mark ? { file, line: mark.line + 1, column: mark.column + 1 } : node ? { ...node.start } : { file };
       const reason = (error as any).reason ?? error.message.split('\n')[0];
-      const line = where.line === undefined ? undefined : text.split('\n')[where.line - 1];
-      throw new InputError(`invalid YAML: ${redactQuotedOnSecretLine(reason, line)}`, where);
+      throw new InputError(`invalid YAML: ${redactQuotedOnSecretLine(reason, text, where.line)}`, where);
     }
     if (error instanceof RangeError) throw new InputError('invalid YAML: nested too deeply', { file });
     throw error;

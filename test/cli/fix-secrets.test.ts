@@ -196,6 +196,7 @@ describe('secrets of every shape: nothing mxlint prints or writes shows one (iss
     bad('int', `server_name: a\nform_secret: !!int ${M.plain}\n`);
     bad('float', `server_name: a\nmacaroon_secret_key: !!float ${M.plain.toUpperCase()}\n`);
     bad('bool', `server_name: a\nredis: {password: !!bool ${M.flow}}\n`);
+    bad('next line', `server_name: a\nredis:\n  password: !!int\n    ${M.dbpass}\n`);
     const homeserver = run('--homeserver with a password', ['room', '!room:example.org', '--homeserver', `https://alice:${encodeURIComponent(URL_PASSWORD)}@matrix.example.org`]);
     expect(homeserver.code).toBe(2);
     expect(homeserver.stderr).toMatch(/--homeserver https:\/\/<redacted>@matrix\.example\.org\/ carries a user name or password/);

@@ -26,6 +26,18 @@ describe('isSecret and redactValue', () => {
     expect(isSecret('registration_shared_secret_path', '/etc/x')).toBe(false);
   });
 
+  it('cover every inline secret Synapse 1.160 reads (and the old MSC3861 switch), appservice tokens too', () => {
+    const secrets = [
+      'registration_shared_secret', 'macaroon_secret_key', 'form_secret', 'worker_replication_secret', 'turn_shared_secret', 'turn_password',
+      'email.smtp_pass', 'recaptcha_private_key', 'oidc_providers.0.client_secret', 'oidc_providers.2.client_secret_jwt_key.key',
+      'oidc_config.client_secret', 'jwt_config.secret', 'redis.password', 'database.args.password', 'database.args.dsn', 'databases.main.args.password',
+      'matrix_authentication_service.secret', 'sentry.dsn', 'signing_key', 'password_config.pepper', 'manhole_settings.password',
+      'experimental_features.msc3861.client_secret', 'experimental_features.msc3861.admin_token', 'experimental_features.msc3861.jwk',
+      'modules.0.config.bind_password', 'media_storage_providers.1.config.secret_access_key', 'as_token', 'hs_token',
+    ];
+    expect(secrets.filter((path) => !isSecret(path, 'value'))).toEqual([]);
+  });
+
   it('redact a secret whatever its type, and URL passwords anywhere', () => {
     const config = {
       registration_shared_secret: ['a', 'b'], macaroon_secret_key: { inner: 'x' }, form_secret: new Uint8Array([1, 2, 3]),
@@ -71,9 +83,11 @@ describe('remembered secrets and parser messages', () => {
     expect(scrubSecrets(text)).toBe('a "<redacted>" b <redacted> c <redacted> d <redacted> e <redacted>');
   });
 
-  it('cuts what a parser quotes on a secret-looking key\'s line, and only there', () => {
-    expect(redactQuotedOnSecretLine('"s3cr3t" is not a number', 'form_secret: !!float s3cr3t')).toBe('<redacted> is not a number');
-    expect(redactQuotedOnSecretLine('"x" is not a number', 'redis: {password: !!float x}')).toBe('<redacted> is not a number');
-    expect(redactQuotedOnSecretLine('"x" is not a number', 'bcrypt_rounds: !!float x')).toBe('"x" is not a number');
+  it('cuts what a parser quotes from a secret-looking key\'s line (or the next), and only that', () => {
+    expect(redactQuotedOnSecretLine('"s3cr3t" is not a number', 'a: 1\nform_secret: !!float S3CR3T', 2)).toBe('<redacted> is not a number');
+    expect(redactQuotedOnSecretLine('"x1" is not a number', 'redis: {password: !!float x1}', 1)).toBe('<redacted> is not a number');
+    expect(redactQuotedOnSecretLine('"long-x" is not an integer', 'redis:\n  password: !!int\n    long-x', 2)).toBe('<redacted> is not an integer');
+    expect(redactQuotedOnSecretLine('a plain = is YAML 1.1\'s "value" type; quote it: "="', 'form_secret: =', 1)).toBe('a plain = is YAML 1.1\'s "value" type; quote it: <redacted>');
+    expect(redactQuotedOnSecretLine('"x" is not a number', 'bcrypt_rounds: !!float x', 1)).toBe('"x" is not a number');
   });
 });
