@@ -1,6 +1,5 @@
 // pino logs go to stderr only, never mixed with the report on stdout. pino is loaded on the
 // first log line at or above the chosen level, so a quiet run never pays for it.
-import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { scrubSecrets } from './redact-text.js';
 import type { Logger } from 'pino';
@@ -19,11 +18,15 @@ function realLogger(): Logger {
     const pino = createRequire(import.meta.url)('pino') as typeof import('pino');
     logger = pino.default(
       { level, base: undefined, redact: { paths: ['*.token', '*.accessToken', '*.password', 'headers.authorization', '*.headers.authorization'], censor: '<redacted>' } },
-      // Written synchronously to stderr, scrubbed of every secret this run has read.
-      { write: (line: string) => { writeSync(2, scrubSecrets(line)); } },
+      scrubbed(pino.default.destination({ fd: 2, sync: true })),
     );
   }
   return logger;
+}
+
+/** pino's own stderr writer (it retries a full pipe), fed lines scrubbed of every secret read. */
+function scrubbed(destination: { write(line: string): unknown }): { write(line: string): void } {
+  return { write: (line) => { destination.write(scrubSecrets(line)); } };
 }
 
 const enabled = (wanted: string) => level !== 'silent' && LEVELS.indexOf(wanted as never) >= LEVELS.indexOf(level as never);

@@ -4,9 +4,8 @@
 // whole one (`--patch-file`) has every change, secrets included, for a file only the user reads.
 import { diffArrays } from 'diff';
 import { parseYamlText } from '../sources/yaml-file.js';
-import { secretLines } from '../facts/redact.js';
+import { redactYamlLine, secretLines } from '../facts/redact.js';
 import { holdsSecret } from '../redact-text.js';
-import { redactYamlLine } from '../facts/redact.js';
 
 const CONTEXT = 3;
 
