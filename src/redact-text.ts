@@ -70,7 +70,8 @@ export function needlesOf(value: unknown, depth = 0): string[] {
   }
   if (Array.isArray(value)) return value.flatMap((item) => needlesOf(item, depth + 1));
   if (value instanceof Date) return needlesOf(value.toISOString(), depth + 1);
-  if (typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => [...needlesOf(key, depth + 1), ...needlesOf(item, depth + 1)]);
+  // A secret mapping's keys are structure (`jwt_header`), not secret: hunting them would blank them everywhere.
+  if (typeof value === 'object') return Object.values(value).flatMap((item) => needlesOf(item, depth + 1));
   const text = String(value);
   const forms = new Set([text, text.trim(), ...text.split(/\r\n|[\n\r\u0085\u2028\u2029]/).map((line) => line.trim())]);
   for (const form of [...forms]) {

@@ -29,8 +29,8 @@ export function isSecret(path: string, value: unknown): boolean {
 }
 
 /** Values that tell nothing of a secret, kept so checks can still tell an empty or switched-off
- *  secret (`secret: ""`, `false`) from a set one, as Synapse's truthiness tests do. */
-const holdsNothing = (value: unknown) => value === null || value === undefined || value === '' || typeof value === 'boolean'
+ *  secret (`secret: ""`, `0`, `false`) from a set one, as Synapse's truthiness tests do. */
+const holdsNothing = (value: unknown) => value === null || value === undefined || value === '' || value === 0 || typeof value === 'boolean'
   || (Array.isArray(value) && value.length === 0) || (isMapping(value) && Object.keys(value).length === 0);
 
 /** Deep copy of `value` (at dotted `path`) with every secret replaced by `<redacted>`, whatever its
