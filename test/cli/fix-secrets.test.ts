@@ -13,7 +13,7 @@ import { mxlint, type Run } from './run.js';
 const marker = (label: string) => `mk${label}${randomBytes(8).toString('hex')}`;
 /** label → the marker planted, in the shapes below. */
 const M = Object.fromEntries(['plain', 'list', 'map', 'binary', 'comment', 'commented', 'block', 'folded', 'oidc', 'baseurl', 'idserver', 'sentry',
-  'dbpass', 'dburl', 'dbconninfo', 'flow', 'shadowed', 'pepper'].map((label) => [label, marker(label)]));
+  'dbpass', 'dburl', 'dbconninfo', 'flow', 'shadowed', 'pepper', 'alias'].map((label) => [label, marker(label)]));
 const NUMBER = String(100_000_000_000 + Number.parseInt(randomBytes(4).toString('hex'), 16));
 /** A URL password with characters URL encoding changes (`@` and `!`), written encoded. */
 const URL_PASSWORD = `${M.baseurl}@!x`;
@@ -57,6 +57,9 @@ database:
 redis: {enabled: true, password: "${M.flow}"}
 presence:
   enabled: true
+jwt_config: {enabled: true, secret: &jwt "${M.alias}", algorithm: HS256}
+# An alias copies a secret under a key that is no secret: only the scrub of what was read catches it.
+admin_contact: *jwt
 push:
   include_content: true
 `;
