@@ -32,10 +32,12 @@ export function redactQuotedOnSecretLine(message: string, text: string, line: nu
 }
 
 /** `scheme://user:pass@host` → `scheme://<redacted>@host`. The whole userinfo goes: a sentry DSN
- *  or a token-as-user URL has its secret in the user part. Greedy up to the last `@` before the
- *  path, so an unescaped `@` in a password (`u:p@ss@host`) is covered too. */
+ *  or a token-as-user URL has its secret in the user part. Up to the last `@` before the path, so
+ *  an unescaped `@` in a password (`u:p@ss@host`) is covered too. The search starts at each `://`
+ *  and is bounded (4 KB of userinfo), so hostile text costs linear time. */
 export function redactUrlUserinfo(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'<>@]*(?:@[^\s/?#"'<>@]*)*@/gi, `$1${REDACTED}@`);
+  if (!text.includes('@')) return text;
+  return text.replace(/:\/\/[^\s/?#"'<>@]{0,4096}(?:@[^\s/?#"'<>@]{0,4096}){0,8}@/g, `://${REDACTED}@`);
 }
 
 /** libpq keyword DSNs (`host=db password=x`), which psycopg2 accepts wherever a dbname goes. */

@@ -53,7 +53,7 @@ export function rememberSecrets(path: string, value: unknown, depth = 0): void {
     return;
   }
   if (typeof value === 'string') {
-    for (const match of value.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/([^\s/?#"'<>]*)@/gi)) {
+    for (const match of value.matchAll(/:\/\/([^\s/?#"'<>]{0,4096})@/g)) {
       rememberSecret(match[1]);
       rememberSecret(match[1].slice(match[1].indexOf(':') + 1));
     }
