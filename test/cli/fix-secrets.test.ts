@@ -148,6 +148,9 @@ describe('secrets of every shape: nothing mxlint prints or writes shows one (iss
     const printed = run('--fix-dry-run --patch-file', [...args, '--fix-dry-run', '--patch-file', join(dir, 'out-whole.diff')]);
     expect(printed.stdout).toMatch(/2 changes touch lines that show a secret: they are not in the diff above; --patch-file FILE writes the whole patch/);
     expect(statSync(join(dir, 'out-whole.diff')).mode & 0o777).toBe(0o600);
+    const json = JSON.parse(run('--fix-dry-run -f json (omits)', [...args, '--fix-dry-run', '-f', 'json']).stdout);
+    expect(json.diffOmits).toBe(2);
+    expect(json.diff).toBe(printed.stdout.slice(0, json.diff.length));
     const patched = (patch: string) => {
       const copy = mkdtempSync(join(tmpdir(), 'mxlint-secrets-patched-'));
       cpSync(dir, copy, { recursive: true });
