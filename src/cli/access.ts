@@ -2,6 +2,7 @@
 // never from argv (argv is visible to every user of the machine).
 import { InputError } from '../errors.js';
 import { readBounded } from '../sources/read-bounded.js';
+import { redactUrlUserinfo, rememberSecret } from '../redact-text.js';
 
 /** A token is a few hundred bytes; a file far larger is not a token file. */
 const MAX_TOKEN_FILE_BYTES = 64 * 1024;
@@ -29,7 +30,15 @@ export function checkHomeserverUrl(raw: string, allowInsecureHttp: boolean): str
   try {
     url = new URL(raw);
   } catch {
-    throw new InputError(`--homeserver "${raw}" is not a URL (e.g. https://matrix.example.org)`);
+    // Not a URL, so anything up to an `@` may be a password with spaces in it.
+    throw new InputError(`--homeserver "${raw.replace(/^(.*?:\/\/)?.*@/s, '$1<redacted>@')}" is not a URL (e.g. https://matrix.example.org)`);
+  }
+  // A password in the URL would be echoed by every message that names the homeserver, and sent
+  // nowhere useful: the access token is the only credential mxlint sends.
+  if (url.username || url.password) {
+    rememberSecret(url.password);
+    rememberSecret(url.username);
+    throw new InputError(`--homeserver ${redactUrlUserinfo(url.href)} carries a user name or password; remove it (mxlint sends only the access token, from MATRIX_ACCESS_TOKEN or --token-file)`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(`--homeserver must be an http(s) URL, not ${url.protocol}`);
   // The URL parser writes IPv4 addresses as four decimal numbers (127.1 and 0x7f000001 become

@@ -1,5 +1,7 @@
 // `mxlint config --fix` and `--fix-dry-run`: fix the config files for the selected use cases.
 // Imported only when one of them is given (`mxlint config` alone never loads the fix code).
+import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { findDefaultConfig, DEFAULT_LOCATIONS } from '../sources/config-files.js';
 import { lintConfig } from '../lint-config.js';
 import { InputError, EXIT } from '../errors.js';
@@ -12,6 +14,8 @@ import type { Report } from '../types.js';
 export interface FixCommandOptions extends ReportCliOptions {
   fix?: boolean;
   fixDryRun?: boolean;
+  /** With --fix-dry-run: the whole patch, secret lines included, goes to this file (mode 0600). */
+  patchFile?: string;
   fixTarget?: string;
   fixLevel?: FixLevel;
 }
@@ -31,6 +35,7 @@ export function fixFormat(formats: string[] | string | undefined, what: string):
 
 export function runFix(paths: string[], options: FixCommandOptions, write: (text: string) => void): number {
   const format = fixFormat(options.format, options.fixDryRun ? '--fix-dry-run' : '--fix');
+  if (options.patchFile !== undefined && !options.fixDryRun) throw new InputError('--patch-file goes with --fix-dry-run');
   const session = openSession({ ...options, format: [], output: [] }, 'config');
   if (session.useCases.length === 0) throw new InputError(NO_USE_CASE);
   let inputs = paths;
@@ -45,7 +50,9 @@ export function runFix(paths: string[], options: FixCommandOptions, write: (text
     useCases: session.useCases, rules: session.rules, target: options.fixTarget, minLevel: options.fixLevel ?? 'warning', lang: session.lang, settle,
   });
   if (options.fixDryRun) {
-    write(format === 'json' ? formatFixJson(fix, 'dry-run') : `${unifiedDiff(fix)}${fix.files.length ? '\n' : ''}${formatFixText(fix, 'dry-run')}`);
+    if (options.patchFile !== undefined) writePatchFile(options.patchFile, unifiedDiff(fix, true).text, fix.before.inputs);
+    const diff = unifiedDiff(fix);
+    write(format === 'json' ? formatFixJson(fix, 'dry-run') : `${diff.text}${fix.files.length ? '\n' : ''}${formatFixText(fix, 'dry-run', fix.after, diff.omitted)}`);
     return exitCode(fix.after, true, fix.useCases);
   }
   if (fix.files.length) writeConfigFix(fix);
@@ -54,4 +61,19 @@ export function runFix(paths: string[], options: FixCommandOptions, write: (text
   settle(after);
   write(format === 'json' ? formatFixJson(fix, 'written', after) : formatFixText(fix, 'written', after));
   return exitCode(after, true, after.useCases);
+}
+
+/** The whole patch holds secret lines: only its owner may read it, even when the file existed. */
+function writePatchFile(file: string, text: string, configFiles: string[]): void {
+  if (configFiles.some((config) => resolve(config) === resolve(file))) throw new InputError('--patch-file would overwrite a config file mxlint reads', { file });
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'w', 0o600);
+    fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+  } catch (error) {
+    throw new InputError(`cannot write the patch (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -15,6 +15,7 @@ import { exitStatus } from '../policy/gate.js';
 import { formatServerText, roomLabel, roomSnapshots, serverReport } from '../report/server.js';
 import { positiveInteger } from './room.js';
 import { VERSION } from '../version.js';
+import { scrubSecrets } from '../redact-text.js';
 
 export interface ServerCommandOptions extends Omit<ReportCliOptions, 'useCase'> {
   homeserver?: string;
@@ -58,7 +59,8 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   const others = session.outputs.filter((spec) => spec.format !== 'json');
   const keepRecords = others.some((spec) => spec.format !== 'text' || !options.summary);
   const jsonFd = jsonSpec?.file ? openOutput(jsonSpec.file) : undefined;
-  const jsonWrite = jsonFd === undefined ? write : (text: string) => { writeSync(jsonFd, text); };
+  // Each piece is a whole record, so a secret is never split between two writes.
+  const jsonWrite = jsonFd === undefined ? write : (text: string) => { writeSync(jsonFd, scrubSecrets(text)); };
 
   const { Homeserver } = await import('../sources/homeserver.js');
   const { checkAdmin } = await import('../sources/admin-api.js');

@@ -27,14 +27,16 @@ export interface Catalogue {
   synapse: string;
   keys: Record<string, KeyEntry>;
   options: Record<string, OptionEntry>;
+  /** Secrets that are no single option (inside lists, `*` for any key or index) → why. */
+  secretPaths: Record<string, string>;
 }
 
-function normalise(raw: { synapse: string; keys: Record<string, string | KeyEntry>; options: Record<string, OptionEntry> }): Catalogue {
+function normalise(raw: { synapse: string; keys: Record<string, string | KeyEntry>; options: Record<string, OptionEntry>; secretPaths?: Record<string, string> }): Catalogue {
   const keys: Record<string, KeyEntry> = {};
   for (const [key, entry] of Object.entries(raw.keys)) {
     keys[key] = typeof entry === 'string' ? { status: entry as KeyStatus } : entry;
   }
-  return { synapse: raw.synapse, keys, options: raw.options };
+  return { synapse: raw.synapse, keys, options: raw.options, secretPaths: raw.secretPaths ?? {} };
 }
 
 export const catalogue: Catalogue = normalise(catalogueData as never);

@@ -3,6 +3,7 @@
 // one format may. Formatters other than text and json are imported only when asked for.
 import { writeFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { scrubSecrets } from '../redact-text.js';
 import type { AuditOutput } from './model.js';
 import { formatText } from './text.js';
 import { formatJson } from './json.js';
@@ -75,7 +76,7 @@ export async function emit(output: AuditOutput, specs: OutputSpec[], write: (tex
       continue;
     }
     try {
-      writeFileSync(spec.file, text);
+      writeFileSync(spec.file, scrubSecrets(text));
     } catch (error) {
       throw new InputError(`cannot write the ${spec.format} report (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: spec.file });
     }

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
 import { redactYamlLine } from '../facts/redact.js';
+import { scrubSecrets } from '../redact-text.js';
 import type { Finding, Level, Rule } from '../types.js';
 import { EXTRA_RULES, repoPath, ruleDocsUrl, ruleText, shownFindings, useCaseName, type AuditOutput, type Note, type RoomSnapshot, type SuppressedFinding } from './model.js';
 import { findingKey, fingerprint } from './fingerprint.js';
@@ -42,7 +43,7 @@ export function writeRoomSnapshot(file: string, rooms: RoomSnapshot[]): Snapshot
   });
   lines.push('  ]', '}');
   try {
-    writeFileSync(file, `${lines.join('\n')}\n`);
+    writeFileSync(file, scrubSecrets(`${lines.join('\n')}\n`));
   } catch (error) {
     throw new InputError(`cannot write the room snapshot (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file });
   }
@@ -98,7 +99,7 @@ export function formatSarif(output: AuditOutput, snapshot?: SnapshotIndex): stri
   const physical = (file: string, line: number, column?: number, snippet = true) => {
     // The line as written, secrets redacted: a finding on `form_secret: ...` must not quote the secret.
     const raw = snippet ? lineOf(file, line) : undefined;
-    const text = raw === undefined ? undefined : redactYamlLine(raw);
+    const text = raw === undefined ? undefined : scrubSecrets(redactYamlLine(raw));
     return {
       physicalLocation: {
         artifactLocation: { uri: encodeURI(repoPath(file)), uriBaseId: 'SRCROOT' },
