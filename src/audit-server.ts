@@ -2,7 +2,7 @@
 // linted and reduced to a compact record as it comes, so memory stays bounded.
 import type { Finding, Rule } from './types.js';
 import type { Homeserver } from './sources/homeserver.js';
-import { NetworkError } from './sources/homeserver.js';
+import { BadAnswer, NetworkError } from './sources/homeserver.js';
 import { listRooms, newestEventTs, roomDetails, roomState, type AdminRoom } from './sources/admin-api.js';
 import type { ServerFacts } from './facts/server-facts.js';
 import { lintRoom, ROOM_USE_CASES } from './lint-room.js';
@@ -41,10 +41,10 @@ export interface AuditOptions {
   onFailure(failure: RoomFailure): void;
 }
 
-/** A fault of the server or of the network (not a refusal about one room): the kind that, repeated
- *  on every room in flight, means the server is gone. */
+/** A fault of the server or of the network (not a refusal about one room, nor an answer mxlint
+ *  will not use): the kind that, repeated on every room in flight, means the server is gone. */
 const serverFault = (error: unknown): boolean =>
-  error instanceof NetworkError && (error.status === undefined || error.status === 429 || error.status >= 500);
+  error instanceof NetworkError && !(error instanceof BadAnswer) && (error.status === undefined || error.status === 429 || error.status >= 500);
 
 export async function auditServer(options: AuditOptions): Promise<{ total: number; audited: number; failed: number; skipped: number }> {
   const { hs, concurrency } = options;

@@ -12,6 +12,7 @@ import module from 'node:module';
 import type { Logger as PinoLogger } from 'pino';
 import { EXIT, printable } from '../errors.js';
 import { esmImport } from '../esm-import.js';
+import { boundedFetch, RefusedAnswer } from './http.js';
 
 export class NetworkError extends Error {
   readonly exitCode = EXIT.network;
@@ -24,6 +25,11 @@ export class NetworkError extends Error {
     return printable(this.message);
   }
 }
+
+/** The server answered, but with something mxlint will not use (too large, of the wrong shape, a
+ *  redirect elsewhere, paging that does not end): exit 3 like any NetworkError, but not a sign
+ *  that the server is gone, and not retried. */
+export class BadAnswer extends NetworkError {}
 
 export interface HomeserverOptions {
   baseUrl: string;
@@ -88,11 +94,11 @@ export class Homeserver {
       prefix: '/_matrix/client/v3',
       accessToken: options.accessToken,
       // No localTimeoutMs: the SDK's timer is never cleared (every run lingered --timeout ms after
-      // its last request) and stops at the headers (a stalled body hung forever). fetchWithTimeout
+      // its last request) and stops at the headers (a stalled body hung forever). boundedFetch
       // bounds the whole exchange, body included, with an unref'd timer.
       logger: sdkLogger(options.log),
       useAuthorizationHeader: true,
-      fetchFn: fetchWithTimeout(options.timeoutMs) as typeof fetch,
+      fetchFn: boundedFetch(options.timeoutMs) as typeof fetch,
     };
     this.http = new sdk.FetchHttpApi(new EventEmitter() as any, { ...this.sdkOptions, onlyData: true });
     unlimitListeners(this.http);
@@ -151,6 +157,7 @@ export class Homeserver {
       }
       return { retry: false, reason: `HTTP ${status}` };
     }
+    if (error instanceof RefusedAnswer) return { retry: false, reason: error.message };
     if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') {
       this.faults.timeouts += 1;
       return { retry: true, reason: 'timed out' };
@@ -183,6 +190,7 @@ export class Homeserver {
     if (error instanceof this.sdk.HTTPError) {
       return new NetworkError(`${base}: ${what}: HTTP ${error.httpStatus} without a Matrix error body${tries}`, error.httpStatus);
     }
+    if (error instanceof RefusedAnswer) return new BadAnswer(`${base}: ${what}: ${error.message}`);
     if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') {
       return new NetworkError(`${base}: ${what}: no answer within ${this.options.timeoutMs} ms${tries} (--timeout)`);
     }
@@ -190,41 +198,6 @@ export class Homeserver {
     if (error instanceof SyntaxError) return new NetworkError(`${base}: ${what}: the server did not answer with JSON (a proxy error page?)${tries}`);
     return new NetworkError(`${base}: ${what}: ${(error as Error)?.message ?? String(error)}`);
   }
-}
-
-/** A request that took longer than --timeout (headers and body). Named AbortError so that
- *  matrix-js-sdk passes it through as is instead of wrapping it in a ConnectionError. */
-class RequestTimeout extends Error {
-  constructor(ms: number) {
-    super(`no answer within ${ms} ms`);
-    this.name = 'AbortError';
-  }
-}
-
-/** fetch with a deadline on the whole exchange, the body read included (so a body cut short is a
- *  connection fault and a stalled one a timeout), and the system error code of a failure kept in
- *  the message (matrix-js-sdk keeps only the message of a fetch failure). */
-function fetchWithTimeout(timeoutMs: number) {
-  return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
-    try {
-      const response = await fetch(input, { ...init, signal });
-      const body = await response.arrayBuffer();
-      const empty = [101, 103, 204, 205, 304].includes(response.status);
-      return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
-    } catch (error) {
-      if (deadline.aborted) throw new RequestTimeout(timeoutMs);
-      if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') throw error;
-      let cause: any = error;
-      let code = '';
-      for (let depth = 0; cause && depth < 6 && !code; depth += 1) {
-        code = cause.code ? String(cause.code) : '';
-        cause = cause.cause;
-      }
-      throw new TypeError(`fetch failed [${code || 'unknown'}]`);
-    }
-  };
 }
 
 function causeCode(error: ConnectionError): string {

@@ -1,0 +1,83 @@
+// The one fetch every request to a homeserver goes through (matrix-js-sdk is given it as its
+// fetchFn): a deadline on the whole exchange, and an answer bounded in size once decompressed.
+
+/** Largest answer read, after decompression (README "Limits and safety"). A room's whole state is
+ *  the largest answer mxlint asks for: ~450 bytes a member event, so this holds a room of some
+ *  500 000 member events; a larger one can be linted from a dump (`--state`). */
+export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+
+/** Largest total of the answers being read at once (`mxlint server` reads --concurrency rooms at a
+ *  time): the same bound, shared; without it, eight answers at the bound would hold 2 GiB. */
+export const MAX_ANSWER_BYTES_IN_FLIGHT = MAX_ANSWER_BYTES;
+let bytesInFlight = 0;
+
+/** An answer mxlint will not use: too large. Retrying would get
+ *  the same. Named AbortError so that matrix-js-sdk passes it through as is (it wraps any other
+ *  error of its fetchFn into a ConnectionError that keeps only the message). */
+export class RefusedAnswer extends Error {
+  readonly refused = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'AbortError';
+  }
+}
+
+/** A request that took longer than the timeout (headers and body); an AbortError for the same reason. */
+export class RequestTimeout extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'AbortError';
+  }
+}
+
+/** fetch with the limits above. A failure to connect keeps its system error code in the message
+ *  (matrix-js-sdk keeps only the message of a fetch failure). */
+export function boundedFetch(timeoutMs: number) {
+  return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    try {
+      const response = await fetch(input, { ...init, signal });
+      const body = await readAnswer(response);
+      const empty = [101, 103, 204, 205, 304].includes(response.status);
+      return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    } catch (error) {
+      if (deadline.aborted) throw new RequestTimeout(timeoutMs);
+      if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') throw error;
+      let cause: any = error;
+      let code = '';
+      for (let depth = 0; cause && depth < 6 && !code; depth += 1) {
+        code = cause.code ? String(cause.code) : '';
+        cause = cause.cause;
+      }
+      throw new TypeError(`fetch failed [${code || 'unknown'}]`);
+    }
+  };
+}
+
+/** The body, decompressed, up to the bounds above: a small gzip answer that inflates to
+ *  gigabytes, or a body that never ends, stops at the bound instead of filling memory. */
+async function readAnswer(response: Response): Promise<Buffer<ArrayBuffer>> {
+  if (!response.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return Buffer.concat(chunks, total);
+      total += value.byteLength;
+      bytesInFlight += value.byteLength;
+      if (total > MAX_ANSWER_BYTES || bytesInFlight > MAX_ANSWER_BYTES_IN_FLIGHT) {
+        chunks.length = 0;
+        await reader.cancel().catch(() => undefined);
+        throw new RefusedAnswer(total > MAX_ANSWER_BYTES
+          ? `answer too large: more than ${MAX_ANSWER_BYTES} bytes (${MAX_ANSWER_BYTES >> 20} MiB) once decompressed, the bound of README "Limits and safety"`
+          : `answer too large: the answers read at once hold more than ${MAX_ANSWER_BYTES_IN_FLIGHT >> 20} MiB together (README "Limits and safety"); try a lower --concurrency`);
+      }
+      chunks.push(value);
+    }
+  } finally {
+    bytesInFlight -= total;
+  }
+}

@@ -1,0 +1,99 @@
+// Hostile homeservers (issue 18), faked on 127.0.0.1 (fake-homeserver.ts), against the built
+// binary: `mxlint room` and `mxlint server` each meet one misbehaving endpoint and must end in
+// bounded time and memory with exit 3 and one line naming what happened — never a crash, a hang,
+// or a report that passes on data the server did not really give.
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FakeHomeserver, TOKEN, type Handler } from './fake-homeserver.js';
+import { measure, record, table, type Measured } from './measure.js';
+
+const fakes: FakeHomeserver[] = [];
+const fake = async (overrides: Array<[RegExp, Handler]> = [], rooms?: number) => {
+  const server = await FakeHomeserver.start(overrides, rooms);
+  fakes.push(server);
+  return server;
+};
+afterAll(async () => {
+  await Promise.all(fakes.map((server) => server.close()));
+  process.stdout.write(table('hostile homeservers'));
+});
+
+/** Cases run, per class of fault, for the summary. */
+const cases: Record<string, number> = {};
+afterAll(() => { process.stdout.write(`hostile homeserver cases: ${JSON.stringify(cases)}\n`); });
+
+const QUICK = { seconds: 20, rssMb: 250 };
+/** An answer read up to the 256 MiB bound: measured 375 MB for one, 430 MB for eight at once. */
+const LARGE = { seconds: 30, rssMb: 500 };
+
+async function mxlint(name: string, kind: string, args: string[], server: FakeHomeserver, bounds = QUICK): Promise<Measured> {
+  cases[kind] = (cases[kind] ?? 0) + 1;
+  const run = record(name, await measure([...args, '--homeserver', server.url, '--no-policy', '--max-retries', '1'], { env: { MATRIX_ACCESS_TOKEN: TOKEN } }));
+  expect(run.seconds, `took ${run.seconds.toFixed(1)} s`).toBeLessThan(bounds.seconds);
+  if (!Number.isNaN(run.peakRssMb)) expect(run.peakRssMb, `peak RSS ${run.peakRssMb.toFixed(0)} MB`).toBeLessThan(bounds.rssMb);
+  expect(run.stderr).not.toMatch(/\n\s+at |Warning|internal error/);
+  return run;
+}
+const room = (name: string, kind: string, server: FakeHomeserver, extra: string[] = [], bounds?: typeof QUICK) =>
+  mxlint(`room: ${name}`, kind, ['room', '!room0:fake.test', '--format', 'json', ...extra], server, bounds);
+const audit = (name: string, kind: string, server: FakeHomeserver, extra: string[] = [], bounds?: typeof QUICK) =>
+  mxlint(`server: ${name}`, kind, ['server', '--format', 'json', '--concurrency', '2', ...extra], server, bounds);
+
+/** Exit 3 and one "mxlint: " line on stderr. */
+function networkLine(run: Measured): string {
+  const lines = run.stderr.trimEnd().split('\n');
+  if (run.code !== 3 || lines.length !== 1 || !lines[0].startsWith('mxlint: ')) {
+    throw new Error(`expected exit 3 and one "mxlint: " line, got exit ${run.code}\nstderr: ${run.stderr.slice(0, 1500)}\nstdout: ${run.stdout.slice(0, 300)}`);
+  }
+  return lines[0];
+}
+
+interface ServerJson { rooms: Array<{ roomId: string }>; failures: Array<{ roomId: string; reason: string }>; audit: { total: number; audited: number; failed: number; incomplete: boolean } }
+const report = (run: Measured): ServerJson => JSON.parse(run.stdout) as ServerJson;
+
+/** A gzip body of `members` members, each inflating to 64 MiB of spaces (valid JSON whitespace). */
+function gzipBomb(members: number): Buffer {
+  const member = gzipSync(Buffer.alloc(64 * 1024 * 1024, ' '), { level: 9 });
+  return Buffer.concat(Array.from({ length: members }, () => member));
+}
+const BOMB = gzipBomb(16);
+const sendBomb: Handler = (_req, res) => {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': String(BOMB.length) });
+  res.end(BOMB);
+};
+/** Spaces without end, as fast as the client reads (stops when it hangs up, or after 2 GiB). */
+const endlessSpaces: Handler = (_req, res) => {
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  const chunk = Buffer.alloc(1 << 20, ' ');
+  let sent = 0;
+  const pump = (): void => {
+    while (!res.destroyed && sent < 2048) {
+      sent += 1;
+      if (!res.write(chunk)) { res.once('drain', pump); return; }
+    }
+    res.end();
+  };
+  res.on('close', () => { sent = Infinity; });
+  pump();
+};
+
+describe.concurrent('answers too large: bounded after decompression, one line, exit 3', () => {
+  it(`a ${(BOMB.length / 1024 / 1024).toFixed(1)} MB gzip body inflating to 1 GiB, on a room's state`, async () => {
+    // Eight rooms read at once, each a bomb: the bound is shared by the answers in flight.
+    const server = await fake([[/\/rooms\/[^/]+\/state$/, sendBomb]], 8);
+    const [roomRun, serverRun] = await Promise.all([
+      room('state: 1 MB gzip inflating to 1 GiB', 'too large', server, [], LARGE),
+      audit('state of 8 rooms at once: 1 MB gzip inflating to 1 GiB', 'too large', server, ['--concurrency', '8'], LARGE),
+    ]);
+    expect(networkLine(roomRun)).toMatch(/\/state: answer too large: more than 268435456 bytes \(256 MiB\) once decompressed/);
+    expect(serverRun.code).toBe(3);
+    expect(report(serverRun).failures).toHaveLength(8);
+    for (const failure of report(serverRun).failures) expect(failure.reason).toMatch(/\/state: answer too large: /);
+  }, 60_000);
+
+  it('a body of spaces that never ends', async () => {
+    const server = await fake([[/\/account\/whoami$/, endlessSpaces]]);
+    const run = await audit('whoami: endless spaces', 'too large', server, ['--timeout', '60000'], LARGE);
+    expect(networkLine(run)).toMatch(/whoami: answer too large/);
+  }, 60_000);
+});
