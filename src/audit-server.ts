@@ -2,8 +2,9 @@
 // linted and reduced to a compact record as it comes, so memory stays bounded.
 import type { Finding, Rule } from './types.js';
 import type { Homeserver } from './sources/homeserver.js';
-import { BadAnswer, NetworkError } from './sources/homeserver.js';
-import { listRooms, newestEventTs, roomDetails, roomState, type AdminRoom } from './sources/admin-api.js';
+import { BadAnswer, isRefusal, NetworkError } from './sources/homeserver.js';
+import { listRooms, newestEventTs, roomDetails, roomState } from './sources/admin-api.js';
+import type { AdminRoom } from './sources/answers.js';
 import type { ServerFacts } from './facts/server-facts.js';
 import { lintRoom, ROOM_USE_CASES } from './lint-room.js';
 
@@ -126,8 +127,8 @@ async function auditRoom(room: AdminRoom, options: AuditOptions): Promise<RoomRe
   // The listing has the headline settings; power levels, ACL, bridges and members need the state.
   const [state, lastEventTs] = await Promise.all([
     roomState(options.hs, room.room_id),
-    // The newest event only feeds the inactivity note: a refusal leaves it unknown, a server fault does not.
-    newestEventTs(options.hs, room.room_id).catch((error) => { if (serverFault(error)) throw error; return undefined; }),
+    // The newest event only feeds the inactivity note: a refusal leaves it unknown, a fault or a bad answer does not.
+    newestEventTs(options.hs, room.room_id).catch((error) => { if (!isRefusal(error)) throw error; return undefined; }),
   ]);
   const declared = options.declared?.get(room.room_id) ?? (room.canonical_alias ? options.declared?.get(room.canonical_alias) : undefined);
   const result = lintRoom({

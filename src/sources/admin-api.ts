@@ -1,35 +1,16 @@
 // The Synapse admin API, read-only: who we are, the room list, each room's state and newest event.
 import { Homeserver, NetworkError } from './homeserver.js';
 import type { StateEvent } from '../facts/room-facts.js';
-import { parseStateEvents } from './state-dump.js';
+import type { AdminRoom } from './answers.js';
 
 const ADMIN = '/_synapse/admin/v1';
 const enc = encodeURIComponent;
 
-/** One row of GET /_synapse/admin/v1/rooms. */
-export interface AdminRoom {
-  room_id: string;
-  name: string | null;
-  canonical_alias: string | null;
-  joined_members: number;
-  joined_local_members: number;
-  version: string;
-  creator: string | null;
-  encryption: string | null;
-  federatable: boolean;
-  public: boolean;
-  join_rules: string | null;
-  guest_access: string | null;
-  history_visibility: string | null;
-  state_events: number;
-  room_type: string | null;
-}
-
 /** Checks the token belongs to a server admin; returns our user id. */
 export async function checkAdmin(hs: Homeserver): Promise<string> {
-  const { user_id: userId } = await hs.get<{ user_id: string }>('/account/whoami');
+  const { user_id: userId } = await hs.get('whoami', '/account/whoami');
   try {
-    const { admin } = await hs.get<{ admin: boolean }>(`/users/${enc(userId)}/admin`, undefined, ADMIN);
+    const { admin } = await hs.get('userAdmin', `/users/${enc(userId)}/admin`, undefined, ADMIN);
     if (!admin) throw new NetworkError(`${userId} is not a server admin: mxlint server needs an admin's access token`, 403);
   } catch (error) {
     if (error instanceof NetworkError && error.status === 403) {
@@ -49,9 +30,9 @@ export async function* listRooms(hs: Homeserver, searchTerm?: string, pageSize =
   while (from !== undefined) {
     const query: Record<string, string> = { from: String(from), limit: String(pageSize), order_by: 'name', dir: 'f' };
     if (searchTerm) query.search_term = searchTerm;
-    const page: { rooms: AdminRoom[]; total_rooms: number; next_batch?: number | string } = await hs.get(`/rooms`, query, ADMIN);
+    const page = await hs.get('roomList', '/rooms', query, ADMIN);
     yield { rooms: page.rooms, total: page.total_rooms };
-    from = page.next_batch === undefined || page.next_batch === null ? undefined : Number(page.next_batch);
+    from = page.next_batch ?? undefined;
   }
 }
 
@@ -59,7 +40,7 @@ export async function* listRooms(hs: Homeserver, searchTerm?: string, pageSize =
  *  server has no such room. */
 export async function roomDetails(hs: Homeserver, roomId: string): Promise<AdminRoom | undefined> {
   try {
-    return await hs.get<AdminRoom>(`/rooms/${enc(roomId)}`, undefined, ADMIN);
+    return await hs.get('adminRoom', `/rooms/${enc(roomId)}`, undefined, ADMIN);
   } catch (error) {
     if (error instanceof NetworkError && error.status === 404) return undefined;
     throw error;
@@ -67,12 +48,10 @@ export async function roomDetails(hs: Homeserver, roomId: string): Promise<Admin
 }
 
 export async function roomState(hs: Homeserver, roomId: string): Promise<StateEvent[]> {
-  const response = await hs.get<{ state: unknown }>(`/rooms/${enc(roomId)}/state`, undefined, ADMIN);
-  return parseStateEvents(response, `${roomId} state`);
+  return (await hs.get('adminState', `/rooms/${enc(roomId)}/state`, undefined, ADMIN)).state;
 }
 
 /** Timestamp of the room's newest event (admin API; works whether or not the admin is in the room). */
 export async function newestEventTs(hs: Homeserver, roomId: string): Promise<number | undefined> {
-  const response = await hs.get<{ chunk: Array<{ origin_server_ts?: number }> }>(`/rooms/${enc(roomId)}/messages`, { dir: 'b', limit: '1' }, ADMIN);
-  return response.chunk?.[0]?.origin_server_ts;
+  return (await hs.get('messages', `/rooms/${enc(roomId)}/messages`, { dir: 'b', limit: '1' }, ADMIN)).chunk[0]?.origin_server_ts;
 }

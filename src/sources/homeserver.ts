@@ -13,6 +13,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { EXIT, printable } from '../errors.js';
 import { esmImport } from '../esm-import.js';
 import { boundedFetch, RefusedAnswer } from './http.js';
+import { answerProblem, type Answers } from './answers.js';
 
 export class NetworkError extends Error {
   readonly exitCode = EXIT.network;
@@ -30,6 +31,11 @@ export class NetworkError extends Error {
  *  redirect elsewhere, paging that does not end): exit 3 like any NetworkError, but not a sign
  *  that the server is gone, and not retried. */
 export class BadAnswer extends NetworkError {}
+
+/** The server refused one request (a 4xx other than 429): that fact stays unknown. Anything else
+ *  (a fault after the retries, a bad answer) means the audit cannot be complete. */
+export const isRefusal = (error: unknown): boolean =>
+  error instanceof NetworkError && error.status !== undefined && error.status !== 429 && error.status < 500;
 
 export interface HomeserverOptions {
   baseUrl: string;
@@ -114,10 +120,14 @@ export class Homeserver {
     return this.fullClient;
   }
 
-  /** GET a path under a prefix (client API by default; the admin API with '/_synapse/admin/v1'). */
-  get<T>(path: string, query?: Record<string, string>, prefix = '/_matrix/client/v3'): Promise<T> {
-    return this.withRetries(`GET ${prefix}${path}`, () =>
-      this.http.authedRequest<T>(this.sdk.Method.Get, path, query, undefined, { prefix }));
+  /** GET a path under a prefix (client API by default; the admin API with '/_synapse/admin/v1'),
+   *  its answer checked against the schema of that endpoint (answers.schema.json). */
+  async get<K extends keyof Answers>(shape: K, path: string, query?: Record<string, string>, prefix = '/_matrix/client/v3'): Promise<Answers[K]> {
+    const what = `GET ${prefix}${path}`;
+    const answer = await this.withRetries(what, () => this.http.authedRequest<unknown>(this.sdk.Method.Get, path, query, undefined, { prefix }));
+    const problem = answerProblem(shape, answer);
+    if (problem) throw new BadAnswer(`${this.options.baseUrl}: ${what}: an answer of the wrong shape (${problem})`);
+    return answer as Answers[K];
   }
 
   async withRetries<T>(what: string, request: () => Promise<T>): Promise<T> {

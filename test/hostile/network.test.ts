@@ -4,7 +4,7 @@
 // or a report that passes on data the server did not really give.
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FakeHomeserver, TOKEN, type Handler } from './fake-homeserver.js';
+import { FakeHomeserver, TOKEN, adminRoom, json, roomState, type Handler } from './fake-homeserver.js';
 import { measure, record, table, type Measured } from './measure.js';
 
 const fakes: FakeHomeserver[] = [];
@@ -96,4 +96,54 @@ describe.concurrent('answers too large: bounded after decompression, one line, e
     const run = await audit('whoami: endless spaces', 'too large', server, ['--timeout', '60000'], LARGE);
     expect(networkLine(run)).toMatch(/whoami: answer too large/);
   }, 60_000);
+});
+
+/** A route answering 200 with `body`. */
+const answer = (pattern: RegExp, body: unknown): [RegExp, Handler] => [pattern, (_req, res) => json(res, 200, body)];
+const WHOAMI = /\/account\/whoami$/;
+const ADMIN_STATE = /^\/_synapse\/admin\/v1\/rooms\/[^/]+\/state$/;
+const CLIENT = (path: string) => new RegExp(`^/_matrix/client/v3/rooms/[^/]+/${path}$`);
+
+describe.concurrent('answers of the wrong shape: exit 3 naming the endpoint, never used as data', () => {
+  const wrong = 'an answer of the wrong shape';
+  it.each([
+    ['whoami with a number as user_id', [answer(WHOAMI, { user_id: 42 })], /GET \/_matrix\/client\/v3\/account\/whoami: an answer of the wrong shape \(user_id must be string\)$/],
+    ['joined_members a string', [answer(CLIENT('joined_members'), { joined: '@a:b @c:d' })], /joined_members: an answer of the wrong shape \(joined must be object\)$/],
+    ['origin_server_ts as text', [answer(CLIENT('messages'), { chunk: [{ origin_server_ts: 'yesterday' }] })], /\/messages: an answer of the wrong shape \(chunk\.0\.origin_server_ts must be integer\)$/],
+    ['a state answer that is not a list', [answer(CLIENT('state'), { events: [] })], /\/state: an answer of the wrong shape \(the answer must be array\)$/],
+    ['a state event whose content is a string', [answer(CLIENT('state'), [{ type: 'm.room.join_rules', state_key: '', content: 'public' }])], /\/state: an answer of the wrong shape \(0\.content must be object\)$/],
+    ['directory visibility a number', [answer(/\/directory\/list\/room\//, { visibility: 1 })], /an answer of the wrong shape \(visibility must be equal to one of the allowed values\)$/],
+  ] as Array<[string, Array<[RegExp, Handler]>, RegExp]>)('room: %s', async (name, routes, message) => {
+    const run = await room(name, 'wrong shape', await fake(routes));
+    expect(networkLine(run)).toMatch(message);
+  });
+
+  it('room by alias: the alias resolves to a number', async () => {
+    const server = await fake([answer(/\/directory\/room\//, { room_id: 7 })]);
+    cases['wrong shape'] = (cases['wrong shape'] ?? 0) + 1;
+    const run = record('room: alias resolving to a number', await measure(['room', '#x:fake.test', '--homeserver', server.url, '--no-policy'], { env: { MATRIX_ACCESS_TOKEN: TOKEN } }));
+    expect(networkLine(run)).toMatch(/directory\/room\/%23x%3Afake\.test: an answer of the wrong shape \(room_id must be string\)$/);
+  });
+
+  it.each([
+    ['whoami with a number as user_id', [answer(WHOAMI, { user_id: 42 })], /whoami: an answer of the wrong shape \(user_id must be string\)$/],
+    ['admin flag a string', [answer(/\/users\/[^/]+\/admin$/, { admin: 'yes' })], /\/admin: an answer of the wrong shape \(admin must be boolean\)$/],
+  ] as Array<[string, Array<[RegExp, Handler]>, RegExp]>)('server: %s', async (name, routes, message) => {
+    const run = await audit(name, 'wrong shape', await fake(routes));
+    expect(networkLine(run)).toMatch(message);
+  });
+
+  it.each([
+    ['a room list whose joined_members is text', [answer(/\/admin\/v1\/rooms$/, { rooms: [{ ...adminRoom(0), joined_members: 'two' }], total_rooms: 1 })], /\(room list\)/, /rooms\.0\.joined_members must be integer/],
+    ['a room list without total_rooms', [answer(/\/admin\/v1\/rooms$/, { rooms: [adminRoom(0)] })], /\(room list\)/, /must have required property 'total_rooms'/],
+    ['an admin state answer that is a list', [answer(ADMIN_STATE, roomState(0))], /^!room0/, /\/state: an answer of the wrong shape \(the answer must be object\)/],
+    ['origin_server_ts as text on the admin messages', [answer(/\/admin\/v1\/rooms\/[^/]+\/messages$/, { chunk: [{ origin_server_ts: '1736935200000' }] })], /^!room0/, /chunk\.0\.origin_server_ts must be integer/],
+  ] as Array<[string, Array<[RegExp, Handler]>, RegExp, RegExp]>)('server: %s — a failure in the report, exit 3', async (name, routes, roomId, reason) => {
+    const run = await audit(name, 'wrong shape', await fake(routes));
+    expect(run.code, run.stderr).toBe(3);
+    const { failures, audit: counts } = report(run);
+    expect(counts.incomplete).toBe(true);
+    expect(failures.find((failure) => roomId.test(failure.roomId))?.reason, JSON.stringify(failures)).toMatch(reason);
+    expect(failures.every((failure) => failure.reason.includes(wrong))).toBe(true);
+  });
 });
