@@ -93,12 +93,13 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
         if (gone) break;
       }
     } catch (error) {
-      // The JSON report is already streaming: a listing that breaks off is a failure in it, not a throw.
-      if (!gone) gone = `not audited: the room list broke off (${(error as Error).message})`;
+      // The JSON report is already streaming: a listing that breaks off is a failure in it, not a
+      // throw. A fault means the server is gone; a listing that cannot be trusted does not.
+      if (!gone && serverFault(error)) gone = `not audited: the room list broke off (${(error as Error).message})`;
       fail('(room list)', `cannot list the rooms after ${listed}: ${(error as Error).message}`);
     }
-    // Rooms of the listing never reached (the server went away) are failed too, not skipped.
-    if (gone && listed < total) failed += total - listed;
+    // Rooms of the listing never reached are failed too, not skipped.
+    if (listed < total) failed += total - listed;
     if (wanted) options.onTotal?.(total + [...wanted].filter((roomId) => !seen.has(roomId)).length);
   }
   for (const roomId of wanted ?? []) {

@@ -1,5 +1,5 @@
 // The Synapse admin API, read-only: who we are, the room list, each room's state and newest event.
-import { Homeserver, NetworkError } from './homeserver.js';
+import { BadAnswer, Homeserver, NetworkError } from './homeserver.js';
 import type { StateEvent } from '../facts/room-facts.js';
 import type { AdminRoom } from './answers.js';
 
@@ -24,15 +24,32 @@ export async function checkAdmin(hs: Homeserver): Promise<string> {
   return userId;
 }
 
-/** Every room, page by page, in a stable order. */
+/** Every room, page by page, in a stable order. A listing that cannot be trusted to end, or to be
+ *  whole, stops with a BadAnswer after the rooms it gave (the audit is then incomplete): a
+ *  next_batch that does not advance, a page that lists rooms already listed (a page repeated), an
+ *  empty page that asks for more, more rooms than total_rooms, or fewer when the listing ends. */
 export async function* listRooms(hs: Homeserver, searchTerm?: string, pageSize = 500): AsyncGenerator<{ rooms: AdminRoom[]; total: number }> {
-  let from: number | undefined = 0;
-  while (from !== undefined) {
+  const seen = new Set<string>();
+  let total: number | undefined;
+  const broken = (why: string) => new BadAnswer(`${hs.options.baseUrl}: GET ${ADMIN}/rooms: ${why}: the audit is incomplete`);
+  for (let from = 0; ;) {
     const query: Record<string, string> = { from: String(from), limit: String(pageSize), order_by: 'name', dir: 'f' };
     if (searchTerm) query.search_term = searchTerm;
     const page = await hs.get('roomList', '/rooms', query, ADMIN);
-    yield { rooms: page.rooms, total: page.total_rooms };
-    from = page.next_batch ?? undefined;
+    total ??= page.total_rooms;
+    const again = page.rooms.find((room) => seen.has(room.room_id));
+    if (again) throw broken(`the page from ${from} lists ${again.room_id} again (a page repeated?)`);
+    for (const room of page.rooms) seen.add(room.room_id);
+    if (seen.size > total) throw broken(`more rooms listed (${seen.size}) than the ${total} announced by total_rooms`);
+    yield { rooms: page.rooms, total };
+    const next = page.next_batch;
+    if (next === undefined || next === null) {
+      if (seen.size < total) throw broken(`the listing ended after ${seen.size} rooms, but total_rooms announced ${total}`);
+      return;
+    }
+    if (next <= from) throw broken(`next_batch ${next} does not advance past ${from}`);
+    if (!page.rooms.length) throw broken(`an empty page (from ${from}) with a next_batch`);
+    from = next;
   }
 }
 

@@ -147,3 +147,38 @@ describe.concurrent('answers of the wrong shape: exit 3 naming the endpoint, nev
     expect(failures.every((failure) => failure.reason.includes(wrong))).toBe(true);
   });
 });
+
+/** A room list answering `page(from, count)` (count: how many times it was asked). */
+const listing = (page: (from: number, count: number) => unknown): [RegExp, Handler] =>
+  [/^\/_synapse\/admin\/v1\/rooms$/, (_req, res, url, count) => json(res, 200, page(Number(url.searchParams.get('from')), count))];
+const rows = (from: number, count: number) => Array.from({ length: count }, (_, index) => adminRoom(from + index));
+
+describe.concurrent('room listings that never end, or do not add up: stopped, exit 3, incomplete', () => {
+  it.each([
+    ['next_batch that does not advance', listing((from) => ({ rooms: rows(from, 2), total_rooms: 10, next_batch: from })), /lists !room0:fake\.test again|next_batch 0 does not advance past 0/],
+    ['next_batch that goes back (a page repeated)', listing((from) => ({ rooms: rows(from, 2), total_rooms: 10, next_batch: from ? 0 : 2 })), /next_batch 0 does not advance past 2/],
+    ['next_batch that is not a number', listing((from) => ({ rooms: rows(from, 2), total_rooms: 10, next_batch: 'more' })), /next_batch must be integer,null/],
+    ['next_batch advancing over the same rooms', listing((from) => ({ rooms: rows(0, 2), total_rooms: 10, next_batch: from + 2 })), /the page from 2 lists !room0:fake\.test again/],
+    ['fresh rooms past total_rooms', listing((from) => ({ rooms: rows(from, 2), total_rooms: 3, next_batch: from + 2 })), /more rooms listed \(4\) than the 3 announced by total_rooms/],
+    ['empty pages that ask for more', listing((from) => ({ rooms: from ? [] : rows(0, 2), total_rooms: 10, next_batch: from + 500 })), /an empty page \(from 500\) with a next_batch/],
+    ['1000 rooms announced, 2 listed', listing(() => ({ rooms: rows(0, 2), total_rooms: 1000 })), /the listing ended after 2 rooms, but total_rooms announced 1000/],
+  ] as Array<[string, [RegExp, Handler], RegExp]>)('%s', async (name, route, reason) => {
+    const server = await fake([route]);
+    const run = await audit(name, 'paging', server);
+    expect(run.code, run.stderr).toBe(3);
+    const { failures, audit: counts } = report(run);
+    expect(counts.incomplete).toBe(true);
+    const list = failures.find((failure) => failure.roomId === '(room list)');
+    expect(list?.reason, JSON.stringify(failures)).toMatch(reason);
+    // Stopped at once: a few pages, not thousands.
+    expect(server.count(/^\/_synapse\/admin\/v1\/rooms\?/)).toBeLessThanOrEqual(3);
+  });
+
+  it('the text report says it: incomplete, and why', async () => {
+    const server = await fake([listing(() => ({ rooms: rows(0, 2), total_rooms: 1000 }))]);
+    const run = await mxlint('server: 1000 rooms announced, 2 listed (text)', 'paging', ['server'], server);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/\(room list\): cannot list the rooms after 2: .*the listing ended after 2 rooms, but total_rooms announced 1000: the audit is incomplete/);
+    expect(run.stdout).toMatch(/incomplete/i);
+  });
+});
