@@ -1,5 +1,6 @@
 // The one fetch every request to a homeserver goes through (matrix-js-sdk is given it as its
-// fetchFn): a deadline on the whole exchange, and an answer bounded in size once decompressed.
+// fetchFn): a deadline on the whole exchange, an answer bounded in size once decompressed, and
+// redirects followed only within the homeserver's own origin.
 
 /** Largest answer read, after decompression (README "Limits and safety"). A room's whole state is
  *  the largest answer mxlint asks for: ~450 bytes a member event, so this holds a room of some
@@ -11,7 +12,10 @@ export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 export const MAX_ANSWER_BYTES_IN_FLIGHT = MAX_ANSWER_BYTES;
 let bytesInFlight = 0;
 
-/** An answer mxlint will not use: too large. Retrying would get
+/** Redirects followed for one request (all within the homeserver's origin). */
+export const MAX_REDIRECTS = 5;
+
+/** An answer mxlint will not use: too large, or a redirect it does not follow. Retrying would get
  *  the same. Named AbortError so that matrix-js-sdk passes it through as is (it wraps any other
  *  error of its fetchFn into a ConnectionError that keeps only the message). */
 export class RefusedAnswer extends Error {
@@ -36,11 +40,19 @@ export function boundedFetch(timeoutMs: number) {
   return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    const visited = [new URL(input instanceof Request ? input.url : String(input))];
     try {
-      const response = await fetch(input, { ...init, signal });
-      const body = await readAnswer(response);
-      const empty = [101, 103, 204, 205, 304].includes(response.status);
-      return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      for (;;) {
+        const response = await fetch(visited.at(-1)!, { ...init, signal, redirect: 'manual' });
+        if (REDIRECTS.has(response.status)) {
+          await response.body?.cancel();
+          visited.push(redirectTarget(response, visited, init?.method ?? 'GET'));
+          continue;
+        }
+        const body = await readAnswer(response);
+        const empty = [101, 103, 204, 205, 304].includes(response.status);
+        return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      }
     } catch (error) {
       if (deadline.aborted) throw new RequestTimeout(timeoutMs);
       if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') throw error;
@@ -80,4 +92,36 @@ async function readAnswer(response: Response): Promise<Buffer<ArrayBuffer>> {
   } finally {
     bytesInFlight -= total;
   }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Where a redirect leads, if mxlint follows it: within the homeserver's origin (scheme, host and
+ *  port), for a read, without a loop, at most MAX_REDIRECTS times. Anywhere else the access token
+ *  would go to a server the user did not name (or, without it, that server's answer would be
+ *  taken for the homeserver's): the user names it with --homeserver if it is theirs. */
+function redirectTarget(response: Response, visited: URL[], method: string): URL {
+  const from = visited.at(-1)!;
+  const status = response.status;
+  const location = response.headers.get('location');
+  const hop = `redirected (${status}) from ${from.pathname}`;
+  if (!location) throw new RefusedAnswer(`${hop} without a Location header`);
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch {
+    throw new RefusedAnswer(`${hop} to "${location}", which is not a URL`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new RefusedAnswer(`${hop} to a ${target.protocol} URL: mxlint follows redirects only within the homeserver's origin, over http(s)`);
+  }
+  if (target.origin !== visited[0].origin) {
+    throw new RefusedAnswer(`${hop} to another origin, ${target.origin}: not followed (the access token is sent only to the --homeserver you name); if that is your homeserver, give --homeserver ${target.origin}`);
+  }
+  if (method !== 'GET' && method !== 'HEAD') throw new RefusedAnswer(`${hop}: a ${method} is not sent again elsewhere`);
+  if (visited.some((url) => url.href === target.href)) {
+    throw new RefusedAnswer(`redirect loop: ${[...visited, target].map((url) => url.pathname + url.search).join(' → ')}`);
+  }
+  if (visited.length > MAX_REDIRECTS) throw new RefusedAnswer(`${hop}: more than ${MAX_REDIRECTS} redirects`);
+  return target;
 }

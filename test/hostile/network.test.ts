@@ -182,3 +182,42 @@ describe.concurrent('room listings that never end, or do not add up: stopped, ex
     expect(run.stdout).toMatch(/incomplete/i);
   });
 });
+
+/** A redirect to `location(url)`. */
+const redirect = (pattern: RegExp, location: (url: URL) => string | undefined, status = 302): [RegExp, Handler] => [pattern, (_req, res, url) => {
+  const target = location(url);
+  res.writeHead(status, target === undefined ? {} : { Location: target });
+  res.end();
+}];
+
+describe.concurrent('redirects: followed only within the homeserver\'s origin, and said exactly', () => {
+  it('to another origin: not followed, no request reaches it, the user told how to name it', async () => {
+    const elsewhere = await fake();
+    const server = await fake([redirect(WHOAMI, () => `${elsewhere.url}/_matrix/client/v3/account/whoami`)]);
+    const [serverRun, roomRun] = await Promise.all([audit('whoami redirected to another origin', 'redirect', server), room('whoami redirected to another origin', 'redirect', server)]);
+    for (const run of [serverRun, roomRun]) {
+      expect(networkLine(run)).toMatch(new RegExp(`account/whoami: redirected \\(302\\) from /_matrix/client/v3/account/whoami to another origin, ${elsewhere.url}: not followed .*give --homeserver ${elsewhere.url}$`));
+    }
+    expect(elsewhere.requests).toEqual([]);
+  });
+
+  it.each([
+    ['to a file: URL', redirect(WHOAMI, () => 'file:///etc/passwd', 301), /redirected \(301\) from \/_matrix\/client\/v3\/account\/whoami to a file: URL: mxlint follows redirects only within the homeserver's origin, over http\(s\)$/],
+    ['in a loop', redirect(/\/account\/whoami$/, (url) => (url.searchParams.has('again') ? '/_matrix/client/v3/account/whoami' : '/_matrix/client/v3/account/whoami?again=1'), 307), /redirect loop: \/_matrix\/client\/v3\/account\/whoami → \/_matrix\/client\/v3\/account\/whoami\?again=1 → \/_matrix\/client\/v3\/account\/whoami$/],
+    ['without end (a new URL each time)', redirect(WHOAMI, (url) => `/_matrix/client/v3/account/whoami?hop=${Number(url.searchParams.get('hop') ?? 0) + 1}`), /more than 5 redirects$/],
+    ['without a Location', redirect(WHOAMI, () => undefined), /redirected \(302\) from \/_matrix\/client\/v3\/account\/whoami without a Location header$/],
+  ] as Array<[string, [RegExp, Handler], RegExp]>)('%s: one line, exit 3, not "cannot reach the server"', async (name, route, message) => {
+    const server = await fake([route]);
+    const run = await audit(`whoami redirected ${name}`, 'redirect', server);
+    expect(networkLine(run)).toMatch(message);
+    expect(server.count(WHOAMI)).toBeLessThanOrEqual(7);
+  });
+
+  it('within the origin: followed, with the token, and the audit completes', async () => {
+    const server = await fake([redirect(/^\/_matrix\/client\/v3\/account\/whoami$/, () => '/moved/whoami', 308), [/^\/moved\/whoami$/, (_req, res) => json(res, 200, { user_id: '@admin:fake.test' })]]);
+    const run = await audit('whoami redirected within the origin', 'redirect', server);
+    expect(run.code, run.stderr).toBe(0);
+    expect(report(run).audit).toMatchObject({ audited: 3, failed: 0, incomplete: false });
+    expect(server.requests.find((request) => request.path === '/moved/whoami')?.authorized).toBe(true);
+  });
+});
