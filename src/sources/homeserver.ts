@@ -14,11 +14,13 @@ import { EXIT, printable } from '../errors.js';
 import { esmImport } from '../esm-import.js';
 import { boundedFetch, RefusedAnswer } from './http.js';
 import { answerProblem, type Answers } from './answers.js';
+import { rememberSecret, scrubSecrets } from './scrub.js';
 
 export class NetworkError extends Error {
   readonly exitCode = EXIT.network;
   constructor(message: string, readonly status?: number, readonly errcode?: string) {
-    super(message);
+    // The message may quote the server (its error text, a Location): never a token.
+    super(scrubSecrets(message));
     this.name = 'NetworkError';
   }
   /** One printable line: the message quotes the server's own error text, which can be anything. */
@@ -95,6 +97,7 @@ export class Homeserver {
   }
 
   private constructor(readonly options: HomeserverOptions, private readonly sdk: HttpApi) {
+    rememberSecret(options.accessToken);
     this.sdkOptions = {
       baseUrl: options.baseUrl,
       prefix: '/_matrix/client/v3',
@@ -142,7 +145,7 @@ export class Homeserver {
         const backoff = Math.min(500 * 2 ** attempt, 8000) * (0.5 + Math.random() / 2);
         const wait = fault.retryAfterMs ?? backoff;
         if (wait > (this.options.maxRetryAfterMs ?? 60_000)) throw this.toNetworkError(what, error, attempt, wait);
-        log.info({ what, attempt: attempt + 1, waitMs: Math.round(wait), reason: fault.reason }, 'retrying');
+        log.info({ what, attempt: attempt + 1, waitMs: Math.round(wait), reason: scrubSecrets(fault.reason) }, 'retrying');
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }

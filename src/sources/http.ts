@@ -1,6 +1,8 @@
 // The one fetch every request to a homeserver goes through (matrix-js-sdk is given it as its
 // fetchFn): a deadline on the whole exchange, an answer bounded in size once decompressed, and
-// redirects followed only within the homeserver's own origin.
+// redirects followed only within the homeserver's own origin, and the access token scrubbed out
+// of whatever the server sends back.
+import { scrubAnswer } from './scrub.js';
 
 /** Largest answer read, after decompression (README "Limits and safety"). A room's whole state is
  *  the largest answer mxlint asks for: ~450 bytes a member event, so this holds a room of some
@@ -49,7 +51,7 @@ export function boundedFetch(timeoutMs: number) {
           visited.push(redirectTarget(response, visited, init?.method ?? 'GET'));
           continue;
         }
-        const body = await readAnswer(response);
+        const body = scrubAnswer(await readAnswer(response));
         const empty = [101, 103, 204, 205, 304].includes(response.status);
         return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
       }

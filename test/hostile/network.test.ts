@@ -2,10 +2,12 @@
 // binary: `mxlint room` and `mxlint server` each meet one misbehaving endpoint and must end in
 // bounded time and memory with exit 3 and one line naming what happened — never a crash, a hang,
 // or a report that passes on data the server did not really give.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeHomeserver, TOKEN, adminRoom, json, roomState, type Handler } from './fake-homeserver.js';
-import { measure, record, table, type Measured } from './measure.js';
+import { measure, record, table, tempDir, type Measured } from './measure.js';
 
 const fakes: FakeHomeserver[] = [];
 const fake = async (overrides: Array<[RegExp, Handler]> = [], rooms?: number) => {
@@ -219,5 +221,60 @@ describe.concurrent('redirects: followed only within the homeserver\'s origin, a
     expect(run.code, run.stderr).toBe(0);
     expect(report(run).audit).toMatchObject({ audited: 3, failed: 0, incomplete: false });
     expect(server.requests.find((request) => request.path === '/moved/whoami')?.authorized).toBe(true);
+  });
+});
+
+/** Token-shaped strings a server may echo besides our own token: none may be printed or written. */
+const OTHER_TOKENS = ['syt_b3RoZXI_otherOTHERother0123_1a2b3c', 'mat_0123456789abcdefABCDEF012345_xyz', 'mct_ZZZZZZZZZZZZZZZZZZZZZZZZ_0', 'MDAxY2xvY2F0aW9uIGZha2UudGVzdAowMDEzaWRlbnRpZmllciBrZXkKMDAxMGNpZCBnZW4gPSAx'];
+const ECHO = (status: number): Handler => (req, res) => json(res, status, {
+  errcode: status === 401 ? 'M_UNKNOWN_TOKEN' : 'M_FORBIDDEN',
+  error: `refused: Authorization: ${req.headers.authorization}; also ${OTHER_TOKENS.join(' ')}; Bearer 0123456789abcdef0123456789abcdef`,
+});
+const SECRETS = [TOKEN, ...OTHER_TOKENS, '0123456789abcdef0123456789abcdef'];
+const leaks = (text: string) => SECRETS.filter((secret) => text.includes(secret));
+
+describe.concurrent('secrets echoed by the server: scrubbed from every text before it is printed or written', () => {
+  it('a 401 quoting the Authorization header, on whoami and the state: stderr of room and server', async () => {
+    const server = await fake([[WHOAMI, ECHO(401)], [CLIENT('state'), ECHO(401)]]);
+    const [roomRun, serverRun] = await Promise.all([room('401 quoting the token', 'secrets', server), audit('401 quoting the token', 'secrets', server)]);
+    for (const run of [roomRun, serverRun]) {
+      const line = networkLine(run);
+      expect(line).toMatch(/the access token was refused \(401 M_UNKNOWN_TOKEN: refused: Authorization: Bearer \[redacted\]; also \[redacted\] \[redacted\] \[redacted\] \[redacted\]; Bearer \[redacted\]\)$/);
+      expect(leaks(run.stderr + run.stdout)).toEqual([]);
+    }
+  });
+
+  it('a 403 quoting the token on every room\'s state, and the token in room names: not in JSON, SARIF, text nor stderr', async () => {
+    const named: Handler = (_req, res, url) => {
+      const from = Number(url.searchParams.get('from') ?? 0);
+      json(res, 200, { rooms: rows(from, 3).map((row, index) => ({ ...row, name: index ? `team ${OTHER_TOKENS[index]}` : `room of ${TOKEN}` })), total_rooms: 3 });
+    };
+    const server = await fake([[ADMIN_STATE, ECHO(403)], [/^\/_synapse\/admin\/v1\/rooms$/, named]]);
+    const dir = tempDir('secrets');
+    const [jsonFile, sarifFile] = [join(dir, 'report.json'), join(dir, 'report.sarif')];
+    const run = await mxlint('server: 403 quoting the token, token in room names', 'secrets',
+      ['server', '-f', 'json', '-o', jsonFile, '-f', 'sarif', '-o', sarifFile, '-f', 'text', '-o', '-', '--log-level', 'debug'], server);
+    expect(run.code, run.stderr).toBe(3);
+    const written = { json: readFileSync(jsonFile, 'utf8'), sarif: readFileSync(sarifFile, 'utf8'), stdout: run.stdout, stderr: run.stderr };
+    expect(JSON.parse(written.json).failures).toHaveLength(3);
+    expect(JSON.parse(written.json).failures[0].reason).toMatch(/forbidden \(403 M_FORBIDDEN: refused: Authorization: Bearer \[redacted\]/);
+    expect(written.sarif).toContain('Bearer [redacted]');
+    for (const [where, text] of Object.entries(written)) expect(leaks(text), where).toEqual([]);
+  });
+
+  it('a redirect whose Location carries the token: not in the error', async () => {
+    const elsewhere = await fake();
+    const server = await fake([redirect(WHOAMI, () => `${elsewhere.url}/login?access_token=${TOKEN}&next=${OTHER_TOKENS[0]}`)]);
+    const run = await audit('redirect carrying the token', 'secrets', server);
+    expect(networkLine(run)).toMatch(/to another origin/);
+    expect(leaks(run.stderr + run.stdout)).toEqual([]);
+  });
+
+  it('a refused optional request quoting the token: the room\'s warning is scrubbed', async () => {
+    const server = await fake([[CLIENT('joined_members'), ECHO(403)]]);
+    const run = await room('403 quoting the token on joined_members', 'secrets', server);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).warnings.join('\n')).toMatch(/could not fetch members: .*Bearer \[redacted\]/);
+    expect(leaks(run.stderr + run.stdout)).toEqual([]);
   });
 });
