@@ -10,7 +10,7 @@ import { jsonReport } from '../report/json.js';
 import { t, verdictWord } from '../report/messages.js';
 import type { AuditOutput } from '../report/model.js';
 import { useColor } from './config.js';
-import { checkHomeserverUrl, readToken } from './access.js';
+import { checkHomeserverUrl, readToken, requestLimits } from './access.js';
 import type { RoomInput } from '../facts/room-facts.js';
 import { auditOutput, deliver, openSession, policyRoomUseCase, settleReport, type ReportCliOptions } from '../policy/session.js';
 
@@ -25,11 +25,6 @@ export interface RoomCommandOptions extends ReportCliOptions {
   published?: boolean;
   config: string[];
   dumpFacts?: boolean;
-}
-
-export function positiveInteger(value: string, name: string): number {
-  if (!/^\d+$/.test(value)) throw new InputError(`${name} must be a whole number, not "${value}"`);
-  return Number(value);
 }
 
 /** What a room comes from: a state dump, or a homeserver. */
@@ -54,15 +49,12 @@ export async function readRoom(target: string | undefined, options: RoomSourceOp
   if (!target) throw new InputError('give a room id or alias, or --state FILE for a state dump');
   if (!options.homeserver) throw new InputError('--homeserver URL is needed to fetch a room (or use --state FILE)');
   const baseUrl = checkHomeserverUrl(options.homeserver, Boolean(options.allowInsecureHttp));
+  const limits = requestLimits(options);
   const accessToken = readToken(options.tokenFile);
   if (!accessToken) throw new InputError('no access token: set MATRIX_ACCESS_TOKEN or use --token-file FILE');
   const { Homeserver } = await import('../sources/homeserver.js');
   const { fetchRoom } = await import('../sources/room-fetch.js');
-  const hs = await Homeserver.open({
-    baseUrl, accessToken, log: log(),
-    timeoutMs: positiveInteger(options.timeout, '--timeout'),
-    maxRetries: positiveInteger(options.maxRetries, '--max-retries'),
-  });
+  const hs = await Homeserver.open({ baseUrl, accessToken, log: log(), ...limits });
   const { unknowns, ...fetched } = await fetchRoom(hs, target);
   const input: RoomInput = { ...fetched, published: options.published ?? fetched.published };
   return { input, hs, unknowns };

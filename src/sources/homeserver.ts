@@ -47,8 +47,6 @@ export interface HomeserverOptions {
   /** Retries after the first try, for 429, 5xx, timeouts and connection faults. */
   maxRetries: number;
   log: PinoLogger;
-  /** Longest wait a 429 may impose before we give up on that request. */
-  maxRetryAfterMs?: number;
 }
 
 export interface FaultCounts { retries: number; rateLimited: number; serverErrors: number; timeouts: number; connectionErrors: number; badResponses: number }
@@ -144,7 +142,7 @@ export class Homeserver {
         this.faults.retries += 1;
         const backoff = Math.min(500 * 2 ** attempt, 8000) * (0.5 + Math.random() / 2);
         const wait = fault.retryAfterMs ?? backoff;
-        if (wait > (this.options.maxRetryAfterMs ?? 60_000)) throw this.toNetworkError(what, error, attempt, wait);
+        if (wait > MAX_RETRY_AFTER_MS) throw this.toNetworkError(what, error, attempt, wait);
         log.info({ what, attempt: attempt + 1, waitMs: Math.round(wait), reason: scrubSecrets(fault.reason) }, 'retrying');
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
@@ -156,13 +154,7 @@ export class Homeserver {
       const status = error.httpStatus ?? 0;
       if (status === 429) {
         this.faults.rateLimited += 1;
-        let retryAfterMs: number | undefined;
-        try {
-          retryAfterMs = error.getRetryAfterMs() ?? undefined;
-        } catch {
-          retryAfterMs = undefined;
-        }
-        return { retry: true, retryAfterMs, reason: 'rate limited (429)' };
+        return { retry: true, retryAfterMs: retryAfter(error), reason: 'rate limited (429)' };
       }
       if (status >= 500) {
         this.faults.serverErrors += 1;
@@ -186,7 +178,7 @@ export class Homeserver {
     return { retry: false, reason: String(error) };
   }
 
-  /** `refusedWaitMs`: the server asked for a longer wait than we accept (maxRetryAfterMs). */
+  /** `refusedWaitMs`: the server asked for a longer wait than we accept (MAX_RETRY_AFTER_MS). */
   private toNetworkError(what: string, error: unknown, attempt: number, refusedWaitMs?: number): NetworkError {
     const tries = attempt > 0 ? ` after ${attempt + 1} tries` : '';
     const base = this.options.baseUrl;
@@ -196,7 +188,7 @@ export class Homeserver {
       const reason = status === 401 ? 'the access token was refused'
         : status === 403 ? 'forbidden'
           : status === 404 ? 'not found'
-            : status === 429 ? (refusedWaitMs !== undefined ? `rate limited: the server asks to wait ${Math.round(refusedWaitMs / 1000)} s` : 'rate limited')
+            : status === 429 ? (refusedWaitMs !== undefined ? `rate limited: the server asks to wait ${refusedWaitMs > DAY_MS ? 'more than a day' : `${Math.round(refusedWaitMs / 1000)} s`}, longer than mxlint waits (${MAX_RETRY_AFTER_MS / 1000} s)` : 'rate limited')
               : `HTTP ${status}`;
       return new NetworkError(`${base}: ${what}: ${reason} (${status} ${code}${error.data?.error ? `: ${error.data.error}` : ''})${tries}`, status, code);
     }
@@ -210,6 +202,22 @@ export class Homeserver {
     if (error instanceof this.sdk.ConnectionError) return new NetworkError(`${base}: ${connectionReason(error)}${tries}`);
     if (error instanceof SyntaxError) return new NetworkError(`${base}: ${what}: the server did not answer with JSON (a proxy error page?)${tries}`);
     return new NetworkError(`${base}: ${what}: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+const DAY_MS = 86_400_000;
+/** Longest wait a 429 may impose before we give up on that request. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** The wait a 429 asks for (Retry-After, else retry_after_ms), when it is one: a negative, a
+ *  fraction, text or a date in the past is no advice (the back-off applies), where it made Node
+ *  print a warning; a wait past MAX_RETRY_AFTER_MS gives the request up. */
+function retryAfter(error: { getRetryAfterMs(): number | null }): number | undefined {
+  try {
+    const ms = error.getRetryAfterMs();
+    return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+  } catch {
+    return undefined;
   }
 }
 

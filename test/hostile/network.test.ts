@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeHomeserver, TOKEN, adminRoom, json, roomState, type Handler } from './fake-homeserver.js';
-import { measure, record, table, tempDir, type Measured } from './measure.js';
+import { measure, oneErrorLine, record, table, tempDir, type Measured } from './measure.js';
 
 const fakes: FakeHomeserver[] = [];
 const fake = async (overrides: Array<[RegExp, Handler]> = [], rooms?: number) => {
@@ -30,7 +30,7 @@ const LARGE = { seconds: 30, rssMb: 500 };
 
 async function mxlint(name: string, kind: string, args: string[], server: FakeHomeserver, bounds = QUICK): Promise<Measured> {
   cases[kind] = (cases[kind] ?? 0) + 1;
-  const run = record(name, await measure([...args, '--homeserver', server.url, '--no-policy', '--max-retries', '1'], { env: { MATRIX_ACCESS_TOKEN: TOKEN } }));
+  const run = record(name, await measure([args[0], '--max-retries', '1', ...args.slice(1), '--homeserver', server.url, '--no-policy'], { env: { MATRIX_ACCESS_TOKEN: TOKEN } }));
   expect(run.seconds, `took ${run.seconds.toFixed(1)} s`).toBeLessThan(bounds.seconds);
   if (!Number.isNaN(run.peakRssMb)) expect(run.peakRssMb, `peak RSS ${run.peakRssMb.toFixed(0)} MB`).toBeLessThan(bounds.rssMb);
   expect(run.stderr).not.toMatch(/\n\s+at |Warning|internal error/);
@@ -276,5 +276,54 @@ describe.concurrent('secrets echoed by the server: scrubbed from every text befo
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).warnings.join('\n')).toMatch(/could not fetch members: .*Bearer \[redacted\]/);
     expect(leaks(run.stderr + run.stdout)).toEqual([]);
+  });
+});
+
+/** whoami: a 429 with this advice the first time, then the answer. */
+const rateLimitedOnce = (advice: { body?: unknown; header?: string }): [RegExp, Handler] => [WHOAMI, (_req, res, _url, count) => {
+  if (count > 1) return json(res, 200, { user_id: '@admin:fake.test' });
+  json(res, 429, { errcode: 'M_LIMIT_EXCEEDED', error: 'Too Many Requests', ...(advice.body === undefined ? {} : { retry_after_ms: advice.body }) }, advice.header === undefined ? {} : { 'Retry-After': advice.header });
+}];
+
+describe.concurrent('429 advice that is negative, absurd or not a number: bounded and sanitised, no Node warning', () => {
+  it.each([
+    ['retry_after_ms negative', { body: -5000 }],
+    ['retry_after_ms a fraction', { body: 1.5 }],
+    ['retry_after_ms text', { body: 'soon' }],
+    ['Retry-After negative', { header: '-3' }],
+    ['Retry-After a date in the past', { header: 'Thu, 01 Jan 1970 00:00:00 GMT' }],
+    ['Retry-After garbage', { header: 'whenever' }],
+  ])('%s: the usual back-off, then the answer', async (name, advice) => {
+    const server = await fake([rateLimitedOnce(advice)]);
+    const run = await audit(`429 ${name}`, 'retry advice', server);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(server.count(WHOAMI)).toBe(2);
+    expect(run.seconds).toBeLessThan(10);
+  });
+
+  it.each([
+    ['retry_after_ms 1e300', { body: 1e300 }],
+    ['Retry-After 99999999999 s', { header: '99999999999' }],
+  ])('%s: given up at once, in one line', async (name, advice) => {
+    const server = await fake([rateLimitedOnce(advice)]);
+    const run = await audit(`429 ${name}`, 'retry advice', server);
+    expect(networkLine(run)).toMatch(/whoami: rate limited: the server asks to wait more than a day, longer than mxlint waits \(60 s\) \(429 M_LIMIT_EXCEEDED: Too Many Requests\)$/);
+    expect(server.count(WHOAMI)).toBe(1);
+  });
+});
+
+describe.concurrent('--timeout and --max-retries out of range: one line, exit 2, before any request', () => {
+  it.each([
+    ['--timeout', '0'], ['--timeout', '-1'], ['--timeout', '2147483648'], ['--timeout', '3600001'], ['--timeout', '1e3'], ['--timeout', 'soon'],
+    ['--max-retries', '11'], ['--max-retries', '99999999999999999999'],
+  ])('%s %s', async (option, value) => {
+    const server = await fake();
+    for (const command of [['server'], ['room', '!room0:fake.test']]) {
+      const run = await mxlint(`${command[0]}: ${option} ${value}`, 'options', [...command, option, value], server);
+      const [min, max] = option === '--timeout' ? [1, 3600000] : [0, 10];
+      expect(oneErrorLine(run)).toBe(`mxlint: ${option} must be a whole number from ${min} to ${max}, not "${value}"`);
+    }
+    expect(server.requests).toEqual([]);
   });
 });
