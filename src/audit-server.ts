@@ -20,6 +20,8 @@ export interface RoomRecord {
   fits: string[];
   /** Failing and unknown findings for the room's use case (all use cases when unclassified). */
   findings: Finding[];
+  /** What the server's answers repeated (see currentState), when anything did. */
+  warnings?: string[];
   /** Full facts, only kept when the caller asks (JSON output). */
   facts?: Record<string, unknown>;
 }
@@ -126,7 +128,7 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
 
 async function auditRoom(room: AdminRoom, options: AuditOptions): Promise<RoomRecord> {
   // The listing has the headline settings; power levels, ACL, bridges and members need the state.
-  const [state, lastEventTs] = await Promise.all([
+  const [{ state, warnings }, lastEventTs] = await Promise.all([
     roomState(options.hs, room.room_id),
     // The newest event only feeds the inactivity note: a refusal leaves it unknown, a fault or a bad answer does not.
     newestEventTs(options.hs, room.room_id).catch((error) => { if (!isRefusal(error)) throw error; return undefined; }),
@@ -154,6 +156,7 @@ async function auditRoom(room: AdminRoom, options: AuditOptions): Promise<RoomRe
     verdict,
     fits: result.classification.fits.map((fit) => fit.useCase),
     findings: relevant,
+    ...(warnings.length ? { warnings } : {}),
     ...(options.withFacts ? { facts: Object.fromEntries(Object.entries(result.facts.values).map(([path, fact]) => [path, fact.value])) } : {}),
   };
 }

@@ -34,17 +34,18 @@ export type RoomSourceOptions = Pick<RoomCommandOptions, 'state' | 'members' | '
 export async function readRoom(target: string | undefined, options: RoomSourceOptions, serverName: unknown) {
   if (options.state) {
     const dump = readStateDump(options.state);
+    const members = options.members ? readMembers(options.members) : undefined;
     const input: RoomInput = {
       roomId: target ?? dump.roomId,
       source: options.state,
       state: dump.state,
-      members: options.members ? readMembers(options.members) : dump.members,
+      members: members ? members.members : dump.members,
       published: options.published ?? dump.published,
       localServer: dump.localServer ?? (typeof serverName === 'string' ? serverName : undefined),
       lastEventTs: dump.lastEventTs,
       now: dump.now,
     };
-    return { input, hs: undefined, unknowns: [] as string[] };
+    return { input, hs: undefined, unknowns: [] as string[], warnings: [...dump.warnings, ...(members?.warnings ?? [])] };
   }
   if (!target) throw new InputError('give a room id or alias, or --state FILE for a state dump');
   if (!options.homeserver) throw new InputError('--homeserver URL is needed to fetch a room (or use --state FILE)');
@@ -55,23 +56,23 @@ export async function readRoom(target: string | undefined, options: RoomSourceOp
   const { Homeserver } = await import('../sources/homeserver.js');
   const { fetchRoom } = await import('../sources/room-fetch.js');
   const hs = await Homeserver.open({ baseUrl, accessToken, log: log(), ...limits });
-  const { unknowns, ...fetched } = await fetchRoom(hs, target);
+  const { unknowns, warnings, ...fetched } = await fetchRoom(hs, target);
   const input: RoomInput = { ...fetched, published: options.published ?? fetched.published };
-  return { input, hs, unknowns };
+  return { input, hs, unknowns, warnings };
 }
 
 export async function runRoom(target: string | undefined, options: RoomCommandOptions, write: (text: string) => void): Promise<number> {
   const session = openSession(options, 'room');
   const server = options.config.length ? buildServerFacts(loadConfigFiles(options.config), options.config) : undefined;
   const serverName = server?.config.server_name;
-  const { input, hs, unknowns } = await readRoom(target, options, serverName);
+  const { input, hs, unknowns, warnings } = await readRoom(target, options, serverName);
   if (hs?.faults.retries) log().info({ faults: hs.faults }, 'network faults survived');
   // Declared use cases: -u, else the policy file's rooms (by id, the alias asked for, or the canonical alias).
   const alias = input.state.find((event) => event.type === 'm.room.canonical_alias')?.content.alias;
   const mapped = policyRoomUseCase(session.policy, [input.roomId, target, typeof alias === 'string' ? alias : undefined]);
   const declared = options.useCase.length ? options.useCase : mapped ? [mapped] : [];
   const result = lintRoom(input, { useCases: declared, server, rules: session.rules, lang: session.lang });
-  result.warnings.push(...unknowns.map((unknown) => `could not fetch ${unknown}`));
+  result.warnings.push(...warnings, ...unknowns.map((unknown) => `could not fetch ${unknown}`));
   if (options.dumpFacts) {
     write(`${JSON.stringify({ roomId: result.roomId, facts: Object.fromEntries(Object.entries(result.facts.values).map(([path, fact]) => [path, { value: fact.value, state: fact.state, ...(fact.reason ? { reason: fact.reason } : {}) }])) }, null, 2)}\n`);
     return 0;

@@ -2,6 +2,7 @@
 import { BadAnswer, Homeserver, NetworkError } from './homeserver.js';
 import type { StateEvent } from '../facts/room-facts.js';
 import type { AdminRoom } from './answers.js';
+import { currentState } from './state-dump.js';
 
 const ADMIN = '/_synapse/admin/v1';
 const enc = encodeURIComponent;
@@ -64,8 +65,10 @@ export async function roomDetails(hs: Homeserver, roomId: string): Promise<Admin
   }
 }
 
-export async function roomState(hs: Homeserver, roomId: string): Promise<StateEvent[]> {
-  return (await hs.get('adminState', `/rooms/${enc(roomId)}/state`, undefined, ADMIN)).state;
+/** The room's state, each type and state_key once (see currentState). */
+export async function roomState(hs: Homeserver, roomId: string): Promise<{ state: StateEvent[]; warnings: string[] }> {
+  const path = `/rooms/${enc(roomId)}/state`;
+  return currentState((await hs.get('adminState', path, undefined, ADMIN)).state, `GET ${ADMIN}${path}`);
 }
 
 /** Timestamp of the room's newest event (admin API; works whether or not the admin is in the room). */

@@ -1,6 +1,7 @@
 // Fetches what a room lint needs from the client API: only GETs.
 import type { Homeserver } from './homeserver.js';
 import { isRefusal, NetworkError } from './homeserver.js';
+import { currentState } from './state-dump.js';
 import type { RoomInput, StateEvent } from '../facts/room-facts.js';
 
 const enc = encodeURIComponent;
@@ -17,7 +18,7 @@ export async function resolveRoomId(hs: Homeserver, roomIdOrAlias: string): Prom
   }
 }
 
-export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<RoomInput & { unknowns: string[] }> {
+export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<RoomInput & { unknowns: string[]; warnings: string[] }> {
   const roomId = await resolveRoomId(hs, roomIdOrAlias);
   let state: StateEvent[];
   try {
@@ -43,10 +44,12 @@ export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<
   const directory = await optional('directory visibility', () => hs.get('directoryVisibility', `/directory/list/room/${enc(roomId)}`));
   const whoami = await optional('own server name', () => hs.get('whoami', '/account/whoami'));
   const newest = await optional('newest event', () => hs.get('messages', `/rooms/${enc(roomId)}/messages`, { dir: 'b', limit: '1' }));
+  const current = currentState(state, `GET /_matrix/client/v3/rooms/${enc(roomId)}/state`);
   return {
     roomId,
     source: `${hs.options.baseUrl} ${roomId}`,
-    state,
+    state: current.state,
+    warnings: current.warnings,
     members: joined ? Object.keys(joined.joined) : undefined,
     published: directory ? directory.visibility === 'public' : undefined,
     localServer: whoami?.user_id.slice(whoami.user_id.indexOf(':') + 1),

@@ -327,3 +327,32 @@ describe.concurrent('--timeout and --max-retries out of range: one line, exit 2,
     expect(server.requests).toEqual([]);
   });
 });
+
+describe.concurrent('state that repeats itself, from a server: the last event used, both named', () => {
+  const repeated = (index: number) => {
+    const state = roomState(index);
+    // A public join rule first, then the invite-only one of roomState: the order must not matter.
+    return [{ ...state[1], content: { join_rule: 'public' }, event_id: '$public' }, ...state];
+  };
+  it('mxlint room: the client API\'s state', async () => {
+    const server = await fake([[CLIENT('state'), (_req, res) => json(res, 200, repeated(0))]]);
+    const run = await room('state with two m.room.join_rules', 'repeats', server, ['--dump-facts']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).facts.joinRule.value).toBe('invite');
+    const lint = await room('state with two m.room.join_rules (report)', 'repeats', server);
+    expect(JSON.parse(lint.stdout).warnings).toContain('GET /_matrix/client/v3/rooms/!room0%3Afake.test/state: events 0 ($public) and 2 ($m.room.join_rules) are both m.room.join_rules with state_key "": the last one is used, as a server keeps only one');
+  });
+
+  it('mxlint server: the admin API\'s state, in JSON and text', async () => {
+    const server = await fake([[ADMIN_STATE, (_req, res, url) => json(res, 200, { state: repeated(Number(/room(\d+)/.exec(decodeURIComponent(url.pathname))![1])) })]]);
+    const [jsonRun, textRun] = await Promise.all([
+      audit('admin state with two m.room.join_rules', 'repeats', server),
+      mxlint('server: admin state with two m.room.join_rules (text)', 'repeats', ['server'], server),
+    ]);
+    expect(jsonRun.code, jsonRun.stderr).toBe(0);
+    const rooms = (report(jsonRun) as unknown as { rooms: Array<{ warnings?: string[]; fits: string[] }> }).rooms;
+    expect(rooms).toHaveLength(3);
+    for (const each of rooms) expect(each.warnings?.[0]).toMatch(/^GET \/_synapse\/admin\/v1\/rooms\/!room\d%3Afake\.test\/state: events 0 \(\$public\) and 2 .* the last one is used/);
+    expect(textRun.stdout).toMatch(/warning: GET \/_synapse\/admin\/v1\/rooms\/!room0%3Afake\.test\/state: events 0/);
+  });
+});
