@@ -129,6 +129,9 @@ describe.concurrent('hostile room state dumps: one clear error or a report, in b
     // The verdict follows the last event: invite-only fits where public does not.
     expect(JSON.parse(a.stdout).classification).not.toEqual(JSON.parse(b.stdout).classification);
     expect(JSON.parse(facts.stdout).facts['members.count'].value).toBe(2);
+    // room --plan says it on stderr, before its plan.
+    const plan = await room('two m.room.join_rules, --plan', first, QUICK, ['-u', 'trusted-group', '--plan']);
+    expect(plan.stderr).toBe(`mxlint: ${JSON.parse(a.stdout).warnings[0]}\n`);
   });
 
   it('shapes that used to exhaust or abort Node are refused while they are read', async () => {
