@@ -190,7 +190,7 @@ export class Homeserver {
           : status === 404 ? 'not found'
             : status === 429 ? (refusedWaitMs !== undefined ? `rate limited: the server asks to wait ${refusedWaitMs > DAY_MS ? 'more than a day' : `${Math.round(refusedWaitMs / 1000)} s`}, longer than mxlint waits (${MAX_RETRY_AFTER_MS / 1000} s)` : 'rate limited')
               : `HTTP ${status}`;
-      return new NetworkError(`${base}: ${what}: ${reason} (${status} ${code}${error.data?.error ? `: ${error.data.error}` : ''})${tries}`, status, code);
+      return new NetworkError(`${base}: ${what}: ${reason} (${code ? `${status} ${code}` : status}${error.data?.error ? `: ${error.data.error}` : ''})${tries}`, status, code);
     }
     if (error instanceof this.sdk.HTTPError) {
       return new NetworkError(`${base}: ${what}: HTTP ${error.httpStatus} without a Matrix error body${tries}`, error.httpStatus);

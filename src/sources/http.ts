@@ -1,27 +1,26 @@
 // The one fetch every request to a homeserver goes through (matrix-js-sdk is given it as its
-// fetchFn): a deadline on the whole exchange, an answer bounded in size once decompressed, and
-// redirects followed only within the homeserver's own origin, and the access token scrubbed out
-// of whatever the server sends back.
+// fetchFn): a deadline on the whole exchange, an answer bounded in size once decompressed,
+// redirects followed only within the homeserver's own origin, and the access token scrubbed out of
+// whatever the server sends back.
 import { scrubAnswer } from './scrub.js';
 
 /** Largest answer read, after decompression (README "Limits and safety"). A room's whole state is
  *  the largest answer mxlint asks for: ~450 bytes a member event, so this holds a room of some
  *  500 000 member events; a larger one can be linted from a dump (`--state`). */
-export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
 /** Largest total of the answers being read at once (`mxlint server` reads --concurrency rooms at a
  *  time): the same bound, shared; without it, eight answers at the bound would hold 2 GiB. */
-export const MAX_ANSWER_BYTES_IN_FLIGHT = MAX_ANSWER_BYTES;
+const MAX_ANSWER_BYTES_IN_FLIGHT = MAX_ANSWER_BYTES;
 let bytesInFlight = 0;
 
 /** Redirects followed for one request (all within the homeserver's origin). */
-export const MAX_REDIRECTS = 5;
+const MAX_REDIRECTS = 5;
 
 /** An answer mxlint will not use: too large, or a redirect it does not follow. Retrying would get
  *  the same. Named AbortError so that matrix-js-sdk passes it through as is (it wraps any other
  *  error of its fetchFn into a ConnectionError that keeps only the message). */
 export class RefusedAnswer extends Error {
-  readonly refused = true;
   constructor(message: string) {
     super(message);
     this.name = 'AbortError';
@@ -29,7 +28,7 @@ export class RefusedAnswer extends Error {
 }
 
 /** A request that took longer than the timeout (headers and body); an AbortError for the same reason. */
-export class RequestTimeout extends Error {
+class RequestTimeout extends Error {
   constructor(ms: number) {
     super(`no answer within ${ms} ms`);
     this.name = 'AbortError';
@@ -51,7 +50,8 @@ export function boundedFetch(timeoutMs: number) {
           visited.push(redirectTarget(response, visited, init?.method ?? 'GET'));
           continue;
         }
-        const body = scrubAnswer(await readAnswer(response));
+        const read = scrubAnswer(await readAnswer(response));
+        const body = response.status >= 400 ? readableError(read) : read;
         const empty = [101, 103, 204, 205, 304].includes(response.status);
         return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
       }
@@ -94,6 +94,26 @@ async function readAnswer(response: Response): Promise<Buffer<ArrayBuffer>> {
   } finally {
     bytesInFlight -= total;
   }
+}
+
+/** An error answer whose errcode or error is not text, made readable: matrix-js-sdk formats them
+ *  into its error's message, and an object there ({"toString": 1}) threw "Cannot convert object to
+ *  primitive value" instead of the server's status. */
+function readableError(body: Buffer<ArrayBuffer>): Buffer<ArrayBuffer> {
+  let data: unknown;
+  try {
+    data = JSON.parse(body.toString('utf8'));
+  } catch {
+    return body;
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return Buffer.from('{}');
+  const { errcode, error } = data as Record<string, unknown>;
+  if ((errcode === undefined || typeof errcode === 'string') && (error === undefined || typeof error === 'string')) return body;
+  return Buffer.from(JSON.stringify({
+    ...data,
+    errcode: typeof errcode === 'string' ? errcode : 'M_UNKNOWN',
+    error: typeof error === 'string' ? error : `(the server's error text is not text but ${Array.isArray(error) ? 'a list' : typeof error})`,
+  }));
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

@@ -121,6 +121,15 @@ describe.concurrent('answers of the wrong shape: exit 3 naming the endpoint, nev
     expect(networkLine(run)).toMatch(message);
   });
 
+  it.each([
+    ['an error text that is an object', { errcode: 'M_FORBIDDEN', error: { toString: 1 } }, /forbidden \(403 M_FORBIDDEN: \(the server's error text is not text but object\)\)$/],
+    ['an errcode that is an object', { errcode: { toString: 1 }, error: 'no' }, /forbidden \(403 M_UNKNOWN: no\)$/],
+    ['an error answer that is a list', [1, 2], /forbidden \(403\)$/],
+  ])('server: %s, on whoami: the status said, no "Cannot convert object"', async (name, body, message) => {
+    const run = await audit(`403 with ${name}`, 'wrong shape', await fake([[WHOAMI, (_req, res) => json(res, 403, body)]]));
+    expect(networkLine(run)).toMatch(message);
+  });
+
   it('room by alias: the alias resolves to a number', async () => {
     const server = await fake([answer(/\/directory\/room\//, { room_id: 7 })]);
     cases['wrong shape'] = (cases['wrong shape'] ?? 0) + 1;
