@@ -50,4 +50,22 @@ export function checkHomeserverUrl(raw: string, allowInsecureHttp: boolean): str
   return url.toString().replace(/\/$/, '');
 }
 
+/** A whole number within [min, max], or one line naming the option (exit 2). */
+export function wholeNumber(value: string, name: string, min: number, max: number): number {
+  const number = /^\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(number >= min && number <= max)) throw new InputError(`${name} must be a whole number from ${min} to ${max}, not "${value}"`);
+  return number;
+}
+
+/** Longest --timeout: an hour per request is already more than any answer needs (and Node's timers
+ *  hold at most 2^31 - 1 ms: past that, every request failed at once). */
+export const MAX_TIMEOUT_MS = 3_600_000;
+/** Most --max-retries: with the back-off (at most 8 s a retry), ten retries already wait minutes. */
+export const MAX_RETRIES = 10;
+
+/** --timeout and --max-retries, checked (README "Limits and safety"). */
+export function requestLimits(options: { timeout: string; maxRetries: string }): { timeoutMs: number; maxRetries: number } {
+  return { timeoutMs: wholeNumber(options.timeout, '--timeout', 1, MAX_TIMEOUT_MS), maxRetries: wholeNumber(options.maxRetries, '--max-retries', 0, MAX_RETRIES) };
+}
+
 export const TOKEN_ON_ARGV = 'access tokens are not taken on the command line (other users can read it); set MATRIX_ACCESS_TOKEN or use --token-file FILE';
