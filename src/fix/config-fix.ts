@@ -96,7 +96,10 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
     const created = path === target.path && target.created;
     const original = created ? '' : readText(path);
     const bom = original.startsWith('\uFEFF') ? '\uFEFF' : '';
+    const crOnly = lineBreaks(path, original);
     let text = original.slice(bom.length);
+    // CR-only line breaks are edited as LF and turned back: the file has no LF, so nothing else changes.
+    if (crOnly) text = text.replaceAll('\r', '\n');
     const applied: ChangedLeaf[] = [];
     const data = files.find((file) => file.path === path)?.data ?? {};
     for (const leaf of fileLeaves) {
@@ -108,7 +111,7 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
         failed.push({ leaf, file: path, reason: error.message });
       }
     }
-    const after = bom + text;
+    const after = bom + (crOnly ? text.replaceAll('\n', '\r') : text);
     if (after === original) continue;
     verifyEdit(path, data, after, applied);
     fixes.push({ path, created, before: original, after, leaves: applied });
@@ -142,10 +145,27 @@ function readText(path: string): string {
   const bytes = readBounded(path, LIMITS.maxFileBytes, 'a YAML file').bytes;
   if (bytes.subarray(0, 10).toString('latin1') === '\0GITCRYPT\0') throw new InputError('encrypted with git-crypt: cannot fix it', { file: path });
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // ignoreBOM: the byte-order mark stays in the text (and so in the file written back).
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new InputError('not UTF-8 text: cannot fix it', { file: path });
   }
+}
+
+/**
+ * Whether the file breaks lines with CR alone (old Mac style). Line breaks the YAML editor would
+ * place elsewhere than Synapse's reader are refused: a lone CR among LFs, and NEL, U+2028, U+2029
+ * (PyYAML ends lines there, the editor does not), as an edit could land on the wrong line.
+ */
+function lineBreaks(path: string, text: string): boolean {
+  const other = /[\u0085\u2028\u2029]/.exec(text);
+  if (other) {
+    const line = text.slice(0, other.index).split(/\r\n|\r|\n/).length;
+    throw new InputError(`holds a ${other[0] === '\u0085' ? 'NEL (U+0085)' : `U+${other[0].charCodeAt(0).toString(16).toUpperCase()}`} character, which Synapse reads as a line break: cannot fix it without risking the wrong line; replace it and run again`, { file: path, line });
+  }
+  const loneCr = /\r(?!\n)/.test(text);
+  if (loneCr && text.includes('\n')) throw new InputError('mixes CR-only line breaks with LF ones: cannot fix it without risking the wrong line; use one kind of line break and run again', { file: path });
+  return loneCr;
 }
 
 /** Where keys that no file sets go: --fix-target, else the first file read. */
