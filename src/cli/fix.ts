@@ -2,7 +2,8 @@
 // Imported only when one of them is given (`mxlint config` alone never loads the fix code).
 import { findDefaultConfig, DEFAULT_LOCATIONS } from '../sources/config-files.js';
 import { lintConfig } from '../lint-config.js';
-import { InputError, EXIT } from '../errors.js';
+import { constants } from 'node:os';
+import { InputError, EXIT, printable } from '../errors.js';
 import { openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
 import { NO_USE_CASE, planConfigFix, writeConfigFix } from '../fix/config-fix.js';
 import { formatFixJson, formatFixText, unifiedDiff } from '../fix/format-fix.js';
@@ -13,6 +14,7 @@ export interface FixCommandOptions extends ReportCliOptions {
   fix?: boolean;
   fixDryRun?: boolean;
   fixTarget?: string;
+  fixInPlace?: boolean;
   fixLevel?: FixLevel;
 }
 
@@ -29,7 +31,7 @@ export function fixFormat(formats: string[] | string | undefined, what: string):
   return (list[0] ?? 'text') as 'text' | 'json';
 }
 
-export function runFix(paths: string[], options: FixCommandOptions, write: (text: string) => void): number {
+export async function runFix(paths: string[], options: FixCommandOptions, write: (text: string) => void): Promise<number> {
   const format = fixFormat(options.format, options.fixDryRun ? '--fix-dry-run' : '--fix');
   const session = openSession({ ...options, format: [], output: [] }, 'config');
   if (session.useCases.length === 0) throw new InputError(NO_USE_CASE);
@@ -48,10 +50,44 @@ export function runFix(paths: string[], options: FixCommandOptions, write: (text
     write(format === 'json' ? formatFixJson(fix, 'dry-run') : `${unifiedDiff(fix)}${fix.files.length ? '\n' : ''}${formatFixText(fix, 'dry-run')}`);
     return exitCode(fix.after, true, fix.useCases);
   }
-  if (fix.files.length) writeConfigFix(fix);
+  if (fix.files.length) {
+    const written = await uninterrupted(() => writeConfigFix(fix, { inPlace: options.fixInPlace }));
+    for (const file of written.filter((one) => one.how === 'in-place')) {
+      process.stderr.write(`mxlint: ${printable(`${file.path}: rewritten in place, not replaced atomically (${file.reason})`)}\n`);
+    }
+  }
   // Judged again from the disk: what Synapse will read now.
   const after = lintConfig(inputs, { useCases: session.useCases, rules: session.rules, lang: session.lang });
   settle(after);
   write(format === 'json' ? formatFixJson(fix, 'written', after) : formatFixText(fix, 'written', after));
   return exitCode(after, true, after.useCases);
+}
+
+const DEFERRED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs a synchronous write that a signal must not cut in the middle (some files replaced, the
+ * others not, temporary files left): a signal that comes meanwhile waits until the write is over,
+ * all or nothing, then ends mxlint as it would have (exit 128 + its number), saying which it was.
+ */
+async function uninterrupted<T>(work: () => T): Promise<T> {
+  const received: NodeJS.Signals[] = [];
+  const note = (signal: NodeJS.Signals) => { received.push(signal); };
+  for (const signal of DEFERRED) process.on(signal, note);
+  let outcome: { value: T } | { error: unknown };
+  try {
+    outcome = { value: work() };
+  } catch (error) {
+    outcome = { error };
+  }
+  // A signal caught during the write is handed to JavaScript on the next turn of the event loop.
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const signal of DEFERRED) process.off(signal, note);
+  if (received.length) {
+    const done = 'value' in outcome ? 'after every file was written' : `after the write failed (${outcome.error instanceof InputError ? outcome.error.oneLine() : 'internal error'})`;
+    process.stderr.write(`mxlint: interrupted by ${received[0]}, ${done}\n`);
+    process.exit(128 + constants.signals[received[0]]);
+  }
+  if ('error' in outcome) throw outcome.error;
+  return outcome.value;
 }

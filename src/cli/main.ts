@@ -79,11 +79,12 @@ export async function main(argv: string[]): Promise<number> {
         .option('--fix', 'fix the files for the use cases given with -u (README "Fixing")')
         .option('--fix-dry-run', 'print the fix as a unified diff; change nothing')
         .option('--fix-target <file>', 'with --fix: where keys no file sets are added (default: the first file)')
+        .option('--fix-in-place', 'with --fix: rewrite in place a file a rename cannot replace (bind-mounted, hard-linked) instead of refusing')
         .addOption(new Option('--fix-level <level>', 'with --fix: the lowest level fixed').choices(['error', 'warning', 'info']).default('warning'))
         .action(async (paths: string[], options) => {
           if (options.fix || options.fixDryRun) {
             const { runFix } = await import('./fix.js');
-            exit = runFix(paths, options, write);
+            exit = await runFix(paths, options, write);
             return;
           }
           const { runConfig } = await import('./config.js');

@@ -17,7 +17,7 @@ import { applyLeaves, getIn, isMapping, sameValue, showPath, type Leaf } from '.
 import { fixToFixedPoint, selectFixes, type Clash, type FixLevel, type PlannedLeaf, type Selection, type ToDo } from './select.js';
 import { applyLeaf, EditError } from './yaml-edit.js';
 import { configFileList, lintMerged, loadWithTexts, mergeFiles } from './config-texts.js';
-import { writeFilesAtomically } from './atomic-write.js';
+import { writeFilesAtomically, type WriteOptions, type Written } from './atomic-write.js';
 
 export interface ConfigFixOptions {
   /** The use cases to fix for; at least one (use cases want opposite things). */
@@ -132,10 +132,15 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
   return { inputs: paths, useCases, before, selection, clashes, files: fixes, failed, after, stillFailing };
 }
 
-/** Writes the changed files atomically (all or none). New files take the main file's permissions and owner. */
-export function writeConfigFix(fix: ConfigFix): void {
+/**
+ * Writes the changed files atomically (all or none), each only if it still holds the text the fix
+ * was computed from. New files take the main file's permissions and owner.
+ */
+export function writeConfigFix(fix: ConfigFix, options: WriteOptions = {}): Written[] {
   const main = fix.before.facts.files[0]?.path;
-  writeFilesAtomically(fix.files.map((file) => ({ path: file.path, text: file.after, like: file.created ? main : undefined })));
+  return writeFilesAtomically(fix.files.map((file) => ({
+    path: file.path, text: file.after, like: file.created ? main : undefined, expected: file.created ? null : file.before,
+  })), options);
 }
 
 export const NO_USE_CASE = 'say which use cases to fix for with -u (repeatable): use cases want opposite things '

@@ -1,15 +1,32 @@
-// Writes that fail halfway (issue #18), through the built binary: `config --fix` with line
-// endings, a BOM, a mode and an owner to keep.
-import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Writes that fail halfway (issue #18), through the built binary: `config --fix` over a
+// homeserver.yaml and its conf.d when one target cannot be replaced (an immutable file, an
+// immutable directory, a bind-mounted file, a hard link), when a target changes between the read
+// and the write, when a signal comes during the write, and with line endings, a BOM, a mode and an
+// owner to keep. Faults are real (chattr, mount --bind in a private mount namespace); where the
+// machine cannot make one, the test is skipped and says why. After a refused fix every original is
+// byte-identical and no temporary file is left.
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, chmodSync, chownSync, cpSync, linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mxlint, type Run } from '../cli/run.js';
+import { BIN, mxlint, ROOT, type Run } from '../cli/run.js';
 
 const made: string[] = [];
 afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  for (const dir of made) {
+    spawnSync('chattr', ['-R', '-i', dir], { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
+
+/** A copy of fixtures/fix/confd: a fix for chatons changes all three files. */
+function confd(): { dir: string; args: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'mxlint-writes-'));
+  made.push(dir);
+  cpSync(join(ROOT, 'fixtures/fix/confd'), dir, { recursive: true });
+  return { dir, args: ['config', join(dir, 'homeserver.yaml'), join(dir, 'conf.d'), '-u', 'chatons', '--no-policy', '--fix'] };
+}
 
 function single(name: string, content: string | Buffer): { dir: string; file: string; args: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'mxlint-writes-'));
@@ -21,7 +38,16 @@ function single(name: string, content: string | Buffer): { dir: string; file: st
 
 const CONFIG = 'server_name: example.org\n# the statistics\nreport_stats: "yes"\n';
 
-const temporaries = (dir: string) => readdirSync(dir, { recursive: true }).map(String).filter((name) => /\.mxlint-.*\.tmp$/.test(name));
+function files(dir: string): Map<string, Buffer> {
+  const found = new Map<string, Buffer>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (entry.isFile()) found.set(relative(dir, path), readFileSync(path));
+  }
+  return found;
+}
+
+const temporaries = (dir: string) => [...files(dir).keys()].filter((name) => /\.mxlint-.*\.tmp$/.test(name));
 
 /** One `mxlint: FILE: reason` line naming the file. */
 function refused(run: Run, file: string, why: RegExp): void {
@@ -33,6 +59,168 @@ function refused(run: Run, file: string, why: RegExp): void {
 }
 
 const isRoot = process.getuid?.() === 0;
+const chattrWorks = (() => {
+  if (!isRoot) return false;
+  const probe = mkdtempSync(join(tmpdir(), 'mxlint-chattr-'));
+  const works = spawnSync('chattr', ['+i', probe]).status === 0;
+  spawnSync('chattr', ['-i', probe]);
+  rmSync(probe, { recursive: true, force: true });
+  return works;
+})();
+const bindMountWorks = (() => {
+  if (!isRoot) return false;
+  const probe = mkdtempSync(join(tmpdir(), 'mxlint-bind-'));
+  writeFileSync(join(probe, 'a'), 'a');
+  writeFileSync(join(probe, 'b'), 'b');
+  const works = spawnSync('unshare', ['-m', 'mount', '--bind', join(probe, 'a'), join(probe, 'b')]).status === 0;
+  rmSync(probe, { recursive: true, force: true });
+  return works;
+})();
+if (!chattrWorks) console.warn('writes: immutable-file tests skipped: chattr +i needs root and ext4/xfs/btrfs');
+if (!bindMountWorks) console.warn('writes: bind-mount tests skipped: unshare -m and mount --bind need root (CAP_SYS_ADMIN)');
+
+/** mxlint with `target` bind-mounted on its own (from `source`), in a private mount namespace. */
+function inMountNamespace(source: string, target: string, args: string[]): Run {
+  const script = 'mount --bind "$1" "$2" || exit 99; shift 2; exec "$@"';
+  const result = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', source, target, process.execPath, BIN, ...args], {
+    encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** mxlint held after writing its temporary files (MXLINT_TEST_HOLD_WRITE); `meanwhile` runs then. */
+async function held(dir: string, args: string[], meanwhile: (child: ReturnType<typeof spawn>) => void): Promise<Run & { signal: NodeJS.Signals | null }> {
+  const hold = join(mkdtempSync(join(tmpdir(), 'mxlint-hold-')), 'hold');
+  made.push(hold.slice(0, -5));
+  writeFileSync(hold, '');
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', MXLINT_TEST_HOLD_WRITE: hold } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) => child.on('close', (code, signal) => done([code, signal])));
+  for (const deadline = Date.now() + 30_000; temporaries(dir).length === 0;) {
+    if (Date.now() > deadline) throw new Error(`mxlint never staged its files: ${stderr}`);
+    await new Promise((wait) => setTimeout(wait, 20));
+  }
+  meanwhile(child);
+  rmSync(hold);
+  const [code, signal] = await exited;
+  return { code, signal, stdout, stderr };
+}
+
+describe('a multi-file fix that cannot replace one of its files changes none', () => {
+  it.skipIf(!chattrWorks)('the last file is immutable: the two already replaced get their old text back (exit 2, no temporary left)', () => {
+    const { dir, args } = confd();
+    const before = files(dir);
+    const last = join(dir, 'conf.d/20-report-stats.yaml');
+    expect(spawnSync('chattr', ['+i', last]).status).toBe(0);
+    const run = mxlint(args);
+    spawnSync('chattr', ['-i', last]);
+    refused(run, '20-report-stats.yaml', /cannot replace it \(EPERM: not permitted: an immutable or append-only file\?\); nothing was changed$/);
+    expect(files(dir)).toEqual(before);
+    expect(temporaries(dir)).toEqual([]);
+  });
+
+  it.skipIf(!chattrWorks)('the conf.d directory is immutable: its temporary file cannot be written, nothing is replaced', () => {
+    const { dir, args } = confd();
+    const before = files(dir);
+    expect(spawnSync('chattr', ['+i', join(dir, 'conf.d')]).status).toBe(0);
+    const run = mxlint(args);
+    spawnSync('chattr', ['-i', join(dir, 'conf.d')]);
+    refused(run, '10-retention.yaml', /cannot write \(EPERM: .*\); nothing was changed$/);
+    expect(files(dir)).toEqual(before);
+    expect(temporaries(dir)).toEqual([]);
+  });
+
+  it.skipIf(!bindMountWorks)('a bind-mounted file is refused before anything is written, and --fix-in-place names what it did', () => {
+    const { dir, args } = confd();
+    const outside = join(dir, 'host-homeserver.yaml');
+    cpSync(join(dir, 'homeserver.yaml'), outside);
+    const before = files(dir);
+    const run = inMountNamespace(outside, join(dir, 'homeserver.yaml'), args);
+    refused(run, 'homeserver.yaml', /mounted on its own \(a bind mount, as Docker mounts a single file\).*give --fix-in-place .*; nothing was written$/);
+    expect(files(dir)).toEqual(before);
+    expect(temporaries(dir)).toEqual([]);
+
+    const inPlace = inMountNamespace(outside, join(dir, 'homeserver.yaml'), [...args, '--fix-in-place']);
+    expect(inPlace.code, inPlace.stderr).toBe(0);
+    expect(inPlace.stderr).toMatch(/homeserver\.yaml: rewritten in place, not replaced atomically \(it is mounted on its own/);
+    // The file seen from outside the container changed; the conf.d files were replaced as usual.
+    expect(readFileSync(outside, 'utf8')).toContain('enable_3pid_lookup: false');
+    expect(readFileSync(join(dir, 'conf.d/20-report-stats.yaml'), 'utf8')).toContain('report_stats: false');
+    expect(inPlace.stderr).not.toMatch(/20-report-stats/);
+    expect(temporaries(dir)).toEqual([]);
+  });
+
+  it('a hard-linked file is refused (a rename would unshare it); --fix-in-place keeps the link shared', () => {
+    const { dir, file, args } = single('homeserver.yaml', CONFIG);
+    const other = join(dir, 'other-name.yaml');
+    linkSync(file, other);
+    refused(mxlint(args), 'homeserver.yaml', /it has 2 hard links: a new file would leave the other names with the old text; give --fix-in-place/);
+    expect(readFileSync(other, 'utf8')).toBe(CONFIG);
+
+    const run = mxlint([...args, '--fix-in-place']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/homeserver\.yaml: rewritten in place, not replaced atomically \(it has 2 hard links/);
+    expect(statSync(file).ino).toBe(statSync(other).ino);
+    expect(statSync(file).nlink).toBe(2);
+    expect(readFileSync(other, 'utf8')).toContain('report_stats: false');
+    expect(temporaries(dir)).toEqual([]);
+  });
+});
+
+describe('a file changed between the read and the write', () => {
+  it('a line appended meanwhile is kept: the fix is refused (exit 2) and no file is written', async () => {
+    const { dir, args } = confd();
+    const last = join(dir, 'conf.d/20-report-stats.yaml');
+    const run = await held(dir, args, () => appendFileSync(last, 'admin_contact: "mailto:admin@example.net"\n'));
+    const before = files(join(ROOT, 'fixtures/fix/confd'));
+    refused(run, '20-report-stats.yaml', /changed since mxlint read it .*; nothing was written$/);
+    expect(readFileSync(last, 'utf8')).toBe(`${before.get('conf.d/20-report-stats.yaml')}admin_contact: "mailto:admin@example.net"\n`);
+    before.delete('conf.d/20-report-stats.yaml');
+    for (const [name, bytes] of before) expect(readFileSync(join(dir, name)), name).toEqual(bytes);
+    expect(temporaries(dir)).toEqual([]);
+  });
+
+  it('a new file to add keys to that someone else created meanwhile is left alone', async () => {
+    const { dir, args } = confd();
+    const target = join(dir, 'conf.d/99-mxlint.yaml');
+    rmSync(join(dir, 'homeserver.yaml'));
+    writeFileSync(join(dir, 'homeserver.yaml'), 'server_name: example.net\n');
+    const run = await held(dir, [...args, '--fix-target', target], () => writeFileSync(target, 'theirs: true\n'));
+    refused(run, '99-mxlint.yaml', /was created by someone else since mxlint read the config; nothing was written$/);
+    expect(readFileSync(target, 'utf8')).toBe('theirs: true\n');
+    expect(temporaries(dir)).toEqual([]);
+  });
+});
+
+describe('a signal during the write', () => {
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`${signal} waits until every file is written, then ends mxlint (exit ${code}) and says so`, async () => {
+      const { dir, args } = confd();
+      const run = await held(dir, args, (child) => child.kill(signal));
+      expect(run.code, run.stderr).toBe(code);
+      expect(run.stderr).toContain(`mxlint: interrupted by ${signal}, after every file was written`);
+      expect(temporaries(dir)).toEqual([]);
+      // All three were written: a second run has nothing to change.
+      expect(JSON.parse(mxlint([...args, '-f', 'json']).stdout).files).toEqual([]);
+    });
+  }
+
+  it('a signal during a write that is refused ends mxlint after everything is put back', async () => {
+    const { dir, args } = confd();
+    const before = files(dir);
+    const run = await held(dir, args, (child) => {
+      appendFileSync(join(dir, 'homeserver.yaml'), '# theirs\n');
+      child.kill('SIGTERM');
+    });
+    expect(run.code).toBe(143);
+    expect(run.stderr).toMatch(/interrupted by SIGTERM, after the write failed \(.*homeserver\.yaml: changed since mxlint read it/);
+    expect(readFileSync(join(dir, 'homeserver.yaml'), 'utf8')).toBe(`${before.get('homeserver.yaml')}# theirs\n`);
+    expect(temporaries(dir)).toEqual([]);
+  });
+});
 
 describe('bytes kept as README "Fixing" promises', () => {
   const fixed = (content: string | Buffer) => {
