@@ -10,7 +10,7 @@
 //    fails, those already replaced get their old file back; every temporary file is removed.
 // Symbolic links are followed: the file they point to is replaced, the link stays.
 import {
-  chmodSync, chownSync, closeSync, copyFileSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, readFileSync,
+  accessSync, chmodSync, chownSync, closeSync, copyFileSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, readFileSync,
   realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -58,7 +58,7 @@ const IN_PLACE_HINT = 'give --fix-in-place to rewrite it in place (not atomic: a
 export function writeFilesAtomically(writes: PendingWrite[], options: WriteOptions = {}): Written[] {
   const targets = writes.map((write) => inspect(write, options));
   try {
-    for (const target of targets) stage(target);
+    for (const target of targets) stage(target, options);
     holdForTests();
     for (const target of targets) assertUnchanged(target);
     for (const target of targets.filter((candidate) => candidate.how !== 'in-place')) commit(target);
@@ -106,8 +106,14 @@ function statOrFail(path: string, file: string): Stats {
 }
 
 /** The temporary copy of the new text, and a second name for the old file to go back to. */
-function stage(target: Target): void {
+function stage(target: Target, options: WriteOptions): void {
   const { write, real, model } = target;
+  if (target.how === 'replaced' && !canCreateIn(dirname(real)) && writable(real)) {
+    // A file you may write in a directory you may not (a pre-created file in /etc, /var/log).
+    const reason = 'its directory does not let mxlint create the new file beside it: a rename cannot replace it';
+    if (!options.inPlace) throw new InputError(`${reason}; ${IN_PLACE_HINT}; nothing was written`, { file: write.path });
+    Object.assign(target, { how: 'in-place', reason });
+  }
   if (target.how === 'in-place') {
     try {
       target.original = readFileSync(real);
@@ -150,6 +156,26 @@ function writeTemporary(real: string, file: string, text: string, model: Stats, 
     if (descriptor !== undefined) closeSync(descriptor);
     removeQuietly(temporary);
     throw writeError(error, file, 'cannot write');
+  }
+}
+
+function canCreateIn(directory: string): boolean {
+  const probe = temporaryName(join(directory, 'probe'));
+  try {
+    closeSync(openSync(probe, 'wx', 0o600));
+    unlinkSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 

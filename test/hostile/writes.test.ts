@@ -88,6 +88,22 @@ function inMountNamespace(source: string, target: string, args: string[]): Run {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** mxlint run on a copy of `dir` in a tmpfs mounted over it and filled (private mount
+ *  namespace); returns its result and a copy of the tmpfs afterwards (without the filler). */
+function inFullTmpfs(dir: string, args: string[]): { run: Run; dir: string } {
+  const out = mkdtempSync(join(tmpdir(), 'mxlint-writes-out-'));
+  made.push(out);
+  const script = [
+    'set -e', 'cp -r "$1"/. "$2"/', 'mount -t tmpfs -o size=256k tmpfs "$1"', 'cp -r "$2"/. "$1"/',
+    'dd if=/dev/zero of="$1/.filler" bs=4k 2>/dev/null || true', 'code=0', 'dir=$1 out=$2', 'shift 2', '"$@" || code=$?',
+    'rm "$dir/.filler"', 'rm -r "$out"/* "$out"/.[!.]* 2>/dev/null || true', 'cp -r "$dir"/. "$out"/', 'exit $code',
+  ].join('\n');
+  const result = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', dir, out, process.execPath, BIN, ...args], {
+    encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000,
+  });
+  return { run: { code: result.status, stdout: result.stdout, stderr: result.stderr }, dir: out };
+}
+
 /** mxlint held after writing its temporary files (MXLINT_TEST_HOLD_WRITE); `meanwhile` runs then. */
 async function held(dir: string, args: string[], meanwhile: (child: ReturnType<typeof spawn>) => void): Promise<Run & { signal: NodeJS.Signals | null }> {
   const hold = join(mkdtempSync(join(tmpdir(), 'mxlint-hold-')), 'hold');
@@ -122,15 +138,27 @@ describe('a multi-file fix that cannot replace one of its files changes none', (
     expect(temporaries(dir)).toEqual([]);
   });
 
-  it.skipIf(!chattrWorks)('the conf.d directory is immutable: its temporary file cannot be written, nothing is replaced', () => {
+  it.skipIf(!chattrWorks)('the conf.d directory is immutable: refused before anything is written; --fix-in-place rewrites its files in place', () => {
     const { dir, args } = confd();
     const before = files(dir);
     expect(spawnSync('chattr', ['+i', join(dir, 'conf.d')]).status).toBe(0);
     const run = mxlint(args);
+    const inPlace = mxlint([...args, '--fix-in-place']);
     spawnSync('chattr', ['-i', join(dir, 'conf.d')]);
-    refused(run, '10-retention.yaml', /cannot write \(EPERM: .*\); nothing was changed$/);
-    expect(files(dir)).toEqual(before);
+    refused(run, '10-retention.yaml', /its directory does not let mxlint create the new file beside it: a rename cannot replace it; give --fix-in-place .*; nothing was written$/);
+    expect(inPlace.code, inPlace.stderr).toBe(0);
+    expect(inPlace.stderr.trim().split('\n').map((line) => line.slice(line.lastIndexOf('/') + 1, line.indexOf(':', line.lastIndexOf('/'))))).toEqual(['10-retention.yaml', '20-report-stats.yaml']);
+    expect(readFileSync(join(dir, 'conf.d/20-report-stats.yaml'), 'utf8')).toContain('report_stats: false');
+    expect(files(dir).get('homeserver.yaml')).not.toEqual(before.get('homeserver.yaml'));
     expect(temporaries(dir)).toEqual([]);
+  });
+
+  it.skipIf(!bindMountWorks)('a full disk (a 256 KiB tmpfs, filled): nothing is changed and no temporary is left', () => {
+    const { dir, args } = confd();
+    const out = inFullTmpfs(dir, args);
+    expect(out.run.code, out.run.stderr).toBe(2);
+    expect(out.run.stderr).toMatch(/homeserver\.yaml: cannot write \(ENOSPC: no space left on the device\); nothing was changed\n$/);
+    expect(files(out.dir)).toEqual(files(join(ROOT, 'fixtures/fix/confd')));
   });
 
   it.skipIf(!bindMountWorks)('a bind-mounted file is refused before anything is written, and --fix-in-place names what it did', () => {
