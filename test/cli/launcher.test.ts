@@ -1,6 +1,6 @@
 // bin/mxlint.cjs: the code cache it keeps per user, and output to a reader that leaves early.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +83,18 @@ describe('the code cache', () => {
     expect(run.stdout).toMatch(/chatons/);
     // Not read, so not found refused either: left as it was.
     expect(readFileSync(join(home, 'mxlint', file), 'utf8')).toBe('planted by someone else');
+  });
+
+  it('leaves no temporary file when the cache cannot be put in place', () => {
+    const home = cacheHome();
+    mxlint(args, { env: { XDG_CACHE_HOME: home } });
+    const [file] = cacheFiles(home);
+    // A non-empty directory where the cache goes: the rename fails (EISDIR) after the temporary is written.
+    rmSync(join(home, 'mxlint', file));
+    mkdirSync(join(home, 'mxlint', file, 'in-the-way'), { recursive: true });
+    const run = mxlint(args, { env: { XDG_CACHE_HOME: home } });
+    expect(run.stderr).toBe('');
+    expect(readdirSync(join(home, 'mxlint')).sort()).toEqual([file]);
   });
 
   it('is neither read nor written with MXLINT_CODE_CACHE=0, and a home it cannot write costs nothing but time', () => {
