@@ -11,7 +11,7 @@
 // Symbolic links are followed: the file they point to is replaced, the link stays.
 import {
   accessSync, chmodSync, chownSync, closeSync, copyFileSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, readFileSync,
-  realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats,
+  realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -277,12 +277,42 @@ const REASONS: Record<string, string> = {
   EEXIST: 'someone else created it meanwhile',
 };
 
+/** A write that failed on a system error; `code` is that error's (EACCES, ENOSPC...). */
+class WriteError extends InputError {
+  constructor(message: string, file: string, readonly code?: string) {
+    super(message, { file });
+  }
+}
+
 function writeError(error: unknown, file: string, what: string): InputError {
   if (error instanceof InputError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   const why = code ? `${code}${REASONS[code] ? `: ${REASONS[code]}` : ''}` : (error as Error).message;
   const hint = code === 'EBUSY' || code === 'EXDEV' ? `; ${IN_PLACE_HINT}` : '';
-  return new InputError(`${what} (${why})${hint}; nothing was changed`, { file });
+  return new WriteError(`${what} (${why})${hint}; nothing was changed`, file, code);
+}
+
+/**
+ * One file the user names for mxlint's output (a report, a baseline): replaced whole, so that a
+ * failed write (a full disk) leaves the old one; rewritten in place where a rename would break it
+ * (a bind mount, a hard link), as it always was; written straight when it is not a regular file
+ * (`/dev/stdout`, a FIFO). `what` names it in errors ("the baseline").
+ */
+export function writeFileAtomically(path: string, text: string, what: string): void {
+  try {
+    let regular = true;
+    try {
+      regular = statSync(path).isFile();
+    } catch {
+      regular = true;
+    }
+    if (regular) writeFilesAtomically([{ path, text }], { inPlace: true });
+    else writeFileSync(path, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = error instanceof WriteError || !(error instanceof InputError) ? code ?? (error as Error).message : error.message.replace(/; nothing was (changed|written)$/, '');
+    throw new InputError(`cannot write ${what} (${why})`, { file: path });
+  }
 }
 
 /** Whether `real` is itself a mount point (Linux: /proc/self/mountinfo; elsewhere the rename will tell). */

@@ -161,6 +161,20 @@ describe('a multi-file fix that cannot replace one of its files changes none', (
     expect(files(out.dir)).toEqual(files(join(ROOT, 'fixtures/fix/confd')));
   });
 
+  it.skipIf(!bindMountWorks)('a report (-o) or a baseline over a full disk keeps the old one whole', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mxlint-writes-'));
+    made.push(dir);
+    writeFileSync(join(dir, 'homeserver.yaml'), CONFIG);
+    writeFileSync(join(dir, 'report.json'), '{"old": "report"}\n');
+    writeFileSync(join(dir, 'baseline.json'), '{"old": "baseline"}\n');
+    for (const [option, file] of [['-o', 'report.json'], ['--write-baseline', 'baseline.json']]) {
+      const out = inFullTmpfs(dir, ['config', join(dir, 'homeserver.yaml'), '-u', 'chatons', '--no-policy', '-f', 'json', option, join(dir, file)]);
+      expect(out.run.stderr).toMatch(new RegExp(`${file}: cannot write the (json report|baseline) \\(ENOSPC\\)\\n$`));
+      expect(out.run.code).toBe(2);
+      expect(files(out.dir)).toEqual(files(dir));
+    }
+  });
+
   it.skipIf(!bindMountWorks)('a bind-mounted file is refused before anything is written, and --fix-in-place names what it did', () => {
     const { dir, args } = confd();
     const outside = join(dir, 'host-homeserver.yaml');
