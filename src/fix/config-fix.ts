@@ -113,7 +113,15 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
     }
     const after = bom + (crOnly ? text.replaceAll('\n', '\r') : text);
     if (after === original) continue;
-    verifyEdit(path, data, after, applied);
+    try {
+      verifyEdit(path, data, after, applied);
+    } catch (error) {
+      // The file is read twice (linted, then edited): a change in between makes the edit look wrong.
+      if (!sameValue(parseYamlText(path, Buffer.from(original, 'utf8')).data ?? {}, data)) {
+        throw new InputError('changed while mxlint read it (someone else is editing it?): run the fix again; nothing was written', { file: path });
+      }
+      throw error;
+    }
     fixes.push({ path, created, before: original, after, leaves: applied });
   }
 
