@@ -90,6 +90,8 @@ function saveCodeCache(file, script) {
     fs.renameSync(temporary, file);
   } catch {
     // Read-only home: every run compiles, as without a cache. A full disk: no half file left.
-    fs.rmSync(temporary, { force: true });
+    try {
+      fs.rmSync(temporary, { force: true });
+    } catch { /* a cache directory mxlint cannot even look into */ }
   }
 }

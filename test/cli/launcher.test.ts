@@ -1,5 +1,5 @@
 // bin/mxlint.cjs: the code cache it keeps per user, and output to a reader that leaves early.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,7 +102,15 @@ describe('the code cache', () => {
     const run = mxlint(args, { env: { XDG_CACHE_HOME: home, MXLINT_CODE_CACHE: '0' } });
     expect(run.stdout).toMatch(/chatons/);
     expect(readdirSync(home)).toEqual([]);
-    if (process.getuid?.() === 0) return; // root writes anywhere
+    if (process.getuid?.() === 0) {
+      // Root writes anywhere: as nobody, a cache directory it cannot even look into (root's, 0700).
+      const locked = cacheHome();
+      mkdirSync(join(locked, 'mxlint'), { mode: 0o700 });
+      const asNobody = spawnSync(process.execPath, [BIN, ...args], { uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: locked } });
+      expect(asNobody.stderr).toBe('');
+      expect(asNobody.status).toBe(run.code);
+      return;
+    }
     const readOnly = cacheHome();
     mkdirSync(join(readOnly, 'mxlint'));
     chmodSync(join(readOnly, 'mxlint'), 0o500);
