@@ -108,9 +108,10 @@ function statOrFail(path: string, file: string): Stats {
 /** The temporary copy of the new text, and a second name for the old file to go back to. */
 function stage(target: Target, options: WriteOptions): void {
   const { write, real, model } = target;
-  if (target.how === 'replaced' && !canCreateIn(dirname(real)) && writable(real)) {
-    // A file you may write in a directory you may not (a pre-created file in /etc, /var/log).
-    const reason = 'its directory does not let mxlint create the new file beside it: a rename cannot replace it';
+  const blocker = target.how === 'replaced' ? replacementBlocker(real, model) : undefined;
+  if (blocker) {
+    const reason = `${blocker}: a rename cannot replace it`;
+    if (!writable(real)) throw new InputError(`${reason}, and the file itself is read-only to mxlint; nothing was written`, { file: write.path });
     if (!options.inPlace) throw new InputError(`${reason}; ${IN_PLACE_HINT}; nothing was written`, { file: write.path });
     Object.assign(target, { how: 'in-place', reason });
   }
@@ -159,16 +160,27 @@ function writeTemporary(real: string, file: string, text: string, model: Stats, 
   }
 }
 
-function canCreateIn(directory: string): boolean {
-  const probe = temporaryName(join(directory, 'probe'));
+/**
+ * Why a new file cannot take this one's place, tried on an empty probe file: its directory does not
+ * let mxlint create files (a file you may write in a directory you may not, as in /etc), or mxlint
+ * cannot give the new file the old one's owner (not root).
+ */
+function replacementBlocker(real: string, model: Stats): string | undefined {
+  const probe = temporaryName(real);
+  let created = false;
   try {
     closeSync(openSync(probe, 'wx', 0o600));
-    unlinkSync(probe);
-    return true;
+    created = true;
+    if (!ownedLike(model)) chownSync(probe, model.uid, model.gid);
+    return undefined;
   } catch {
-    return false;
+    return created ? `mxlint cannot give a new file its owner (${model.uid}:${model.gid}) without root` : 'its directory does not let mxlint create the new file beside it';
+  } finally {
+    if (created) removeQuietly(probe);
   }
 }
+
+const ownedLike = (model: Stats): boolean => process.getuid?.() === model.uid && process.getgid?.() === model.gid;
 
 function writable(path: string): boolean {
   try {
@@ -182,8 +194,7 @@ function writable(path: string): boolean {
 const temporaryName = (real: string): string => join(dirname(real), `.${basename(real)}.mxlint-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
 
 function keepOwnerAndMode(path: string, model: Stats, mode: number, file: string): void {
-  const mine = process.getuid?.() === model.uid && process.getgid?.() === model.gid;
-  if (!mine) {
+  if (!ownedLike(model)) {
     try {
       chownSync(path, model.uid, model.gid);
     } catch {

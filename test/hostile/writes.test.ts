@@ -195,6 +195,25 @@ describe('a multi-file fix that cannot replace one of its files changes none', (
     expect(temporaries(dir)).toEqual([]);
   });
 
+  it.skipIf(!isRoot)('a file whose owner a new file cannot take (mxlint run as another user) is refused, or rewritten in place', () => {
+    const { dir, file, args } = single('homeserver.yaml', CONFIG);
+    chmodSync(dir, 0o777);
+    chmodSync(file, 0o666);
+    const asNobody = (extra: string[]): Run => {
+      const result = spawnSync(process.execPath, [BIN, ...args, ...extra], { uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', MXLINT_CODE_CACHE: '0' } });
+      return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+    };
+    refused(asNobody([]), 'homeserver.yaml', /mxlint cannot give a new file its owner \(0:0\) without root: a rename cannot replace it; give --fix-in-place/);
+    expect(readFileSync(file, 'utf8')).toBe(CONFIG);
+    const inPlace = asNobody(['--fix-in-place']);
+    expect(inPlace.code, inPlace.stderr).toBe(0);
+    expect(inPlace.stderr).toMatch(/homeserver\.yaml: rewritten in place, not replaced atomically \(mxlint cannot give a new file its owner/);
+    const after = statSync(file);
+    expect([after.uid, after.gid, after.mode & 0o7777]).toEqual([0, 0, 0o666]);
+    expect(readFileSync(file, 'utf8')).toContain('report_stats: false');
+    expect(temporaries(dir)).toEqual([]);
+  });
+
   it('a hard-linked file is refused (a rename would unshare it); --fix-in-place keeps the link shared', () => {
     const { dir, file, args } = single('homeserver.yaml', CONFIG);
     const other = join(dir, 'other-name.yaml');
