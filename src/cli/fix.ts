@@ -5,7 +5,7 @@ import { lintConfig } from '../lint-config.js';
 import { constants } from 'node:os';
 import { InputError, EXIT, printable } from '../errors.js';
 import { openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
-import { NO_USE_CASE, planConfigFix, writeConfigFix } from '../fix/config-fix.js';
+import { NO_USE_CASE, planConfigFix, previewConfigFix, writeConfigFix } from '../fix/config-fix.js';
 import { formatFixJson, formatFixText, unifiedDiff } from '../fix/format-fix.js';
 import type { FixLevel } from '../fix/select.js';
 import type { Report } from '../types.js';
@@ -47,6 +47,7 @@ export async function runFix(paths: string[], options: FixCommandOptions, write:
     useCases: session.useCases, rules: session.rules, target: options.fixTarget, minLevel: options.fixLevel ?? 'warning', lang: session.lang, settle,
   });
   if (options.fixDryRun) {
+    for (const line of previewConfigFix(fix, { inPlace: options.fixInPlace })) process.stderr.write(`mxlint: ${printable(line)}\n`);
     write(format === 'json' ? formatFixJson(fix, 'dry-run') : `${unifiedDiff(fix)}${fix.files.length ? '\n' : ''}${formatFixText(fix, 'dry-run')}`);
     return exitCode(fix.after, true, fix.useCases);
   }

@@ -76,6 +76,23 @@ export function writeFilesAtomically(writes: PendingWrite[], options: WriteOptio
   return targets.map(({ write, how, reason }) => ({ path: write.path, how, ...(reason ? { reason } : {}) }));
 }
 
+/**
+ * For a dry run: what writing would say about each file, found without touching the disk (a
+ * refusal, or a file to be rewritten in place). The directory and owner probes are left to the
+ * write itself, as they create a file.
+ */
+export function previewWrites(writes: PendingWrite[], options: WriteOptions = {}): string[] {
+  return writes.flatMap((write) => {
+    try {
+      const { how, reason } = inspect(write, options);
+      return how === 'in-place' ? [`${write.path}: would be rewritten in place, not replaced atomically (${reason})`] : [];
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return [`${write.path}: --fix would refuse it: ${error.message.replace(/; nothing was written$/, '')}`];
+    }
+  });
+}
+
 /** Refuses, before anything is written, a target that cannot be replaced as it should. */
 function inspect(write: PendingWrite, options: WriteOptions): Target {
   const fail = (message: string): never => { throw new InputError(`${message}; nothing was written`, { file: write.path }); };

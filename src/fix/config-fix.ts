@@ -17,7 +17,7 @@ import { applyLeaves, getIn, isMapping, sameValue, showPath, type Leaf } from '.
 import { fixToFixedPoint, selectFixes, type Clash, type FixLevel, type PlannedLeaf, type Selection, type ToDo } from './select.js';
 import { applyLeaf, EditError } from './yaml-edit.js';
 import { configFileList, lintMerged, loadWithTexts, mergeFiles } from './config-texts.js';
-import { writeFilesAtomically, type WriteOptions, type Written } from './atomic-write.js';
+import { previewWrites, writeFilesAtomically, type PendingWrite, type WriteOptions, type Written } from './atomic-write.js';
 
 export interface ConfigFixOptions {
   /** The use cases to fix for; at least one (use cases want opposite things). */
@@ -145,10 +145,19 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
  * was computed from. New files take the main file's permissions and owner.
  */
 export function writeConfigFix(fix: ConfigFix, options: WriteOptions = {}): Written[] {
+  return writeFilesAtomically(pendingWrites(fix), options);
+}
+
+/** For --fix-dry-run: what --fix would refuse, or write in place. */
+export function previewConfigFix(fix: ConfigFix, options: WriteOptions = {}): string[] {
+  return previewWrites(pendingWrites(fix), options);
+}
+
+function pendingWrites(fix: ConfigFix): PendingWrite[] {
   const main = fix.before.facts.files[0]?.path;
-  return writeFilesAtomically(fix.files.map((file) => ({
+  return fix.files.map((file) => ({
     path: file.path, text: file.after, like: file.created ? main : undefined, expected: file.created ? null : file.before,
-  })), options);
+  }));
 }
 
 export const NO_USE_CASE = 'say which use cases to fix for with -u (repeatable): use cases want opposite things '

@@ -182,6 +182,8 @@ describe('a multi-file fix that cannot replace one of its files changes none', (
     const before = files(dir);
     const run = inMountNamespace(outside, join(dir, 'homeserver.yaml'), args);
     refused(run, 'homeserver.yaml', /mounted on its own \(a bind mount, as Docker mounts a single file\).*give --fix-in-place .*; nothing was written$/);
+    const dry = inMountNamespace(outside, join(dir, 'homeserver.yaml'), args.map((arg) => (arg === '--fix' ? '--fix-dry-run' : arg)));
+    expect(dry.stderr).toMatch(/^mxlint: .*homeserver\.yaml: --fix would refuse it: it is mounted on its own/);
     expect(files(dir)).toEqual(before);
     expect(temporaries(dir)).toEqual([]);
 
@@ -220,6 +222,10 @@ describe('a multi-file fix that cannot replace one of its files changes none', (
     linkSync(file, other);
     refused(mxlint(args), 'homeserver.yaml', /it has 2 hard links: a new file would leave the other names with the old text; give --fix-in-place/);
     expect(readFileSync(other, 'utf8')).toBe(CONFIG);
+    // The dry run says so too, before anyone tries.
+    const dryArgs = args.map((arg) => (arg === '--fix' ? '--fix-dry-run' : arg));
+    expect(mxlint(dryArgs).stderr).toBe(`mxlint: ${file}: --fix would refuse it: it has 2 hard links: a new file would leave the other names with the old text; give --fix-in-place to rewrite it in place (not atomic: a reader may see a partial file during the write)\n`);
+    expect(mxlint([...dryArgs, '--fix-in-place']).stderr).toBe(`mxlint: ${file}: would be rewritten in place, not replaced atomically (it has 2 hard links: a new file would leave the other names with the old text)\n`);
 
     const run = mxlint([...args, '--fix-in-place']);
     expect(run.code, run.stderr).toBe(0);
