@@ -57,6 +57,8 @@ const IN_PLACE_HINT = 'give --fix-in-place to rewrite it in place (not atomic: a
 /** Writes all files or none (see the header); returns how each was written. */
 export function writeFilesAtomically(writes: PendingWrite[], options: WriteOptions = {}): Written[] {
   const targets = writes.map((write) => inspect(write, options));
+  const twice = sameFileTwice(targets);
+  if (twice) throw twice;
   try {
     for (const target of targets) stage(target, options);
     holdForTests();
@@ -82,15 +84,34 @@ export function writeFilesAtomically(writes: PendingWrite[], options: WriteOptio
  * write itself, as they create a file.
  */
 export function previewWrites(writes: PendingWrite[], options: WriteOptions = {}): string[] {
-  return writes.flatMap((write) => {
+  const refusal = (error: unknown, file: string): string => {
+    if (!(error instanceof InputError)) throw error;
+    return `${file}: --fix would refuse it: ${error.message.replace(/; nothing was written$/, '')}`;
+  };
+  const targets: Target[] = [];
+  const lines = writes.flatMap((write) => {
     try {
-      const { how, reason } = inspect(write, options);
-      return how === 'in-place' ? [`${write.path}: would be rewritten in place, not replaced atomically (${reason})`] : [];
+      const target = inspect(write, options);
+      targets.push(target);
+      return target.how === 'in-place' ? [`${write.path}: would be rewritten in place, not replaced atomically (${target.reason})`] : [];
     } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      return [`${write.path}: --fix would refuse it: ${error.message.replace(/; nothing was written$/, '')}`];
+      return [refusal(error, write.path)];
     }
   });
+  const twice = sameFileTwice(targets);
+  return twice ? [...lines, refusal(twice, twice.location!.file)] : lines;
+}
+
+/** Two names of one file (a symbolic or hard link in a conf.d): the second write would undo the first. */
+function sameFileTwice(targets: Target[]): InputError | undefined {
+  const seen = new Map<string, string>();
+  for (const { write, real, model, how } of targets) {
+    const key = how === 'created' ? real : `${model.dev}:${model.ino}`;
+    const first = seen.get(key);
+    if (first) return new InputError(`is the same file as ${first} (a link): its fixes would be written twice, the second undoing the first; nothing was written`, { file: write.path });
+    seen.set(key, write.path);
+  }
+  return undefined;
 }
 
 /** Refuses, before anything is written, a target that cannot be replaced as it should. */

@@ -6,7 +6,7 @@
 // machine cannot make one, the test is skipped and says why. After a refused fix every original is
 // byte-identical and no temporary file is left.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, cpSync, linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, cpSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -214,6 +214,17 @@ describe('a multi-file fix that cannot replace one of its files changes none', (
     expect([after.uid, after.gid, after.mode & 0o7777]).toEqual([0, 0, 0o666]);
     expect(readFileSync(file, 'utf8')).toContain('report_stats: false');
     expect(temporaries(dir)).toEqual([]);
+  });
+
+  it('one file reached through two names (a symbolic link in conf.d) is refused: the second write would undo the first', () => {
+    const { dir, file, args } = single('homeserver.yaml', CONFIG);
+    mkdirSync(join(dir, 'conf.d'));
+    symlinkSync('../homeserver.yaml', join(dir, 'conf.d/link.yaml'));
+    const both = [...args.slice(0, 2), join(dir, 'conf.d'), ...args.slice(2)];
+    refused(mxlint(both), 'conf.d/link.yaml', new RegExp(`is the same file as ${file} \\(a link\\): its fixes would be written twice, the second undoing the first; nothing was written$`));
+    expect(readFileSync(file, 'utf8')).toBe(CONFIG);
+    expect(temporaries(dir)).toEqual([]);
+    expect(mxlint(both.map((arg) => (arg === '--fix' ? '--fix-dry-run' : arg))).stderr).toMatch(/link\.yaml: --fix would refuse it: is the same file as /);
   });
 
   it('a hard-linked file is refused (a rename would unshare it); --fix-in-place keeps the link shared', () => {
