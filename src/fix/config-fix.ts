@@ -164,6 +164,8 @@ export const NO_USE_CASE = 'say which use cases to fix for with -u (repeatable):
   + '(a public help room wants guest access, a trusted group forbids it), so mxlint does not fix for all of them at once';
 
 function readText(path: string): string {
+  // A pipe (`<(ssh host cat …)`) was emptied by the lint, and nothing can be written back to it.
+  if (!statSync(path).isFile()) throw new InputError('is not a regular file (a pipe, a FIFO or a device): cannot fix it; fix a copy', { file: path });
   const bytes = readBounded(path, LIMITS.maxFileBytes, 'a YAML file').bytes;
   if (bytes.subarray(0, 10).toString('latin1') === '\0GITCRYPT\0') throw new InputError('encrypted with git-crypt: cannot fix it', { file: path });
   try {

@@ -125,7 +125,7 @@ async function held(dir: string, args: string[], meanwhile: (child: ReturnType<t
   return { code, signal, stdout, stderr };
 }
 
-describe('a multi-file fix that cannot replace one of its files changes none', () => {
+describe('files that cannot be replaced: refused before anything is written, or put back', () => {
   it.skipIf(!chattrWorks)('the last file is immutable: the two already replaced get their old text back (exit 2, no temporary left)', () => {
     const { dir, args } = confd();
     const before = files(dir);
@@ -225,6 +225,14 @@ describe('a multi-file fix that cannot replace one of its files changes none', (
     expect(readFileSync(file, 'utf8')).toBe(CONFIG);
     expect(temporaries(dir)).toEqual([]);
     expect(mxlint(both.map((arg) => (arg === '--fix' ? '--fix-dry-run' : arg))).stderr).toMatch(/link\.yaml: --fix would refuse it: is the same file as /);
+  });
+
+  it('a pipe given as the config (<(cat homeserver.yaml)) is refused by --fix and --fix-dry-run, saying why', () => {
+    const { file } = single('homeserver.yaml', CONFIG);
+    for (const mode of ['--fix', '--fix-dry-run']) {
+      const result = spawnSync('bash', ['-c', `exec "$0" "$1" config <(cat "$2") -u chatons --no-policy ${mode}`, process.execPath, BIN, file], { encoding: 'utf8' });
+      refused({ code: result.status, stdout: result.stdout, stderr: result.stderr }, '/dev/fd/', /: is not a regular file \(a pipe, a FIFO or a device\): cannot fix it; fix a copy$/);
+    }
   });
 
   it('a hard-linked file is refused (a rename would unshare it); --fix-in-place keeps the link shared', () => {
