@@ -1,7 +1,9 @@
 // Writes several files so that a reader (Synapse, a second mxlint) sees the old texts or the new
 // ones, never half of them, and so that nothing the user had is lost:
-// 1. every target is checked first (a regular file; not a bind mount nor a hard link, which a
-//    rename cannot replace without breaking them, unless in-place writing is allowed);
+// 1. every target is checked first: a regular file, reached through one name only; not a bind
+//    mount nor a hard link, which a rename cannot replace without breaking them, and in a
+//    directory where a new file with its owner can be made (tried on a probe file); else it is
+//    refused, or rewritten in place when that is allowed;
 // 2. each new text goes to a temporary file in the target's directory (named so that a conf.d never
 //    picks it up), with the old file's permissions and owner, flushed; the old file is kept under a
 //    second temporary name (a hard link, or a copy where links are refused);
@@ -67,7 +69,9 @@ export function writeFilesAtomically(writes: PendingWrite[], options: WriteOptio
     for (const target of targets.filter((candidate) => candidate.how === 'in-place')) commit(target);
   } catch (error) {
     const kept = rollBack(targets);
-    throw kept.length ? new InputError(`${(error as Error).message}; and could not put back the old text: it is kept in ${kept.join(', ')}`, (error as InputError).location) : error;
+    if (!kept.length) throw error;
+    const why = (error as Error).message.replace(/; nothing was (changed|written)$/, '');
+    throw new InputError(`${why}; and could not put back the old text: it is kept in ${kept.join(', ')}`, (error as InputError).location);
   } finally {
     for (const target of targets) {
       if (target.temporary) removeQuietly(target.temporary);
