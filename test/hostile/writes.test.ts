@@ -353,6 +353,15 @@ describe('bytes kept as README "Fixing" promises', () => {
     expect(temporaries(dir)).toEqual([]);
   });
 
+  it.skipIf(spawnSync('python3', ['-c', '0']).status !== 0)('extended attributes are not copied to the new file (README says so)', () => {
+    const { file, args } = single('homeserver.yaml', CONFIG);
+    const xattrs = () => spawnSync('python3', ['-c', 'import os, sys; print(os.listxattr(sys.argv[1]))', file], { encoding: 'utf8' }).stdout.trim();
+    expect(spawnSync('python3', ['-c', 'import os, sys; os.setxattr(sys.argv[1], "user.mxlint", b"1")', file]).status).toBe(0);
+    expect(xattrs()).toBe("['user.mxlint']");
+    expect(mxlint(args).code).toBe(0);
+    expect(xattrs()).toBe('[]');
+  });
+
   for (const [what, content, why] of [
     ['CR-only line breaks mixed with LF', 'server_name: example.org\rreport_stats: "yes"\n', /mixes CR-only line breaks with LF ones/],
     ['a NEL, which PyYAML reads as a line break', 'server_name: example.org\n# a\u0085report_stats: "yes"\n', /:2: holds a NEL \(U\+0085\) character, which Synapse reads as a line break/],
