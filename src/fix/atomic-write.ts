@@ -215,8 +215,10 @@ function replacementBlocker(real: string, model: Stats): string | undefined {
     created = true;
     if (!ownedLike(model)) chownSync(probe, model.uid, model.gid);
     return undefined;
-  } catch {
-    return created ? `mxlint cannot give a new file its owner (${model.uid}:${model.gid}) without root` : 'its directory does not let mxlint create the new file beside it';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const why = `${code}${REASONS[code] ? `: ${REASONS[code]}` : ''}`;
+    return created ? `mxlint cannot give a new file its owner (${model.uid}:${model.gid}) without root` : `its directory does not let mxlint create the new file beside it (${why})`;
   } finally {
     if (created) removeQuietly(probe);
   }
@@ -322,7 +324,7 @@ function rollBack(targets: Target[]): string[] {
 const REASONS: Record<string, string> = {
   EBUSY: 'it is mounted on its own (a bind mount?)',
   EXDEV: 'it is mounted on its own, from another file system',
-  EPERM: 'not permitted: an immutable or append-only file?',
+  EPERM: 'operation not permitted (immutable or append-only?)',
   EACCES: 'permission denied',
   EROFS: 'read-only file system',
   ENOSPC: 'no space left on the device',

@@ -80,8 +80,8 @@ if (!chattrWorks) console.warn('writes: immutable-file tests skipped: chattr +i 
 if (!bindMountWorks) console.warn('writes: bind-mount tests skipped: unshare -m and mount --bind need root (CAP_SYS_ADMIN)');
 
 /** mxlint with `target` bind-mounted on its own (from `source`), in a private mount namespace. */
-function inMountNamespace(source: string, target: string, args: string[]): Run {
-  const script = 'mount --bind "$1" "$2" || exit 99; shift 2; exec "$@"';
+function inMountNamespace(source: string, target: string, args: string[], options = ''): Run {
+  const script = `mount --bind "$1" "$2" || exit 99; ${options ? `mount -o remount,bind,${options} "$2" || exit 99; ` : ''}shift 2; exec "$@"`;
   const result = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', source, target, process.execPath, BIN, ...args], {
     encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000,
   });
@@ -133,7 +133,7 @@ describe('files that cannot be replaced: refused before anything is written, or 
     expect(spawnSync('chattr', ['+i', last]).status).toBe(0);
     const run = mxlint(args);
     spawnSync('chattr', ['-i', last]);
-    refused(run, '20-report-stats.yaml', /cannot replace it \(EPERM: not permitted: an immutable or append-only file\?\); nothing was changed$/);
+    refused(run, '20-report-stats.yaml', /cannot replace it \(EPERM: operation not permitted \(immutable or append-only\?\)\); nothing was changed$/);
     expect(files(dir)).toEqual(before);
     expect(temporaries(dir)).toEqual([]);
   });
@@ -145,7 +145,7 @@ describe('files that cannot be replaced: refused before anything is written, or 
     const run = mxlint(args);
     const inPlace = mxlint([...args, '--fix-in-place']);
     spawnSync('chattr', ['-i', join(dir, 'conf.d')]);
-    refused(run, '10-retention.yaml', /its directory does not let mxlint create the new file beside it: a rename cannot replace it; give --fix-in-place .*; nothing was written$/);
+    refused(run, '10-retention.yaml', /its directory does not let mxlint create the new file beside it \(EPERM: operation not permitted \(immutable or append-only\?\)\): a rename cannot replace it; give --fix-in-place .*; nothing was written$/);
     expect(inPlace.code, inPlace.stderr).toBe(0);
     expect(inPlace.stderr.trim().split('\n').map((line) => line.slice(line.lastIndexOf('/') + 1, line.indexOf(':', line.lastIndexOf('/'))))).toEqual(['10-retention.yaml', '20-report-stats.yaml']);
     expect(readFileSync(join(dir, 'conf.d/20-report-stats.yaml'), 'utf8')).toContain('report_stats: false');
@@ -212,6 +212,31 @@ describe('files that cannot be replaced: refused before anything is written, or 
     expect(inPlace.stderr).toMatch(/homeserver\.yaml: rewritten in place, not replaced atomically \(mxlint cannot give a new file its owner/);
     const after = statSync(file);
     expect([after.uid, after.gid, after.mode & 0o7777]).toEqual([0, 0, 0o666]);
+    expect(readFileSync(file, 'utf8')).toContain('report_stats: false');
+    expect(temporaries(dir)).toEqual([]);
+  });
+
+  it.skipIf(!bindMountWorks)('a read-only file system (the config directory mounted read-only): refused, nothing written', () => {
+    const { dir, args } = confd();
+    const before = files(dir);
+    const run = inMountNamespace(dir, dir, [...args, '--fix-in-place'], 'ro');
+    refused(run, 'homeserver.yaml', /its directory does not let mxlint create the new file beside it \(EROFS: read-only file system\): a rename cannot replace it, and the file itself is read-only to mxlint; nothing was written$/);
+    expect(files(dir)).toEqual(before);
+  });
+
+  it.skipIf(!isRoot)('a read-only directory (as its owner, not root): refused with the reason, or rewritten in place', () => {
+    const { dir, file, args } = single('homeserver.yaml', CONFIG);
+    chownSync(file, 65534, 65534);
+    chownSync(dir, 65534, 65534);
+    chmodSync(dir, 0o555);
+    const asNobody = (extra: string[]): Run => {
+      const result = spawnSync(process.execPath, [BIN, ...args, ...extra], { uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', MXLINT_CODE_CACHE: '0' } });
+      return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+    };
+    refused(asNobody([]), 'homeserver.yaml', /its directory does not let mxlint create the new file beside it \(EACCES: permission denied\): a rename cannot replace it; give --fix-in-place/);
+    expect(readFileSync(file, 'utf8')).toBe(CONFIG);
+    const inPlace = asNobody(['--fix-in-place']);
+    expect(inPlace.code, inPlace.stderr).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('report_stats: false');
     expect(temporaries(dir)).toEqual([]);
   });
