@@ -5,7 +5,7 @@
 // owner to keep. Faults are real (chattr, mount --bind in a private mount namespace); where the
 // machine cannot make one, the test is skipped and says why. After a refused fix every original is
 // byte-identical and no temporary file is left.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, cpSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -79,13 +79,20 @@ const bindMountWorks = (() => {
 if (!chattrWorks) console.warn('writes: immutable-file tests skipped: chattr +i needs root and ext4/xfs/btrfs');
 if (!bindMountWorks) console.warn('writes: bind-mount tests skipped: unshare -m and mount --bind need root (CAP_SYS_ADMIN)');
 
+const asRun = (result: SpawnSyncReturns<string>): Run => ({ code: result.status, stdout: result.stdout, stderr: result.stderr });
+
+/** mxlint as nobody (uid 65534), without the code cache (its home is root's). */
+const asNobody = (args: string[]): Run => asRun(spawnSync(process.execPath, [BIN, ...args], {
+  uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', MXLINT_CODE_CACHE: '0' },
+}));
+
 /** mxlint with `target` bind-mounted on its own (from `source`), in a private mount namespace. */
 function inMountNamespace(source: string, target: string, args: string[], options = ''): Run {
   const script = `mount --bind "$1" "$2" || exit 99; ${options ? `mount -o remount,bind,${options} "$2" || exit 99; ` : ''}shift 2; exec "$@"`;
   const result = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', source, target, process.execPath, BIN, ...args], {
     encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return asRun(result);
 }
 
 /** mxlint run on a copy of `dir` in a tmpfs mounted over it and filled (private mount
@@ -101,7 +108,7 @@ function inFullTmpfs(dir: string, args: string[]): { run: Run; dir: string } {
   const result = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', dir, out, process.execPath, BIN, ...args], {
     encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000,
   });
-  return { run: { code: result.status, stdout: result.stdout, stderr: result.stderr }, dir: out };
+  return { run: asRun(result), dir: out };
 }
 
 /** mxlint held after writing its temporary files (MXLINT_TEST_HOLD_WRITE); `meanwhile` runs then. */
@@ -201,13 +208,9 @@ describe('files that cannot be replaced: refused before anything is written, or 
     const { dir, file, args } = single('homeserver.yaml', CONFIG);
     chmodSync(dir, 0o777);
     chmodSync(file, 0o666);
-    const asNobody = (extra: string[]): Run => {
-      const result = spawnSync(process.execPath, [BIN, ...args, ...extra], { uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', MXLINT_CODE_CACHE: '0' } });
-      return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-    };
-    refused(asNobody([]), 'homeserver.yaml', /mxlint cannot give a new file its owner \(0:0\) without root: a rename cannot replace it; give --fix-in-place/);
+    refused(asNobody(args), 'homeserver.yaml', /mxlint cannot give a new file its owner \(0:0\) without root: a rename cannot replace it; give --fix-in-place/);
     expect(readFileSync(file, 'utf8')).toBe(CONFIG);
-    const inPlace = asNobody(['--fix-in-place']);
+    const inPlace = asNobody([...args, '--fix-in-place']);
     expect(inPlace.code, inPlace.stderr).toBe(0);
     expect(inPlace.stderr).toMatch(/homeserver\.yaml: rewritten in place, not replaced atomically \(mxlint cannot give a new file its owner/);
     const after = statSync(file);
@@ -229,13 +232,9 @@ describe('files that cannot be replaced: refused before anything is written, or 
     chownSync(file, 65534, 65534);
     chownSync(dir, 65534, 65534);
     chmodSync(dir, 0o555);
-    const asNobody = (extra: string[]): Run => {
-      const result = spawnSync(process.execPath, [BIN, ...args, ...extra], { uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', MXLINT_CODE_CACHE: '0' } });
-      return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-    };
-    refused(asNobody([]), 'homeserver.yaml', /its directory does not let mxlint create the new file beside it \(EACCES: permission denied\): a rename cannot replace it; give --fix-in-place/);
+    refused(asNobody(args), 'homeserver.yaml', /its directory does not let mxlint create the new file beside it \(EACCES: permission denied\): a rename cannot replace it; give --fix-in-place/);
     expect(readFileSync(file, 'utf8')).toBe(CONFIG);
-    const inPlace = asNobody(['--fix-in-place']);
+    const inPlace = asNobody([...args, '--fix-in-place']);
     expect(inPlace.code, inPlace.stderr).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('report_stats: false');
     expect(temporaries(dir)).toEqual([]);
@@ -256,7 +255,7 @@ describe('files that cannot be replaced: refused before anything is written, or 
     const { file } = single('homeserver.yaml', CONFIG);
     for (const mode of ['--fix', '--fix-dry-run']) {
       const result = spawnSync('bash', ['-c', `exec "$0" "$1" config <(cat "$2") -u chatons --no-policy ${mode}`, process.execPath, BIN, file], { encoding: 'utf8' });
-      refused({ code: result.status, stdout: result.stdout, stderr: result.stderr }, '/dev/fd/', /: is not a regular file \(a pipe, a FIFO or a device\): cannot fix it; fix a copy$/);
+      refused(asRun(result), '/dev/fd/', /: is not a regular file \(a pipe, a FIFO or a device\): cannot fix it; fix a copy$/);
     }
   });
 
