@@ -270,12 +270,17 @@ function assertUnchanged(target: Target): void {
 function commit(target: Target): void {
   const { write, real, temporary } = target;
   try {
-    if (target.how === 'in-place') rewriteInPlace(real, Buffer.from(write.text, 'utf8'));
-    else if (target.how === 'created') createNoClobber(temporary!, real);
+    if (target.how === 'in-place') {
+      // Marked first: a write cut short (a full disk) has already changed the file, and must be undone.
+      target.done = true;
+      rewriteInPlace(real, Buffer.from(write.text, 'utf8'));
+      return;
+    }
+    if (target.how === 'created') createNoClobber(temporary!, real);
     else renameSync(temporary!, real);
     target.done = true;
   } catch (error) {
-    throw writeError(error, write.path, 'cannot replace it');
+    throw writeError(error, write.path, target.how === 'in-place' ? 'cannot rewrite it in place' : 'cannot replace it');
   }
 }
 

@@ -104,9 +104,9 @@ function inFullTmpfs(dir: string, args: string[]): { run: Run; dir: string } {
   const out = mkdtempSync(join(tmpdir(), 'mxlint-writes-out-'));
   made.push(out);
   const script = [
-    'set -e', 'cp -r "$1"/. "$2"/', 'mount -t tmpfs -o size=256k tmpfs "$1"', 'cp -r "$2"/. "$1"/',
+    'set -e', 'cp -a "$1"/. "$2"/', 'mount -t tmpfs -o size=256k tmpfs "$1"', 'cp -a "$2"/. "$1"/',
     'dd if=/dev/zero of="$1/.filler" bs=4k 2>/dev/null || true', 'code=0', 'dir=$1 out=$2', 'shift 2', '"$@" || code=$?',
-    'rm "$dir/.filler"', 'rm -r "$out"/* "$out"/.[!.]* 2>/dev/null || true', 'cp -r "$dir"/. "$out"/', 'exit $code',
+    'rm "$dir/.filler"', 'rm -r "$out"/* "$out"/.[!.]* 2>/dev/null || true', 'cp -a "$dir"/. "$out"/', 'exit $code',
   ].join('\n');
   const result = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', dir, out, process.execPath, BIN, ...args], {
     encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000,
@@ -169,6 +169,17 @@ describe('files that cannot be replaced: refused before anything is written, or 
     expect(out.run.code, out.run.stderr).toBe(2);
     expect(out.run.stderr).toMatch(/homeserver\.yaml: cannot write \(ENOSPC: no space left on the device\); nothing was changed\n$/);
     expect(files(out.dir)).toEqual(files(join(ROOT, 'fixtures/fix/confd')));
+  });
+
+  it.skipIf(!bindMountWorks)('a rewrite in place that fills the disk halfway is undone: the old text is written back', () => {
+    // Just under a 4 KiB page: the fixed text needs a second page, which the full tmpfs refuses.
+    const { dir, file, args } = single('homeserver.yaml', `${CONFIG}#${'-'.repeat(4000 - CONFIG.length)}\n`);
+    linkSync(file, join(dir, 'other-name.yaml'));
+    const out = inFullTmpfs(dir, [...args, '--fix-in-place']);
+    expect(out.run.stderr).toMatch(/homeserver\.yaml: cannot rewrite it in place \(ENOSPC: no space left on the device\); nothing was changed\n$/);
+    expect(out.run.code).toBe(2);
+    expect(files(out.dir)).toEqual(files(dir));
+    expect(statSync(join(out.dir, 'homeserver.yaml')).ino).toBe(statSync(join(out.dir, 'other-name.yaml')).ino);
   });
 
   it.skipIf(!bindMountWorks)('a report (-o) or a baseline over a full disk keeps the old one whole', () => {
