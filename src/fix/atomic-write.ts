@@ -189,7 +189,7 @@ function writeTemporary(real: string, file: string, text: string, model: Stats, 
   let descriptor: number | undefined;
   try {
     descriptor = openSync(temporary, 'wx', 0o600);
-    writeSync(descriptor, text);
+    writeAll(descriptor, Buffer.from(text, 'utf8'));
     fsyncSync(descriptor);
     closeSync(descriptor);
     descriptor = undefined;
@@ -299,13 +299,19 @@ function createNoClobber(temporary: string, real: string): void {
 function rewriteInPlace(real: string, bytes: Buffer): void {
   const descriptor = openSync(real, 'r+');
   try {
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(descriptor, bytes, offset, bytes.length - offset, offset);
+    writeAll(descriptor, bytes);
     if (fstatSync(descriptor).size !== bytes.length) ftruncateSync(descriptor, bytes.length);
     fsyncSync(descriptor);
   } finally {
     closeSync(descriptor);
   }
+}
+
+/** From the start of the file, until every byte is written: a write may take only part (a disk
+ *  filling up takes what fits, and says ENOSPC only on the next write). */
+function writeAll(descriptor: number, bytes: Buffer): void {
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(descriptor, bytes, offset, bytes.length - offset, offset);
 }
 
 /** Puts back the old file of every target already written; returns where the old text is kept when that failed. */

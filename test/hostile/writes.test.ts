@@ -100,12 +100,12 @@ function inMountNamespace(source: string, target: string, args: string[], option
 
 /** mxlint run on a copy of `dir` in a tmpfs mounted over it and filled (private mount
  *  namespace); returns its result and a copy of the tmpfs afterwards (without the filler). */
-function inFullTmpfs(dir: string, args: string[]): { run: Run; dir: string } {
+function inFullTmpfs(dir: string, args: string[], freePages = 0): { run: Run; dir: string } {
   const out = mkdtempSync(join(tmpdir(), 'mxlint-writes-out-'));
   made.push(out);
   const script = [
     'set -e', 'cp -a "$1"/. "$2"/', 'mount -t tmpfs -o size=256k tmpfs "$1"', 'cp -a "$2"/. "$1"/',
-    'dd if=/dev/zero of="$1/.filler" bs=4k 2>/dev/null || true', 'code=0', 'dir=$1 out=$2', 'shift 2', '"$@" || code=$?',
+    `dd if=/dev/zero of="$1/.gap" bs=4k count=${freePages} 2>/dev/null`, 'dd if=/dev/zero of="$1/.filler" bs=4k 2>/dev/null || true', 'rm "$1/.gap"', 'code=0', 'dir=$1 out=$2', 'shift 2', '"$@" || code=$?',
     'rm "$dir/.filler"', 'rm -r "$out"/* "$out"/.[!.]* 2>/dev/null || true', 'cp -a "$dir"/. "$out"/', 'exit $code',
   ].join('\n');
   const result = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', dir, out, process.execPath, BIN, ...args], {
@@ -169,6 +169,15 @@ describe('files that cannot be replaced: refused before anything is written, or 
     expect(out.run.code, out.run.stderr).toBe(2);
     expect(out.run.stderr).toMatch(/homeserver\.yaml: cannot write \(ENOSPC: no space left on the device\); nothing was changed\n$/);
     expect(files(out.dir)).toEqual(files(join(ROOT, 'fixtures/fix/confd')));
+  });
+
+  it.skipIf(!bindMountWorks)('a disk that fills while the new text is written: refused, the old file kept whole', () => {
+    // One 4 KiB page free: the new text (two pages) is written only in part before ENOSPC.
+    const { dir, args } = single('homeserver.yaml', `${CONFIG}#${'-'.repeat(5000)}\n`);
+    const out = inFullTmpfs(dir, args, 1);
+    expect(out.run.stderr).toMatch(/homeserver\.yaml: cannot write \(ENOSPC: no space left on the device\); nothing was changed\n$/);
+    expect(out.run.code).toBe(2);
+    expect(files(out.dir)).toEqual(files(dir));
   });
 
   it.skipIf(!bindMountWorks)('a rewrite in place that fills the disk halfway is undone: the old text is written back', () => {
