@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('--fix', 'fix the files for the use cases given with -u (README "Fixing")')
         .option('--fix-dry-run', 'print the fix as a unified diff; change nothing')
         .option('--fix-target <file>', 'with --fix: where keys no file sets are added (default: the first file)')
-        .option('--fix-in-place', 'with --fix: rewrite in place a file a rename cannot replace (bind-mounted, hard-linked) instead of refusing')
+        .option('--fix-in-place', 'with --fix: rewrite in place (not atomically) a file a rename cannot replace (a bind mount, a hard link, a directory mxlint cannot create files in) instead of refusing')
         .addOption(new Option('--fix-level <level>', 'with --fix: the lowest level fixed').choices(['error', 'warning', 'info']).default('warning'))
         .action(async (paths: string[], options) => {
           if (options.fix || options.fixDryRun) {
