@@ -143,7 +143,8 @@ function statOrFail(path: string, file: string): Stats {
   try {
     return statSync(path);
   } catch (error) {
-    throw new InputError(`cannot read its permissions (${(error as NodeJS.ErrnoException).code}); nothing was written`, { file });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new WriteError(`cannot read its permissions (${code}); nothing was written`, file, code);
   }
 }
 

@@ -191,6 +191,13 @@ describe('files that cannot be replaced: refused before anything is written, or 
     expect(statSync(join(out.dir, 'homeserver.yaml')).ino).toBe(statSync(join(out.dir, 'other-name.yaml')).ino);
   });
 
+  it('a report or a baseline in a directory that does not exist: one line with the reason', () => {
+    const { dir, file } = single('homeserver.yaml', CONFIG);
+    for (const [option, what] of [['-o', 'json report'], ['--write-baseline', 'baseline']]) {
+      refused(mxlint(['config', file, '--no-policy', '-f', 'json', option, join(dir, 'missing/out.json')]), 'missing/out.json', new RegExp(`: cannot write the ${what} \\(ENOENT\\)$`));
+    }
+  });
+
   it.skipIf(!bindMountWorks)('a report (-o) or a baseline over a full disk keeps the old one whole', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mxlint-writes-'));
     made.push(dir);
