@@ -259,13 +259,20 @@ function assertUnchanged(target: Target): void {
     return;
   }
   const expected = Buffer.from(write.expected, 'utf8');
+  let now: Stats | undefined;
   let same = false;
   try {
-    same = statSync(real).size === expected.length && readFileSync(real).equals(expected);
+    now = statSync(real);
+    same = now.size === expected.length && readFileSync(real).equals(expected);
   } catch {
     same = false;
   }
   if (!same) throw new InputError('changed since mxlint read it (someone else is editing it?): run the fix again; nothing was written', { file: write.path });
+  // The new file takes the permissions seen first: a chmod 600 made meanwhile must not be undone.
+  const { model } = target;
+  if (now && ((now.mode & 0o7777) !== (model.mode & 0o7777) || now.uid !== model.uid || now.gid !== model.gid)) {
+    throw new InputError('its permissions or owner changed since mxlint read it: run the fix again; nothing was written', { file: write.path });
+  }
 }
 
 function commit(target: Target): void {

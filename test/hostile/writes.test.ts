@@ -323,6 +323,24 @@ describe('a file changed between the read and the write', () => {
     expect(temporaries(dir)).toEqual([]);
   });
 
+  it('a file removed meanwhile stays removed', async () => {
+    const { dir, args } = confd();
+    const run = await held(dir, args, () => rmSync(join(dir, 'conf.d/10-retention.yaml')));
+    refused(run, '10-retention.yaml', /changed since mxlint read it .*; nothing was written$/);
+    expect(readdirSync(join(dir, 'conf.d'))).toEqual(['20-report-stats.yaml']);
+    expect(files(dir).get('homeserver.yaml')).toEqual(files(join(ROOT, 'fixtures/fix/confd')).get('homeserver.yaml'));
+  });
+
+  it('a chmod 600 made meanwhile is not undone: the fix is refused', async () => {
+    const { dir, args } = confd();
+    const file = join(dir, 'homeserver.yaml');
+    chmodSync(file, 0o644);
+    const run = await held(dir, args, () => chmodSync(file, 0o600));
+    refused(run, 'homeserver.yaml', /its permissions or owner changed since mxlint read it: run the fix again; nothing was written$/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(temporaries(dir)).toEqual([]);
+  });
+
   it('a new file to add keys to that someone else created meanwhile is left alone', async () => {
     const { dir, args } = confd();
     const target = join(dir, 'conf.d/99-mxlint.yaml');
