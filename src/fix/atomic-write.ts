@@ -403,10 +403,12 @@ function isMountPoint(real: string): boolean {
 
 /** Tests only: while the file MXLINT_TEST_HOLD_WRITE names exists (at most 30 s), wait with the
  *  temporary files written and nothing replaced, so that a test can change a target or send a
- *  signal at that moment. It only delays: every check after it still runs. */
+ *  signal at that moment; `FILE.held` is created when the wait starts. It only delays: every
+ *  check after it still runs. */
 function holdForTests(): void {
   const hold = process.env.MXLINT_TEST_HOLD_WRITE;
   if (!hold) return;
+  writeFileSync(`${hold}.held`, '');
   const cell = new Int32Array(new SharedArrayBuffer(4));
   for (const deadline = Date.now() + 30_000; existsSync(hold) && Date.now() < deadline;) Atomics.wait(cell, 0, 0, 20);
 }
