@@ -80,11 +80,12 @@ export async function main(argv: string[]): Promise<number> {
         .option('--fix-dry-run', 'print the fix as a unified diff (lines showing a secret left out); change nothing')
         .option('--patch-file <file>', 'with --fix-dry-run: also write the whole patch, secret lines included, to this file (mode 0600)')
         .option('--fix-target <file>', 'with --fix: where keys no file sets are added (default: the first file)')
+        .option('--fix-in-place', 'with --fix: rewrite in place (not atomically) a file a rename cannot replace (a bind mount, a hard link, a directory mxlint cannot create files in) instead of refusing')
         .addOption(new Option('--fix-level <level>', 'with --fix: the lowest level fixed').choices(['error', 'warning', 'info']).default('warning'))
         .action(async (paths: string[], options) => {
           if (options.fix || options.fixDryRun) {
             const { runFix } = await import('./fix.js');
-            exit = runFix(paths, options, write);
+            exit = await runFix(paths, options, write);
             return;
           }
           const { runConfig } = await import('./config.js');
