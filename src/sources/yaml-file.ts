@@ -18,6 +18,8 @@ export interface YamlFile {
   /** Dotted path (list items by index) → where its key (or item) is written. */
   positions: Map<string, SourceLocation>;
   duplicates: DuplicateKey[];
+  /** Paths whose value is a float for PyYAML (`1500.0`), which Synapse's duration and size readers refuse. */
+  floats?: Set<string>;
   /** Permission bits of the file (for the file-hygiene rules). */
   mode?: number;
 }
@@ -47,18 +49,19 @@ export function parseYamlText(path: string, bytes: Buffer): YamlFile {
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return empty('not UTF-8 text; Synapse cannot read it', true);
   }
   if (text.includes('\0')) return empty('binary file (contains NUL bytes); Synapse cannot read it', true);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // One BOM is dropped, as PyYAML drops it (js-yaml does it); a second one is text, and is part of
+  // the first key (`\ufeffserver_name` is not server_name).
 
-  const { data, positions, duplicates } = parsePyYaml(text, path);
+  const { data, positions, duplicates, floats } = parsePyYaml(text, path);
   if (data === null || data === undefined) return empty('empty file; Synapse skips it');
   if (typeof data !== 'object' || Array.isArray(data) || data instanceof Date) {
     const kind = Array.isArray(data) ? 'a list' : data instanceof Date ? 'a date' : `a ${typeof data}`;
     return empty(`its root is ${kind}, not a mapping; Synapse skips it`);
   }
-  return { path, data: data as Record<string, unknown>, positions, duplicates };
+  return { path, data: data as Record<string, unknown>, positions, duplicates, floats };
 }

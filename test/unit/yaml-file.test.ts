@@ -67,3 +67,9 @@ describe('scalars that the yaml package reads differently from PyYAML', () => {
     expect(read(`v: ${text}\n`).data?.v).toEqual(expected);
   });
 });
+
+describe('byte order marks, as Synapse reads them (PyYAML drops one)', () => {
+  it('a second BOM is part of the first key, so server_name is not set', () => {
+    expect(read(Buffer.from('\ufeff\ufeffserver_name: example.org\n')).data).toEqual({ '\ufeffserver_name': 'example.org' });
+  });
+});
