@@ -40,10 +40,13 @@ export function readYamlFile(path: string): YamlFile {
   return { ...parseYamlText(path, bytes), mode };
 }
 
+/** A file Synapse reads nothing from, and why. */
+export function skippedFile(path: string, skipped: string, unreadableBySynapse = false): YamlFile {
+  return { path, data: null, skipped, unreadableBySynapse, positions: new Map(), duplicates: [] };
+}
+
 export function parseYamlText(path: string, bytes: Buffer): YamlFile {
-  const empty = (skipped: string, unreadableBySynapse = false): YamlFile => ({
-    path, data: null, skipped, unreadableBySynapse, positions: new Map(), duplicates: [],
-  });
+  const empty = (skipped: string, unreadableBySynapse = false): YamlFile => skippedFile(path, skipped, unreadableBySynapse);
   if (bytes.subarray(0, 10).toString('latin1') === '\0GITCRYPT\0') {
     return empty('encrypted with git-crypt; Synapse cannot read it', true);
   }

@@ -129,9 +129,29 @@ describe.concurrent('hostile configs: one clear error or a documented skip, in b
     mkdirSync(path('odd.d/40-x.yaml'));
     spawnSync('mkfifo', [path('odd.d/50-fifo.yaml')]);
     symlinkSync('/dev/zero', path('odd.d/60-zero.yaml'));
+    writeFileSync(path('odd.d/70-typo.yml'), 'enable_metrics: false\n');
     const run = await config('conf.d with loops, dangling links, a directory, a FIFO, /dev/zero', [write('odd-main.yaml', MINIMAL), path('odd.d')]);
-    expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout).inputs).toEqual([path('odd-main.yaml'), path('odd.d/10-real.yaml')]);
+    expect([0, 1], run.stderr).toContain(run.code);
+    const report = JSON.parse(run.stdout);
+    // Read: the main file and 10-real.yaml; every other entry is listed as skipped, with why.
+    expect(report.inputs).toEqual(['odd-main.yaml', ...['10-real', '20-loop1', '20-loop2', '30-dangling', '40-x', '50-fifo', '60-zero'].map((name) => `odd.d/${name}.yaml`), 'odd.d/70-typo.yml'].map(path));
+    const warnings = report.warnings.join('\n');
+    expect(warnings).toMatch(/20-loop1\.yaml: skipped, a symbolic link loop; Synapse skips it/);
+    expect(warnings).toMatch(/30-dangling\.yaml: skipped, a broken symbolic link/);
+    expect(warnings).toMatch(/40-x\.yaml: skipped, a directory, not a regular file/);
+    expect(warnings).toMatch(/50-fifo\.yaml: skipped, a named pipe \(FIFO\), not a regular file/);
+    expect(warnings).toMatch(/60-zero\.yaml: skipped, a symbolic link to a device, not a regular file/);
+    expect(warnings).toMatch(/70-typo\.yml: skipped, named \*\.yml: Synapse reads only the \*\.yaml files/);
+  });
+
+  it('a directory with no *.yaml file Synapse would read: no config at all, one line, exit 2 (Synapse: "Must supply a config file")', async () => {
+    mkdirSync(path('empty.d'));
+    mkdirSync(path('only-odd.d'));
+    spawnSync('mkfifo', [path('only-odd.d/fifo.yaml')]);
+    writeFileSync(path('only-odd.d/notes.txt'), 'x\n');
+    const [empty, odd] = await Promise.all([config('empty conf.d alone', [path('empty.d')]), config('conf.d of a FIFO alone', [path('only-odd.d')])]);
+    expect(oneErrorLine(empty)).toMatch(/empty\.d: no config file: this directory holds no \*\.yaml file Synapse would read.*Must supply a config file/);
+    expect(oneErrorLine(odd)).toMatch(/only-odd\.d: no config file/);
   });
 
   it('an unreadable file (mode 000, mxlint run as nobody): one line; root reads it regardless, so the test runs as another user', async (context) => {
