@@ -5,6 +5,7 @@ import { catalogue } from '../../facts/catalogue.js';
 import { parseDuration, parseSize } from '../../facts/duration.js';
 import { findPlaceholder, pythonTruthy, show, strtobool } from '../../facts/values.js';
 import { closest } from './did-you-mean.js';
+import { databaseFailures, secretTypeFailures, sectionShapeFailures } from './synapse-startup.js';
 import type { CheckFunction } from './types.js';
 
 const server = (facts: unknown): ServerFacts => facts as ServerFacts;
@@ -55,6 +56,13 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
     failures.push({ status: 'unknown', message: `${path} cannot be checked: ${fact.reason} (Synapse refuses it as written; the rendered value decides)`, path, location: fact.location });
     return true;
   };
+  /** Whether PyYAML read this value as a float (the file that set its top-level key last decides). */
+  const isFloat = (path: string): boolean =>
+    [...files].reverse().find((file) => file.data && Object.hasOwn(file.data, path.split('.')[0]))?.floats?.has(path) ?? false;
+  // Shape refusals name the value's type, never the value (a database URL or a secret may hold a password).
+  for (const { path, message } of [...databaseFailures(config), ...sectionShapeFailures(config), ...secretTypeFailures(config)]) {
+    failures.push({ status: 'fail', message, path, location: get(path).location });
+  }
   for (const file of files) {
     if (file.unreadableBySynapse) failures.push({ status: 'fail', message: `${file.path} is ${file.skipped}`, location: { file: file.path, line: 1, column: 1 } });
   }
@@ -89,7 +97,7 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
     if (entry.type === 'strictbool' && fact.state === 'set' && typeof fact.value !== 'boolean') fail(path, `${path} is ${show(fact.value)}, not true or false (${typeof fact.value === 'string' ? 'a quoted string' : 'not a boolean'}): Synapse refuses to start`);
     if (fact.state !== 'set' || fact.value === null || findPlaceholder(fact.value)) continue;
     const parse = entry.type === 'duration' ? parseDuration : entry.type === 'size' ? parseSize : undefined;
-    const parsed = parse?.(fact.value);
+    const parsed = parse?.(fact.value, isFloat(path));
     if (parsed && !parsed.ok) fail(path, `${path} is ${show(fact.value)}: ${parsed.error}; Synapse refuses to start`);
     if (entry.pathTwin && get(entry.pathTwin).state === 'set') fail(path, `both ${path} and ${entry.pathTwin} are set: Synapse refuses to start`);
   }
