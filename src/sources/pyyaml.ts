@@ -216,6 +216,8 @@ export function parseWithPositions(text: string, file: string, schema: Schema, l
   const positions = new Map<string, SourceLocation>();
   const duplicates: DuplicateKey[] = [];
   const floats = new Set<string>();
+  // js-yaml's offsets count from after a leading BOM, which it drops.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (root.children[0]) {
     refuseUnhashableKeys(root.children[0], text);
     if (pyyamlTabs && text.includes('\t')) refuseTabs(root.children[0], text, file);

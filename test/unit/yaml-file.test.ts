@@ -105,3 +105,11 @@ describe('a conf.d directory, listed as Synapse lists it', () => {
     }
   });
 });
+
+describe('a BOM shifts nothing', () => {
+  it('keys after a BOM are paired and placed as without it', () => {
+    const file = read('\ufeffa: 1\ndb: {name: x, args: {d: y}}\n');
+    expect(file.data).toEqual({ a: 1, db: { name: 'x', args: { d: 'y' } } });
+    expect(file.positions.get('db.args.d')).toEqual({ file: 'test.yaml', line: 2, column: 22 });
+  });
+});
