@@ -144,6 +144,26 @@ describe.concurrent('hostile configs: one clear error or a documented skip, in b
     expect(warnings).toMatch(/70-typo\.yml: skipped, named \*\.yml: Synapse reads only the \*\.yaml files/);
   });
 
+  it('what PyYAML refuses: exit 2, one line naming file:line:col and the fault (never a report on a config that cannot load)', async () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['unquoted {{ VAR }}', `${MINIMAL}public_baseurl: {{ PUBLIC_BASEURL }}\n`, /template\.yaml:3:18: invalid YAML: found unhashable key/],
+      ['list as a key', `${MINIMAL}[a, b]: x\n`, /list-key\.yaml:3:1: invalid YAML: found unhashable key \(a list/],
+      ['tab after a colon', `${MINIMAL}enable_metrics:\tfalse\n`, /tab\.yaml:3:16: invalid YAML: a tab character here/],
+      ['impossible date', `${MINIMAL}x: 2001-02-30\n`, /date\.yaml:3:3: invalid YAML: "2001-02-30" is no date PyYAML can read/],
+    ];
+    const names = ['template.yaml', 'list-key.yaml', 'tab.yaml', 'date.yaml'];
+    const runs = await Promise.all(cases.map(([name, text], index) => config(name, [write(names[index], text)])));
+    runs.forEach((run, index) => expect(oneErrorLine(run), cases[index][0]).toMatch(cases[index][2]));
+  });
+
+  it('a secret that is a number or !!binary: synapse-starts fails, naming its type, never its value', async () => {
+    const run = await config('non-string secrets', [write('odd-secrets.yaml', `${MINIMAL}database: {name: sqlite3}\nmacaroon_secret_key: 987654321\nregistration_shared_secret: !!binary c2VjcmV0LWJ5dGVz\n`)]);
+    expect(run.code, run.stderr).toBe(1);
+    const starts = JSON.parse(run.stdout).findings.filter((finding: any) => finding.ruleId === 'synapse-starts' && finding.status === 'fail');
+    expect(starts.map((finding: any) => finding.message).join('\n')).toMatch(/macaroon_secret_key is a number, not a string[\s\S]*registration_shared_secret is binary data/);
+    expect(JSON.stringify(starts)).not.toMatch(/987654321|c2VjcmV0|secret-bytes/);
+  });
+
   it('a directory with no *.yaml file Synapse would read: no config at all, one line, exit 2 (Synapse: "Must supply a config file")', async () => {
     mkdirSync(path('empty.d'));
     mkdirSync(path('only-odd.d'));
