@@ -90,6 +90,11 @@ const REFUSALS: Array<{ synapse: RegExp; mxlint: RegExp }> = [
   { synapse: /Unsupported database type/, mxlint: /supports only sqlite3 and psycopg2/ },
   { synapse: /Bad duration type|Bad byte size/, mxlint: /not a float/ },
   { synapse: /Config option must be a string|must be a string\.|object has no attribute '(encode|split)'|^ValueError: not enough values to unpack/, mxlint: /is .*, not a string: Synapse refuses to start/ },
+  { synapse: /min_lifetime' can not be greater than its 'max_lifetime'|'allowed_lifetime_min' can not be\s+greater|purge jobs configuration must have the\s+'interval'|'shortest_max_lifetime' value can not be greater/, mxlint: /is longer than|has no interval/ },
+  { synapse: /Delegation of email verification to an identity server is no longer supported/, mxlint: /account_threepid_delegates\.email/ },
+  { synapse: /invite_3pid_guest is no longer supported/, mxlint: /invite_3pid_guest was removed .* refuses to start/ },
+  { synapse: /Can't use 'restrict_public_rooms_to_local_users' if/, mxlint: /restrict_public_rooms_to_local_users is set together with/ },
+  { synapse: /rules can only have action of 'allow' or 'deny'|KeyError: 'action'/, mxlint: /an action other than allow or deny|no action/ },
   // A section reader given something else than a mapping (or list, for the publication rules).
   { synapse: /object has no attribute 'get'|indices must be integers|is not subscriptable|argument after \*\* must be a mapping|is not a container or iterable|object is not iterable|is not valid under any of the given schemas|is not of type 'object'/, mxlint: /not a mapping|expects a list of rules/ },
 ];
@@ -445,6 +450,13 @@ const HAND_MADE: HandMade[] = [
   { name: 'startup: a registration_shared_secret that is a list', make: file('h.yaml', `${OK}registration_shared_secret: [a, b]\n`), synapse: 'refuses', because: /'list' object has no attribute 'encode'/ },
   { name: 'startup: a !!binary macaroon_secret_key', make: file('h.yaml', `${OK}macaroon_secret_key: !!binary aGVsbG8=\n`), synapse: 'refuses', because: /'bytes' object has no attribute 'encode'/ },
   { name: 'startup: a form_secret that is a number', make: file('h.yaml', `${OK}form_secret: 42\n`), synapse: 'refuses', because: /Config option must be a string/ },
+  { name: 'startup: a retention min_lifetime longer than its max_lifetime', make: file('h.yaml', `${OK}retention: {enabled: true, default_policy: {min_lifetime: 30d, max_lifetime: 1d}}\n`), synapse: 'refuses', because: /can not be greater/ },
+  { name: 'startup: allowed_lifetime_min longer than allowed_lifetime_max', make: file('h.yaml', `${OK}retention: {allowed_lifetime_min: 1y, allowed_lifetime_max: 1d}\n`), synapse: 'refuses', because: /can not be\s+greater/ },
+  { name: 'startup: a purge job without an interval', make: file('h.yaml', `${OK}retention: {enabled: true, purge_jobs: [{longest_max_lifetime: 3d}]}\n`), synapse: 'refuses', because: /'interval' key set/ },
+  { name: 'startup: e-mail delegated to an identity server', make: file('h.yaml', `${OK}account_threepid_delegates: {email: https://vector.im}\n`), synapse: 'refuses', because: /no longer supported/ },
+  { name: 'startup: invite_3pid_guest', make: file('h.yaml', `${OK}invite_3pid_guest: true\n`), synapse: 'refuses', because: /invite_3pid_guest/ },
+  { name: 'startup: restrict_public_rooms_to_local_users with allow_public_rooms_over_federation', make: file('h.yaml', `${OK}restrict_public_rooms_to_local_users: true\nallow_public_rooms_over_federation: true\n`), synapse: 'refuses', because: /restrict_public_rooms_to_local_users/ },
+  { name: 'startup: a publication rule whose action is not allow or deny', make: file('h.yaml', `${OK}room_list_publication_rules: [{action: permit}]\n`), synapse: 'refuses', because: /allow' or 'deny/ },
   // conf.d entries Synapse skips, and its order (class: confd).
   { name: 'confd: a FIFO, a directory named x.yaml, a link to /dev/zero, a dangling link', make: confD((dir) => {
     spawnSync('mkfifo', [join(dir, '10-fifo.yaml')]);

@@ -1,6 +1,6 @@
 // Shape refusals of Synapse 1.160 (each reading checked with its loader: test/e2e/fidelity.e2e.test.ts).
 import { describe, expect, it } from 'vitest';
-import { databaseFailures, secretTypeFailures, sectionShapeFailures } from '../../src/engine/checks/synapse-startup.js';
+import { databaseFailures, refusedCombinations, retentionFailures, secretTypeFailures, sectionShapeFailures } from '../../src/engine/checks/synapse-startup.js';
 
 const DB = { database: { name: 'sqlite3', args: { database: 'x.db' } } };
 const paths = (failures: Array<{ path: string }>) => failures.map((failure) => failure.path);
@@ -50,5 +50,30 @@ describe('secretTypeFailures', () => {
   it('accepts strings and null, and the secrets Synapse takes as they are', () => {
     expect(secretTypeFailures({ form_secret: 'x', macaroon_secret_key: null, turn_shared_secret: 5 })).toEqual([]);
     expect(paths(secretTypeFailures({ matrix_authentication_service: { secret: 5 } }))).toEqual(['matrix_authentication_service.secret']);
+  });
+});
+
+describe('retentionFailures (synapse/config/retention.py)', () => {
+  it.each([
+    [{ default_policy: { min_lifetime: '30d', max_lifetime: '1d' } }, ['retention.default_policy.min_lifetime']],
+    [{ allowed_lifetime_min: '1y', allowed_lifetime_max: '1d' }, ['retention.allowed_lifetime_min']],
+    [{ purge_jobs: [{ longest_max_lifetime: '3d' }, { interval: '1d', shortest_max_lifetime: '5d', longest_max_lifetime: '1d' }] }, ['retention.purge_jobs.0', 'retention.purge_jobs.1']],
+    [{ default_policy: { min_lifetime: '1d', max_lifetime: '30d' }, purge_jobs: [{ interval: '12h' }] }, []],
+    [{ default_policy: { min_lifetime: '6M', max_lifetime: '1d' } }, []], // 6M is refused by the duration check
+  ])('%j → %j', (retention, expected) => {
+    expect(paths(retentionFailures({ retention }))).toEqual(expected);
+  });
+});
+
+describe('refusedCombinations', () => {
+  it('e-mail delegation, restrict_public_rooms_to_local_users with allow_public_rooms_*, an unknown rule action', () => {
+    expect(paths(refusedCombinations({
+      account_threepid_delegates: { email: 'https://vector.im' },
+      restrict_public_rooms_to_local_users: true,
+      allow_public_rooms_without_auth: false,
+      room_list_publication_rules: [{ action: 'allow' }, { action: 'permit' }],
+      alias_creation_rules: [{ user_id: '*' }],
+    }))).toEqual(['account_threepid_delegates.email', 'restrict_public_rooms_to_local_users', 'room_list_publication_rules.1', 'alias_creation_rules.0']);
+    expect(refusedCombinations({ account_threepid_delegates: { msisdn: 'https://x' }, restrict_public_rooms_to_local_users: true })).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { catalogue } from '../../facts/catalogue.js';
 import { parseDuration, parseSize } from '../../facts/duration.js';
 import { findPlaceholder, pythonTruthy, show, strtobool } from '../../facts/values.js';
 import { closest } from './did-you-mean.js';
-import { databaseFailures, secretTypeFailures, sectionShapeFailures } from './synapse-startup.js';
+import { databaseFailures, refusedCombinations, retentionFailures, secretTypeFailures, sectionShapeFailures } from './synapse-startup.js';
 import type { CheckFunction } from './types.js';
 
 const server = (facts: unknown): ServerFacts => facts as ServerFacts;
@@ -60,7 +60,8 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
   const isFloat = (path: string): boolean =>
     [...files].reverse().find((file) => file.data && Object.hasOwn(file.data, path.split('.')[0]))?.floats?.has(path) ?? false;
   // Shape refusals name the value's type, never the value (a database URL or a secret may hold a password).
-  for (const { path, message } of [...databaseFailures(config), ...sectionShapeFailures(config), ...secretTypeFailures(config)]) {
+  const shapes = [databaseFailures, sectionShapeFailures, secretTypeFailures, retentionFailures, refusedCombinations];
+  for (const { path, message } of shapes.flatMap((check) => check(config))) {
     failures.push({ status: 'fail', message, path, location: get(path).location });
   }
   for (const file of files) {

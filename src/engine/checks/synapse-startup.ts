@@ -3,6 +3,7 @@
 // parses a duration or a size. Each was checked with Synapse's own loader (scripts/synapse-oracle.py,
 // cases in test/e2e/fidelity.e2e.test.ts). They read the raw merged config (never printed: a value
 // is described by its type only, since a database URL or a secret may hold a password).
+import { parseDuration } from '../../facts/duration.js';
 import { pythonTruthy } from '../../facts/values.js';
 
 export interface StartupFailure {
@@ -100,6 +101,65 @@ export function databaseFailures(config: Record<string, unknown>): StartupFailur
     else if (Object.hasOwn(value, 'name') && value.name !== 'sqlite3' && value.name !== 'psycopg2') {
       failures.push({ path: `${path}.name`, message: `${path}.name is ${typeof value.name === 'string' ? JSON.stringify(value.name) : kindOf(value.name)}: Synapse supports only sqlite3 and psycopg2 and refuses to start` });
     }
+  }
+  return failures;
+}
+
+/** Milliseconds of a duration Synapse would read, or undefined (absent, or refused elsewhere). */
+function millis(value: unknown): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const parsed = parseDuration(value);
+  return parsed.ok ? parsed.value : undefined;
+}
+
+/** synapse/config/retention.py: bounds that contradict each other, purge jobs without an interval. */
+export function retentionFailures(config: Record<string, unknown>): StartupFailure[] {
+  const retention = config.retention;
+  if (!isMapping(retention)) return [];
+  const failures: StartupFailure[] = [];
+  const policy = retention.default_policy;
+  const greater = (low: unknown, high: unknown) => {
+    const [min, max] = [millis(low), millis(high)];
+    return min !== undefined && max !== undefined && min > max;
+  };
+  if (isMapping(policy) && greater(policy.min_lifetime, policy.max_lifetime)) {
+    failures.push({ path: 'retention.default_policy.min_lifetime', message: 'retention.default_policy.min_lifetime is longer than its max_lifetime: Synapse refuses to start' });
+  }
+  if (greater(retention.allowed_lifetime_min, retention.allowed_lifetime_max)) {
+    failures.push({ path: 'retention.allowed_lifetime_min', message: 'retention.allowed_lifetime_min is longer than allowed_lifetime_max: Synapse refuses to start' });
+  }
+  const jobs = Array.isArray(retention.purge_jobs) ? retention.purge_jobs : [];
+  jobs.forEach((job, index) => {
+    const path = `retention.purge_jobs.${index}`;
+    if (!isMapping(job) || job.interval === null || job.interval === undefined) {
+      failures.push({ path, message: `${path} has no interval: Synapse refuses to start (every purge job needs one)` });
+    } else if (greater(job.shortest_max_lifetime, job.longest_max_lifetime)) {
+      failures.push({ path, message: `${path}: shortest_max_lifetime is longer than longest_max_lifetime: Synapse refuses to start` });
+    }
+  });
+  return failures;
+}
+
+/** Options Synapse 1.160 refuses in a combination or with an unknown action (registration.py, server.py,
+ *  room_directory.py); removed options that refuse start-up are the catalogue's (`effect: refuses-to-start`). */
+export function refusedCombinations(config: Record<string, unknown>): StartupFailure[] {
+  const failures: StartupFailure[] = [];
+  const delegates = config.account_threepid_delegates;
+  if (isMapping(delegates) && Object.hasOwn(delegates, 'email')) {
+    failures.push({ path: 'account_threepid_delegates.email', message: 'account_threepid_delegates.email: delegating e-mail checks to an identity server is no longer supported, and Synapse refuses to start (configure email instead)' });
+  }
+  const publicRooms = ['allow_public_rooms_without_auth', 'allow_public_rooms_over_federation'].filter((key) => Object.hasOwn(config, key));
+  if (Object.hasOwn(config, 'restrict_public_rooms_to_local_users') && publicRooms.length) {
+    failures.push({ path: 'restrict_public_rooms_to_local_users', message: `restrict_public_rooms_to_local_users is set together with ${publicRooms.join(' and ')}: Synapse refuses to start (keep one or the other)` });
+  }
+  for (const option of ['room_list_publication_rules', 'alias_creation_rules']) {
+    const rules = config[option];
+    if (!Array.isArray(rules)) continue;
+    rules.forEach((rule, index) => {
+      if (isMapping(rule) && rule.action !== 'allow' && rule.action !== 'deny') {
+        failures.push({ path: `${option}.${index}`, message: `${option}.${index} has ${Object.hasOwn(rule, 'action') ? 'an action other than allow or deny' : 'no action'}: Synapse refuses to start` });
+      }
+    });
   }
   return failures;
 }
