@@ -171,7 +171,7 @@ export function parsePyYaml(text: string, file: string): ParsedYaml {
 
 /** js-yaml with a schema of our choice, keeping the position of every key; `lastKeyWins`: a
  *  duplicate key keeps its last value (PyYAML) instead of being an error. */
-export function parseWithPositions(text: string, file: string, schema: Schema, lastKeyWins: boolean, pyyamlTabs = false): ParsedYaml {
+export function parseWithPositions(text: string, file: string, schema: Schema, lastKeyWins: boolean, pyyamlChecks = false): ParsedYaml {
   const root: TreeNode = { start: { file, line: 1, column: 1 }, offset: 0, children: [] };
   let current = root;
   let parsedNodes = 0;
@@ -220,7 +220,8 @@ export function parseWithPositions(text: string, file: string, schema: Schema, l
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (root.children[0]) {
     refuseUnhashableKeys(root.children[0], text);
-    if (pyyamlTabs && text.includes('\t')) refuseTabs(root.children[0], text, file);
+    if (pyyamlChecks && text.includes('\t')) refuseTabs(root.children[0], text, file);
+    if (pyyamlChecks && text.includes('&')) refuseDuplicateAnchors(root.children[0], text, file);
     walk(root.children[0], '', text, { positions, duplicates, floats });
   }
   return { data, positions, duplicates, floats };
@@ -352,8 +353,27 @@ function scalarSpans(node: TreeNode, text: string, spans: ScalarSpan[]): ScalarS
  * js-yaml accepts most of these; refuse them here, where PyYAML does.
  */
 function refuseTabs(root: TreeNode, text: string, file: string): void {
+  const spanAt = scalarSpanLookup(root, text);
+  for (let tab = text.indexOf('\t'); tab !== -1; tab = text.indexOf('\t', tab + 1)) {
+    const lineStart = Math.max(text.lastIndexOf('\n', tab), text.lastIndexOf('\r', tab)) + 1;
+    const span = spanAt(tab);
+    if (span?.style === 'quoted') continue;
+    if (span?.style === 'block' && tab >= span.start && blockTabAllowed(text, span, lineStart, tab)) continue;
+    if (span?.style !== 'block' && inComment(text, lineStart, tab, spanAt)) continue;
+    throw new InputError('invalid YAML: a tab character here, which PyYAML (so Synapse) refuses outside quotes, block scalars (| or >) and comments; use spaces', locationOf(text, tab, file));
+  }
+}
+
+/** Where an offset of the text js-yaml read is, as file:line:col. */
+function locationOf(text: string, offset: number, file: string): SourceLocation {
+  const lineStart = Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
+  return { file, line: (text.slice(0, lineStart).match(/\r\n|\r|\n/g)?.length ?? 0) + 1, column: offset - lineStart + 1 };
+}
+
+/** The scalar (if any) an offset of the text falls in. */
+function scalarSpanLookup(root: TreeNode, text: string): (offset: number) => ScalarSpan | undefined {
   const spans = scalarSpans(root, text, []).sort((a, b) => a.start - b.start);
-  const spanAt = (offset: number): ScalarSpan | undefined => {
+  return (offset) => {
     let low = 0;
     let high = spans.length - 1;
     let found: ScalarSpan | undefined;
@@ -367,14 +387,20 @@ function refuseTabs(root: TreeNode, text: string, file: string): void {
     // Spans nest only as a tagged node's two events on the same scalar: the last one starting before is it.
     return found && offset < found.end ? found : undefined;
   };
-  for (let tab = text.indexOf('\t'); tab !== -1; tab = text.indexOf('\t', tab + 1)) {
-    const lineStart = Math.max(text.lastIndexOf('\n', tab), text.lastIndexOf('\r', tab)) + 1;
-    const span = spanAt(tab);
-    if (span?.style === 'quoted') continue;
-    if (span?.style === 'block' && tab >= span.start && blockTabAllowed(text, span, lineStart, tab)) continue;
-    if (span?.style !== 'block' && inComment(text, lineStart, tab, spanAt)) continue;
-    const line = (text.slice(0, lineStart).match(/\r\n|\r|\n/g)?.length ?? 0) + 1;
-    throw new InputError('invalid YAML: a tab character here, which PyYAML (so Synapse) refuses outside quotes, block scalars (| or >) and comments; use spaces', { file, line, column: tab - lineStart + 1 });
+}
+
+const ANCHOR = /(?<=^|[\s[{,])&([^\s,[\]{}]+)/g;
+
+/** PyYAML refuses an anchor defined twice ("found duplicate anchor"); js-yaml lets the second win. */
+function refuseDuplicateAnchors(root: TreeNode, text: string, file: string): void {
+  const spanAt = scalarSpanLookup(root, text);
+  const seen = new Set<string>();
+  for (const match of text.matchAll(ANCHOR)) {
+    const at = match.index;
+    const lineStart = Math.max(text.lastIndexOf('\n', at - 1), text.lastIndexOf('\r', at - 1)) + 1;
+    if (spanAt(at) || inComment(text, lineStart, at, spanAt)) continue;
+    if (seen.has(match[1])) throw new InputError(`invalid YAML: the anchor &${match[1]} is defined twice, which PyYAML (so Synapse) refuses; rename one`, locationOf(text, at, file));
+    seen.add(match[1]);
   }
 }
 

@@ -428,6 +428,7 @@ const HAND_MADE: HandMade[] = [
   { name: 'yaml: two BOMs (the second is part of the first key)', make: file('h.yaml', `\ufeff\ufeff${OK}`), synapse: 'refuses', because: /Missing mandatory `server_name`/ },
   { name: 'yaml: one BOM', make: file('h.yaml', `\ufeff${OK}`), synapse: 'loads' },
   { name: 'yaml: U+2028, U+2029 and NEL break lines', make: file('h.yaml', `server_name: hand.test\u2028report_stats: false\u2029database: {name: sqlite3, args: {database: hand.db}}\u0085allow_guest_access: true\n`), synapse: 'loads' },
+  { name: 'yaml: an anchor defined twice', make: file('h.yaml', `${OK}a: &x 1\nb: &x 2\n`), synapse: 'refuses', because: /second occurrence|duplicate anchor/ },
   { name: 'yaml: a date that does not exist', make: file('h.yaml', `${OK}x: 2001-02-30\n`), synapse: 'refuses', because: /day (is out of range|30 must be in range)/ },
   // Synapse's start-up checks (class: startup).
   { name: 'startup: no database section', make: file('h.yaml', 'server_name: hand.test\nreport_stats: false\n'), synapse: 'refuses', because: /No database config provided/ },

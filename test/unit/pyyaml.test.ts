@@ -72,6 +72,8 @@ describe('what PyYAML refuses, mxlint refuses', () => {
     ['a tab before a block scalar is indented', 'a: >\n  x\n \ty\n', '3:3', /bad indentation/],
     ['a tab on a block scalar header', 'a: |\t# c\n  x\n', '1:5', /a tab character/],
     ['a date that is no date', 'a: 2001-02-30\n', '1:3', /day is out of range/],
+    ['an anchor defined twice', 'a: &x 1\nb: &x 2\nc: *x\n', '2:4', /anchor &x is defined twice/],
+    ['an anchor defined twice on collections', 'a: &base\n  k: 1\nb: [&base 2]\n', '3:5', /anchor &base is defined twice/],
     ['an hour past 23', 'a: 2001-01-01 25:00:00\n', '1:3', /hour must be in 0..23/],
   ])('%s', (_name, text, where, message) => {
     const said = refusedAt(text);
@@ -83,6 +85,7 @@ describe('what PyYAML refuses, mxlint refuses', () => {
     ['tabs inside quotes', 'a: "x\ty"\nb: [\'x\ty\']\n', { a: 'x\ty', b: ['x\ty'] }],
     ['tabs in comments', '# \tc\na: 1 # \t\n', { a: 1 }],
     ['tabs in a block scalar past its indentation', 'a: |\n  x\tb\n  \tc\n', { a: 'x\tb\n\tc\n' }],
+    ['anchors once each, & in values and comments', 'a: &x {k: 1}\nb: *x\nc: "&x"\nd: a&x # &x\n', { a: { k: 1 }, b: { k: 1 }, c: '&x', d: 'a&x' }],
     ['a binary key (bytes are hashable)', '? !!binary aGk=\n: x\n', { '104,105': 'x' }],
     ['NEL, U+2028 and U+2029 as line breaks', 'a: 1\u2028b: 2\u2029c:\u0085  d: 3\n', { a: 1, b: 2, c: { d: 3 } }],
   ])('reads %s as PyYAML does', (_name, text, expected) => {
