@@ -18,7 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { lintConfig } from '../../src/lint-config.js';
 import { loadConfigFiles } from '../../src/sources/config-files.js';
-import { findPlaceholder } from '../../src/facts/values.js';
+import { findPlaceholder, pythonTruthy } from '../../src/facts/values.js';
 import type { Finding } from '../../src/types.js';
 import {
   askOracleBatch, asPythonJson, cataloguePath, mxlintEffective, oracleEffective, oracleUnavailable, rawDifferences,
@@ -187,7 +187,7 @@ function missingKeys(paths: string[]): string[] {
   const missing: string[] = [];
   if (!Object.hasOwn(config, 'server_name') || findPlaceholder(config.server_name)) missing.push('server_name');
   if (!Object.hasOwn(config, 'report_stats')) missing.push('report_stats');
-  if (![config.database, config.databases, config.database_path].some((value) => value !== null && value !== undefined && value !== '' && !(typeof value === 'object' && Object.keys(value as object).length === 0))) missing.push('database');
+  if (![config.database, config.databases, config.database_path].some(pythonTruthy)) missing.push('database');
   return missing;
 }
 
