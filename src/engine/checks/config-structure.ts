@@ -176,6 +176,8 @@ function checkListeners(get: ServerFacts['get'], fail: (path: string | undefined
   const tls = (!noTls && list.some((listener) => isMapping(listener) && pythonTruthy(listener.tls))) || bindPort;
   if (tls && !pythonTruthy(get('tls_certificate_path').value)) {
     fail(bindPort ? 'bind_port' : 'listeners', 'a TLS listener (tls: true, or the legacy bind_port) without tls_certificate_path: Synapse refuses to start');
+  } else if (tls && !pythonTruthy(get('tls_private_key_path').value)) {
+    fail(bindPort ? 'bind_port' : 'listeners', 'a TLS listener (tls: true, or the legacy bind_port) without tls_private_key_path: Synapse refuses to start');
   }
 }
 
