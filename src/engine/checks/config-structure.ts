@@ -110,7 +110,8 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
   }
   const mas = get('matrix_authentication_service.enabled');
   if (pythonTruthy(mas.value)) {
-    for (const key of ['enable_registration', 'user_consent', 'enable_registration_captcha', 'session_lifetime', 'oidc_providers', 'saml2_config', 'cas_config', 'jwt_config', 'password_providers']) {
+    for (const key of ['enable_registration', 'user_consent', 'enable_registration_captcha', 'session_lifetime', 'oidc_providers', 'saml2_config', 'cas_config', 'jwt_config', 'password_providers',
+      'password_config.enabled', 'login_via_existing_session.enabled', 'refresh_token_lifetime', 'nonrefreshable_access_token_lifetime', 'enable_3pid_changes']) {
       const fact = get(key);
       if (fact.state === 'set' && pythonTruthy(fact.value)) fail(key, `${key} is set while matrix_authentication_service is enabled: Synapse refuses to start`);
     }
