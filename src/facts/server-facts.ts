@@ -7,6 +7,7 @@ import { findPlaceholder } from './values.js';
 import { readAppservices, type AppserviceFacts } from './appservices.js';
 import { redactValue } from './redact.js';
 import { fileMode } from '../sources/config-files.js';
+import { DERIVED_FACTS } from './derived.js';
 
 export interface ServerFacts extends FactSource {
   target: 'config';
@@ -27,7 +28,7 @@ export function buildServerFacts(merged: MergedConfig, inputs: string[]): Server
   const { config, ownerOf, files } = merged;
   const locate = (path: string): SourceLocation | undefined => ownerOf.get(path.split('.')[0])?.positions.get(path);
 
-  const get = (path: string): Fact => {
+  const optionFact = (path: string): Fact => {
     const parts = path.split('.');
     let value: unknown = config;
     let found = 0;
@@ -53,6 +54,7 @@ export function buildServerFacts(merged: MergedConfig, inputs: string[]): Server
     }
     return { path, value, state: 'set', location };
   };
+  const get = (path: string): Fact => (Object.hasOwn(DERIVED_FACTS, path) ? DERIVED_FACTS[path].derive(optionFact) : optionFact(path));
 
   const topLevelKeys = Object.keys(config).map((key) => ({ key, location: locate(key) }));
   const appservices = readAppservices(get('app_service_config_files'), files);

@@ -1,7 +1,8 @@
 // Every config rule is tested both ways on hand-written fixtures:
 //   fixtures/config/<rule-id>/pass*.yaml (or pass*/ directories): the rule passes (or does not apply);
-//   fixtures/config/<rule-id>/fail*.yaml: the rule fails. A first-line comment
-//   `# expect: <regex>` must match the failure message; `# status: unknown` expects unknown.
+//   fixtures/config/<rule-id>/fail*.yaml: the rule fails; na*.yaml: the rule does not apply.
+//   Header comments: `# expect: <regex>` must match the message; `# status: unknown` expects unknown;
+//   `# count:`, `# path:` and `# line:` (when given) are checked on the results with that status.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,12 +14,16 @@ import { loadConfigFiles } from '../../src/sources/config-files.js';
 const fixtureRoot = join(import.meta.dirname, '../../fixtures/config');
 const rules = builtInRules().filter((rule) => rule.target === 'config');
 
-function header(path: string): { expect?: RegExp; status?: string } {
+function header(path: string): { expect?: RegExp; status?: string; count?: number; path?: string; line?: number } {
   const file = statSync(path).isDirectory() ? join(path, readdirSync(path).sort()[0]) : path;
   const text = readFileSync(file, 'utf8');
+  const field = (name: string) => new RegExp(`^# ${name}: (.+)$`, 'm').exec(text)?.[1].trim();
   return {
-    expect: /^# expect: (.+)$/m.exec(text)?.[1] ? new RegExp(/^# expect: (.+)$/m.exec(text)![1]) : undefined,
-    status: /^# status: (\w+)$/m.exec(text)?.[1],
+    expect: field('expect') ? new RegExp(field('expect')!) : undefined,
+    status: field('status'),
+    count: field('count') ? Number(field('count')) : undefined,
+    path: field('path'),
+    line: field('line') ? Number(field('line')) : undefined,
   };
 }
 
@@ -35,13 +40,23 @@ describe.each(rules.map((rule) => [rule.id, rule] as const))('rule %s', (id, rul
     const path = join(dir, name);
     it(name, () => {
       const facts = buildServerFacts(loadConfigFiles([path]), [path]);
-      const results = runCheck(rule.check, facts) ?? [];
-      const { expect: pattern, status } = header(path);
+      const outcome = runCheck(rule.check, facts);
+      const results = outcome ?? [];
+      const { expect: pattern, status, count, path: resultPath, line } = header(path);
       const statuses = results.map((result) => result.status);
+      const wanted = status ?? (name.startsWith('na') ? 'na' : name.startsWith('unknown') ? 'unknown' : name.startsWith('pass') ? 'pass' : 'fail');
+      if (wanted === 'na') {
+        expect(outcome, results.map((r) => r.message).join('\n')).toBeNull();
+        return;
+      }
+      const decided = results.filter((r) => r.status === wanted);
+      if (count !== undefined) expect(decided, results.map((r) => r.message).join('\n')).toHaveLength(count);
+      if (resultPath !== undefined) expect(decided[0]?.path).toBe(resultPath);
+      if (line !== undefined) expect(decided[0]?.location?.line).toBe(line);
       if (name.startsWith('pass')) {
         expect(statuses.filter((s) => s !== 'pass'), results.map((r) => r.message).join('\n')).toEqual([]);
+        if (pattern) expect(decided.map((r) => r.message).join('\n')).toMatch(pattern);
       } else {
-        const wanted = status ?? 'fail';
         expect(statuses, results.map((r) => r.message).join('\n')).toContain(wanted);
         if (pattern) expect(results.filter((r) => r.status === wanted).map((r) => r.message).join('\n')).toMatch(pattern);
       }
