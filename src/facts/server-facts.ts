@@ -2,10 +2,10 @@
 import type { Fact, FactSource, SourceLocation } from '../types.js';
 import type { MergedConfig } from '../sources/config-files.js';
 import type { YamlFile } from '../sources/yaml-file.js';
-import { defaultOf } from './catalogue.js';
+import { catalogue, defaultOf } from './catalogue.js';
 import { findPlaceholder } from './values.js';
 import { readAppservices, type AppserviceFacts } from './appservices.js';
-import { redactValue } from './redact.js';
+import { isSecretKey, redactValue } from './redact.js';
 import { fileMode } from '../sources/config-files.js';
 import { DERIVED_FACTS } from './derived.js';
 
@@ -20,6 +20,11 @@ export interface ServerFacts extends FactSource {
   /** Permission bits of a file the config names (the signing key), or undefined if unreadable. */
   fileModes(path: string): number | undefined;
 }
+
+/** Synapse reads the file as it is: a placeholder in a secret is the secret, in plain sight. */
+const LITERAL_SECRET = '; Synapse does not expand variables (nor does the official Docker image, which does not render a config it is given): deployed as is, this secret is that literal text, known to anyone who has the template';
+
+const isSecretOption = (path: string): boolean => catalogue.options[path]?.secret === true || isSecretKey(path.split('.').pop() ?? '');
 
 const isMapping = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
@@ -50,7 +55,7 @@ export function buildServerFacts(merged: MergedConfig, inputs: string[]): Server
     value = redactValue(path, value);
     const location = locate(path);
     if (placeholder) {
-      return { path, value, state: 'unknown', location, reason: `unrendered template placeholder ${placeholder}` };
+      return { path, value, state: 'unknown', location, reason: `unrendered template placeholder ${placeholder}${isSecretOption(path) ? LITERAL_SECRET : ''}` };
     }
     return { path, value, state: 'set', location };
   };
