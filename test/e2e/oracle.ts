@@ -35,6 +35,8 @@ export interface OracleResult {
   /** Dotted option name → Synapse's value (durations in ms, None as null); null when refused. */
   effective: Record<string, unknown> | null;
   missing?: string[];
+  /** Which single sign-on providers create accounts, by Synapse's own parsers (see sso_registration). */
+  sso?: { oidc?: Array<{ idp_id: string; enable_registration: boolean }>; cas?: { enabled: boolean; enable_registration: boolean }; oidc_error?: string; cas_error?: string };
 }
 
 /** Why the oracle cannot run here, or undefined when it can (root, and the chroot already built). */
