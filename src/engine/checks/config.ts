@@ -2,6 +2,7 @@
 import type { AppserviceFacts } from '../../facts/appservices.js';
 import type { ServerFacts } from '../../facts/server-facts.js';
 import { describeAllowList } from '../../facts/federation.js';
+import { masDelegation } from '../../facts/signup.js';
 import { findPlaceholder, pythonTruthy, show } from '../../facts/values.js';
 import { describeFact, result, unknownOf, type CheckFunction } from './types.js';
 
@@ -147,8 +148,9 @@ export const guestAccessWorks: CheckFunction = (_fact, { facts }) => {
   const guests = get('allow_guest_access');
   if (guests.state === 'unknown') return unknownOf(guests);
   if (!pythonTruthy(guests.value)) return result('fail', guests, `allow_guest_access is ${guests.state === 'default' ? 'not set (off)' : show(guests.value)}: no one can join without an account`);
-  const mas = get('matrix_authentication_service.enabled');
-  if (pythonTruthy(mas.value)) return result('fail', mas, 'allow_guest_access is on but login is delegated to Matrix Authentication Service, which does not support guest accounts');
+  const mas = masDelegation(get);
+  if ('unknown' in mas) return unknownOf(mas.unknown);
+  if (mas.delegated) return result('fail', mas.fact, 'allow_guest_access is on but login is delegated to Matrix Authentication Service, which does not support guest accounts');
   return result('pass', guests, 'guest accounts are allowed');
 };
 
