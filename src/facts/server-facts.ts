@@ -5,7 +5,7 @@ import type { YamlFile } from '../sources/yaml-file.js';
 import { catalogue, defaultOf } from './catalogue.js';
 import { findPlaceholder } from './values.js';
 import { readAppservices, type AppserviceFacts } from './appservices.js';
-import { isSecretKey, redactValue } from './redact.js';
+import { isSecret, redactValue, rememberSecrets } from './redact.js';
 import { fileMode } from '../sources/config-files.js';
 import { DERIVED_FACTS } from './derived.js';
 
@@ -24,13 +24,14 @@ export interface ServerFacts extends FactSource {
 /** Synapse reads the file as it is: a placeholder in a secret is the secret, in plain sight. */
 const LITERAL_SECRET = '; Synapse does not expand variables (nor does the official Docker image, which does not render a config it is given): deployed as is, this secret is that literal text, known to anyone who has the template';
 
-const isSecretOption = (path: string): boolean => catalogue.options[path]?.secret === true || isSecretKey(path.split('.').pop() ?? '');
-
 const isMapping = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
 export function buildServerFacts(merged: MergedConfig, inputs: string[]): ServerFacts {
   const { config, ownerOf, files } = merged;
+  // Every secret read, for the output sinks to scrub should one slip past redaction.
+  rememberSecrets('', config);
+  for (const file of files) rememberSecrets('', file.data);
   const locate = (path: string): SourceLocation | undefined => ownerOf.get(path.split('.')[0])?.positions.get(path);
 
   const optionFact = (path: string): Fact => {
@@ -51,11 +52,16 @@ export function buildServerFacts(merged: MergedConfig, inputs: string[]): Server
     }
     // Placeholders are looked for before redaction ("<redacted>" would look like one);
     // rules never need a secret's content, so facts never carry one.
-    const placeholder = findPlaceholder(value);
+    // In a secret, the placeholder is named only when it is the whole value (a template's, not a secret).
+    const written = findPlaceholder(value);
+    const secret = isSecret(path, value);
+    const placeholder = written && secret && written !== value ? 'in a secret (not shown)' : written;
+    // Only a secret that is nothing but a placeholder is surely a template's (and then literal text).
+    const literal = secret && written === value;
     value = redactValue(path, value);
     const location = locate(path);
     if (placeholder) {
-      return { path, value, state: 'unknown', location, reason: `unrendered template placeholder ${placeholder}${isSecretOption(path) ? LITERAL_SECRET : ''}` };
+      return { path, value, state: 'unknown', location, reason: `unrendered template placeholder ${placeholder}${literal ? LITERAL_SECRET : ''}` };
     }
     return { path, value, state: 'set', location };
   };

@@ -31,6 +31,7 @@ export function formatServerText(args: {
       for (const record of rooms.sort((a, b) => a.roomId.localeCompare(b.roomId))) {
         const verdict = record.verdict === 'unclassified' ? t(lang, 'label.fitsNone') : verdictWord(lang, record.verdict);
         lines.push(`  ${roomLabel(record)}: ${record.declared ? `${t(lang, 'label.declared')}, ` : ''}${verdict}`);
+        for (const warning of record.warnings ?? []) lines.push(`    ${t(lang, 'label.warning')}: ${warning}`);
         for (const finding of record.findings.filter((f) => useCase || f.status === 'fail').slice(0, useCase ? 20 : 3)) {
           lines.push(`    ${finding.status === 'unknown' ? '?' : finding.level === 'error' ? '✗' : finding.level === 'warning' ? '!' : 'i'} ${finding.ruleId}${useCase ? '' : ` (${finding.useCase})`}: ${finding.message}`);
         }

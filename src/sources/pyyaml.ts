@@ -5,6 +5,7 @@
 import jsyaml, { load, Type, FAILSAFE_SCHEMA, YAMLException, type Schema } from 'js-yaml';
 import { InputError } from '../errors.js';
 import { blankCommentLines } from './comment-lines.js';
+import { redactQuotedOnSecretLine } from '../redact-text.js';
 import type { SourceLocation } from '../types.js';
 
 // js-yaml's built-in types (its typings do not declare them).
@@ -118,6 +119,8 @@ export interface DuplicateKey {
 export interface ParsedYaml {
   data: unknown;
   positions: Map<string, SourceLocation>;
+  /** Dotted path → the last line its value spans (secret redaction blanks whole lines). */
+  valueEnds: Map<string, number>;
   duplicates: DuplicateKey[];
 }
 
@@ -125,6 +128,8 @@ export const YAML_LIMITS = { maxDepth: 200, maxExpandedNodes: 1_000_000 };
 
 interface TreeNode {
   start: SourceLocation;
+  /** Last line of the node: the reader stops at the start of the next line after a block. */
+  endLine?: number;
   kind?: string;
   result?: unknown;
   children: TreeNode[];
@@ -154,6 +159,7 @@ export function parseWithPositions(text: string, file: string, schema: Schema, l
     } else {
       current.kind = state.kind;
       current.result = state.result;
+      current.endLine = state.position === state.lineStart ? state.line : state.line + 1;
       current = current.parent ?? root;
     }
   };
@@ -167,7 +173,8 @@ export function parseWithPositions(text: string, file: string, schema: Schema, l
       // second document ("expected a single document") is at that document's start.
       const node = current !== root ? current : root.children[1];
       const where = mark ? { file, line: mark.line + 1, column: mark.column + 1 } : node ? { ...node.start } : { file };
-      throw new InputError(`invalid YAML: ${(error as any).reason ?? error.message.split('\n')[0]}`, where);
+      const reason = (error as any).reason ?? error.message.split('\n')[0];
+      throw new InputError(`invalid YAML: ${redactQuotedOnSecretLine(reason, text, where.line)}`, where);
     }
     if (error instanceof RangeError) throw new InputError('invalid YAML: nested too deeply', { file });
     throw error;
@@ -178,9 +185,10 @@ export function parseWithPositions(text: string, file: string, schema: Schema, l
     throw new InputError(`the document expands to more than ${YAML_LIMITS.maxExpandedNodes} values${why}`, { file });
   }
   const positions = new Map<string, SourceLocation>();
+  const valueEnds = new Map<string, number>();
   const duplicates: DuplicateKey[] = [];
-  if (root.children[0]) walk(root.children[0], '', positions, duplicates);
-  return { data, positions, duplicates };
+  if (root.children[0]) walk(root.children[0], '', { positions, valueEnds, duplicates });
+  return { data, positions, valueEnds, duplicates };
 }
 
 /** A node the loader opened around the real one (block sequence items): look through it. */
@@ -197,7 +205,10 @@ function keyText(key: unknown): string {
   return Array.isArray(key) ? key.map((item) => (item === null || item === undefined ? '' : text(item))).join(',') : text(key);
 }
 
-function walk(node: TreeNode, prefix: string, positions: Map<string, SourceLocation>, duplicates: DuplicateKey[]): void {
+interface Walked { positions: Map<string, SourceLocation>; valueEnds: Map<string, number>; duplicates: DuplicateKey[] }
+
+function walk(node: TreeNode, prefix: string, found: Walked): void {
+  const { positions, valueEnds, duplicates } = found;
   const self = unwrap(node);
   if (self.kind === 'mapping') {
     const seen = new Map<string, SourceLocation>();
@@ -210,13 +221,15 @@ function walk(node: TreeNode, prefix: string, positions: Map<string, SourceLocat
       if (earlier) duplicates.push({ path, first: earlier, last: keyNode.start });
       seen.set(key, keyNode.start);
       positions.set(path, keyNode.start);
-      walk(self.children[index + 1], path, positions, duplicates);
+      valueEnds.set(path, Math.max(keyNode.start.line, self.children[index + 1].endLine ?? keyNode.start.line));
+      walk(self.children[index + 1], path, found);
     }
   } else if (self.kind === 'sequence') {
     self.children.forEach((item, index) => {
       const path = `${prefix}.${index}`;
       positions.set(path, unwrap(item).start);
-      walk(item, path, positions, duplicates);
+      valueEnds.set(path, Math.max(unwrap(item).start.line, item.endLine ?? 0));
+      walk(item, path, found);
     });
   }
 }

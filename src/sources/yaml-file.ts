@@ -17,6 +17,8 @@ export interface YamlFile {
   unreadableBySynapse?: boolean;
   /** Dotted path (list items by index) → where its key (or item) is written. */
   positions: Map<string, SourceLocation>;
+  /** Dotted path → the last line its value spans. */
+  valueEnds: Map<string, number>;
   duplicates: DuplicateKey[];
   /** Permission bits of the file (for the file-hygiene rules). */
   mode?: number;
@@ -40,7 +42,7 @@ export function readYamlFile(path: string): YamlFile {
 
 export function parseYamlText(path: string, bytes: Buffer): YamlFile {
   const empty = (skipped: string, unreadableBySynapse = false): YamlFile => ({
-    path, data: null, skipped, unreadableBySynapse, positions: new Map(), duplicates: [],
+    path, data: null, skipped, unreadableBySynapse, positions: new Map(), valueEnds: new Map(), duplicates: [],
   });
   if (bytes.subarray(0, 10).toString('latin1') === '\0GITCRYPT\0') {
     return empty('encrypted with git-crypt; Synapse cannot read it', true);
@@ -54,11 +56,11 @@ export function parseYamlText(path: string, bytes: Buffer): YamlFile {
   if (text.includes('\0')) return empty('binary file (contains NUL bytes); Synapse cannot read it', true);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
-  const { data, positions, duplicates } = parsePyYaml(text, path);
+  const { data, positions, valueEnds, duplicates } = parsePyYaml(text, path);
   if (data === null || data === undefined) return empty('empty file; Synapse skips it');
   if (typeof data !== 'object' || Array.isArray(data) || data instanceof Date) {
     const kind = Array.isArray(data) ? 'a list' : data instanceof Date ? 'a date' : `a ${typeof data}`;
     return empty(`its root is ${kind}, not a mapping; Synapse skips it`);
   }
-  return { path, data: data as Record<string, unknown>, positions, duplicates };
+  return { path, data: data as Record<string, unknown>, positions, valueEnds, duplicates };
 }

@@ -43,6 +43,7 @@ describe('policy file', () => {
     ['rooms:\n  "!a:example.org": secret-room\n', /\.mxlint\.yaml:2:3: invalid policy: rooms\.!a:example\.org must be one of/],
     ['colour: red\n', /\.mxlint\.yaml:1:1: invalid policy: colour is not a known field/],
     ['rules:\n  retention-max-lifetime:\n    options: { maxi: 90d }\n', /\.mxlint\.yaml:3:16: invalid policy: rules\.retention-max-lifetime\.options\.maxi: the rule has no such option; its options: max/],
+    ['rules:\n  retention-max-lifetime:\n    options: { max: 6 months }\n', /\.mxlint\.yaml:3:16: invalid policy: rules\.retention-max-lifetime\.options\.max: must be a duration/],
     ['rules:\n  few-posters:\n    options: { max: 3 }\n', /several checks of the rule have this option; name one: anyOf\[0\]\.max, anyOf\[1\]\.max/],
     ['rules: [\n', /\.mxlint\.yaml:\d+:\d+: invalid YAML in the policy file/],
   ])('names the file, line and field of a mistake, exit 2: %s', (policy, message) => {
