@@ -14,10 +14,10 @@ const dir = mkdtempSync(join(tmpdir(), 'mxlint-effective-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let count = 0;
 
-/** Both readings of `server_name` + `report_stats` + `text`. */
+/** Both readings of `server_name` + `report_stats` + a database + `text` (Synapse refuses a config without a database). */
 async function read(text: string) {
   const file = join(dir, `homeserver-${(count += 1)}.yaml`);
-  writeFileSync(file, `server_name: example.org\nreport_stats: false\n${text}`);
+  writeFileSync(file, `server_name: example.org\nreport_stats: false\ndatabase: {name: sqlite3, args: {database: ":memory:"}}\n${text}`);
   const oracle = await askOracle([file]);
   expect(oracle.loaded, oracle.error).toBe(true);
   return { oracle, facts: buildServerFacts(loadConfigFiles([file]), [file]) };

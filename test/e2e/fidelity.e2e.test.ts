@@ -81,6 +81,7 @@ const REFUSALS: Array<{ synapse: RegExp; mxlint: RegExp }> = [
   { synapse: /^SystemExit: Must supply a config file/, mxlint: /no config file: .*Must supply a config file/ },
   { synapse: /^ValueError: (year|month|day|hour|minute|second|offset)/, mxlint: /invalid YAML: .* is no date PyYAML can read/ },
   { synapse: /No database config provided/, mxlint: /no database section/ },
+  { synapse: /Conflicting options '(\w+)' and '\1_path' are both defined/, mxlint: /both \w+ and \w+_path are set/ },
   { synapse: /Can't specify both 'database' and 'databases'/, mxlint: /both database and databases are set/ },
   { synapse: /Can't specify 'database_path' with 'databases'/, mxlint: /both databases and database_path are set/ },
   { synapse: /Unsupported database type/, mxlint: /supports only sqlite3 and psycopg2/ },
