@@ -8,7 +8,7 @@ import { formatText } from '../report/text.js';
 import { Progress } from '../report/progress.js';
 import { AuditSummary, auditServer, type RoomFailure, type RoomRecord } from '../audit-server.js';
 import { checkHomeserverUrl, readToken } from './access.js';
-import { useColor } from './config.js';
+import { terminalOutput } from './stdout.js';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { auditOutput, deliver, openSession, Settler, type ReportCliOptions } from '../policy/session.js';
 import { exitStatus } from '../policy/gate.js';
@@ -119,14 +119,14 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   if (others.length) {
     const report = serverReport({ baseUrl, version: VERSION, config: configReport, records, failures });
     const output = auditOutput(report, { ...session, outputs: others }, settled, {
-      anchorFiles: configFiles, color: useColor(), serverName: typeof configReport?.facts.config.server_name === 'string' ? configReport.facts.config.server_name : localServer,
+      anchorFiles: configFiles, ...terminalOutput(), serverName: typeof configReport?.facts.config.server_name === 'string' ? configReport.facts.config.server_name : localServer,
       rooms: roomSnapshots(records),
       roomVerdicts: records.map((record) => ({ roomId: record.roomId, label: roomLabel(record), useCase: record.useCase, verdict: record.verdict, declared: record.declared, fits: record.fits })),
     });
     await deliver(output, { ...session, outputs: others }, write, {
       text: (shown) => formatServerText({
-        baseUrl, version: VERSION, records, failures, summary, audit, summaryOnly: Boolean(options.summary), lang: session.lang, useCases: USE_CASES, notes: settled.notes,
-        configText: configReport ? formatText(configReport, { color: Boolean(shown.color), useCases: USE_CASES, lang: session.lang, quiet: options.quiet, rules, verbose: options.verbose }) : '',
+        baseUrl, version: VERSION, records, failures, summary, audit, summaryOnly: Boolean(options.summary), lang: session.lang, useCases: USE_CASES, notes: settled.notes, color: shown.color, width: shown.width,
+        configText: configReport ? formatText(configReport, { color: Boolean(shown.color), useCases: USE_CASES, lang: session.lang, quiet: options.quiet, rules, verbose: options.verbose, width: shown.width }) : '',
       }),
     });
   }

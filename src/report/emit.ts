@@ -39,14 +39,14 @@ export type CustomRenderers = Partial<Record<FormatName, (output: AuditOutput) =
 
 export async function render(format: FormatName, audit: AuditOutput, file: string | undefined, custom: CustomRenderers = {}): Promise<string> {
   // Colours only on the terminal, never in a file.
-  const output = { ...audit, color: Boolean(audit.color) && file === undefined };
+  const output = { ...audit, color: Boolean(audit.color) && file === undefined, width: file === undefined ? audit.width : 80 };
   const own = custom[format];
   if (own) return own(output);
   switch (format) {
     case 'text':
       return formatText(output.report, {
         color: output.color, useCases: output.useCases, verbose: output.verbose, lang: output.lang,
-        quiet: output.quiet, notes: output.notes, suppressed: output.suppressed, rules: output.rules,
+        quiet: output.quiet, notes: output.notes, suppressed: output.suppressed, rules: output.rules, width: output.width,
       });
     case 'json':
       return formatJson({ ...output.report, findings: output.quiet ? output.report.findings.filter((finding) => finding.level === 'error') : output.report.findings },

@@ -77,6 +77,21 @@ const en = {
   'summary.failures': 'could not audit {count} room(s) (reported as unknown, not as passing):',
   'label.declared': 'declared',
   'heading.topFindings': 'Top findings (rooms)',
+  'heading.defaults': 'Options not set (Synapse\'s defaults)',
+  'heading.general': 'Other checks',
+  'heading.roomFindings': 'Findings across rooms',
+  'label.more': '{count}\u00a0more',
+  'label.rooms': '{count} room(s)',
+  'summary.problems': '{counts} over {useCases}',
+  'summary.separator': '; ',
+  'summary.unfitFor': 'unfit for {count}',
+  'summary.unknownFor': 'unknown for {count}',
+  'unit.error': 'error|errors',
+  'unit.warning': 'warning|warnings',
+  'unit.note': 'note|notes',
+  'unit.unknownCheck': 'unknown|unknown',
+  'unit.useCase': 'use case|use cases',
+  'unit.room': 'room|rooms',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -156,6 +171,21 @@ const fr: Record<MessageKey, string> = {
   'summary.failures': "{count} salon(s) n'ont pas pu être audités (comptés inconnus, pas conformes) :",
   'label.declared': 'déclaré',
   'heading.topFindings': 'Constats les plus fréquents (salons)',
+  'heading.defaults': 'Options absentes (valeurs par défaut de Synapse)',
+  'heading.general': 'Autres vérifications',
+  'heading.roomFindings': 'Constats sur l’ensemble des salons',
+  'label.more': '{count}\u00a0autres',
+  'label.rooms': '{count} salon(s)',
+  'summary.problems': '{counts} sur {useCases}',
+  'summary.separator': '\u202f; ',
+  'summary.unfitFor': 'inadapté pour {count}',
+  'summary.unknownFor': 'indéterminé pour {count}',
+  'unit.error': 'erreur|erreurs',
+  'unit.warning': 'avertissement|avertissements',
+  'unit.note': 'note|notes',
+  'unit.unknownCheck': 'indéterminé|indéterminés',
+  'unit.useCase': 'cas d’usage|cas d’usage',
+  'unit.room': 'salon|salons',
 };
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, fr };
@@ -164,6 +194,18 @@ export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, fr };
 export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
   return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
+
+type UnitKey = Extract<MessageKey, `unit.${string}`> extends `unit.${infer Name}` ? Name : never;
+
+/** "1 error", "3 errors"; French takes the singular for 0 and 1. */
+export function unit(lang: Lang, name: UnitKey, count: number): string {
+  const [one, other] = t(lang, `unit.${name}` as MessageKey).split('|');
+  const singular = lang === 'fr' ? count < 2 : count === 1;
+  return `${count}\u00a0${singular ? one : other}`;
+}
+
+/** A colon after a word: French puts a no-break space before it. */
+export const colon = (lang: Lang): string => (lang === 'fr' ? '\u00a0: ' : ': ');
 
 export const verdictWord = (lang: Lang, verdict: Verdict | 'unclassified'): string =>
   verdict === 'unclassified' ? t(lang, 'label.fitsNone') : t(lang, `verdict.${verdict}`);
