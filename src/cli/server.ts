@@ -15,6 +15,7 @@ import { exitStatus } from '../policy/gate.js';
 import { formatServerText, roomLabel, roomSnapshots, serverReport } from '../report/server.js';
 import { positiveInteger } from './room.js';
 import { VERSION } from '../version.js';
+import { JSON_SCHEMA_VERSION, jsonFinding, jsonSuppressed } from '../report/json.js';
 
 export interface ServerCommandOptions extends Omit<ReportCliOptions, 'useCase'> {
   homeserver?: string;
@@ -82,8 +83,8 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   const json = Boolean(jsonSpec);
   let firstRoom = true;
   if (json) {
-    jsonWrite(`{"schemaVersion":1,"tool":${JSON.stringify({ name: 'mxlint', version: VERSION })},"target":"server","homeserver":${JSON.stringify(baseUrl)},`);
-    if (configReport) jsonWrite(`"config":${JSON.stringify({ inputs: configReport.inputs, verdicts: configReport.verdicts, findings: configReport.findings.filter((f) => f.status !== 'pass' && (!options.quiet || f.level === 'error')) })},`);
+    jsonWrite(`{"schemaVersion":${JSON_SCHEMA_VERSION},"tool":${JSON.stringify({ name: 'mxlint', version: VERSION })},"target":"server","homeserver":${JSON.stringify(baseUrl)},`);
+    if (configReport) jsonWrite(`"config":${JSON.stringify({ inputs: configReport.inputs, verdicts: configReport.verdicts, findings: configReport.findings.filter((f) => f.status !== 'pass' && (!options.quiet || f.level === 'error')).map(jsonFinding) })},`);
     jsonWrite('"rooms":[');
   }
   const counts = await auditServer({
@@ -100,7 +101,8 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
       record.findings = kept;
       summary.add(record);
       if (json && !options.summary) {
-        jsonWrite(`${firstRoom ? '' : ','}\n${JSON.stringify(options.quiet ? { ...record, findings: record.findings.filter((f) => f.level === 'error') } : record)}`);
+        const findings = (options.quiet ? record.findings.filter((f) => f.level === 'error') : record.findings).map(jsonFinding);
+        jsonWrite(`${firstRoom ? '' : ','}\n${JSON.stringify({ ...record, findings })}`);
         firstRoom = false;
       }
       if (keepRecords) records.push(json && !options.summary && !others.some((spec) => spec.format === 'sarif') ? { ...record, facts: undefined } : record);
@@ -112,7 +114,7 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   const audit = { ...counts, incomplete, faults: hs.faults };
   const settled = settler.finish();
   if (json) {
-    const extras = `${settled.notes.length ? `,"notes":${JSON.stringify(settled.notes)}` : ''}${settled.suppressed.length ? `,"suppressed":${JSON.stringify(settled.suppressed.map(({ finding, by, reason, location }) => ({ ...finding, suppressedBy: by, ...(reason ? { reason } : {}), ...(location ? { suppressedAt: location } : {}) })))}` : ''}`;
+    const extras = `${settled.notes.length ? `,"notes":${JSON.stringify(settled.notes)}` : ''}${settled.suppressed.length ? `,"suppressed":${JSON.stringify(jsonSuppressed(settled.suppressed))}` : ''}`;
     jsonWrite(`],\n"failures":${JSON.stringify(failures)},"audit":${JSON.stringify(audit)},"summary":${JSON.stringify(summary)}${extras}}\n`);
     if (jsonFd !== undefined) closeSync(jsonFd);
   }

@@ -37,7 +37,7 @@ describe('mxlint (the built binary)', () => {
   it('writes versioned JSON with findings and verdicts', () => {
     const run = mxlint(['config', fixture('config/synapse-starts/pass-minimal.yaml'), '--format', 'json', '-u', 'direct', '-u', 'chatons']);
     const report = JSON.parse(run.stdout);
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.verdicts.map((v: any) => v.useCase)).toEqual(['direct', 'chatons']);
     const encryption = report.findings.find((f: any) => f.ruleId === 'encryption-by-default' && f.useCase === 'chatons');
     expect(encryption).toMatchObject({ level: 'error', status: 'fail', path: 'encryption_enabled_by_default_for_room_type', value: 'off' });
