@@ -89,7 +89,7 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   }
   const counts = await auditServer({
     hs, localServer, server: configReport?.facts, rules, declared, concurrency,
-    searchTerm: searchTerms[0], roomIds, withFacts: (json && !options.summary) || others.some((spec) => spec.format === 'sarif'),
+    searchTerm: searchTerms[0], roomIds, withFacts: (json && !options.summary) || others.some((spec) => spec.format === 'sarif' || spec.format === 'html'),
     onTotal: (total) => progress.setTotal(total),
     onRoom: (record) => {
       progress.tick();
@@ -105,7 +105,7 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
         jsonWrite(`${firstRoom ? '' : ','}\n${JSON.stringify({ ...record, findings })}`);
         firstRoom = false;
       }
-      if (keepRecords) records.push(json && !options.summary && !others.some((spec) => spec.format === 'sarif') ? { ...record, facts: undefined } : record);
+      if (keepRecords) records.push(json && !options.summary && !others.some((spec) => spec.format === 'sarif' || spec.format === 'html') ? { ...record, facts: undefined } : record);
     },
     onFailure: (failure) => { progress.tick(); failures.push(failure); },
   });

@@ -7,7 +7,7 @@ import type { AuditOutput } from './model.js';
 import { formatText } from './text.js';
 import { formatJson } from './json.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'gitlab', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'gitlab', 'markdown', 'html'] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 export interface OutputSpec {
@@ -64,6 +64,8 @@ export async function render(format: FormatName, audit: AuditOutput, file: strin
       return (await import('./gitlab.js')).formatGitlab(output);
     case 'markdown':
       return (await import('./markdown.js')).formatMarkdown(output);
+    case 'html':
+      return (await import('./html.js')).formatHtml(output);
   }
 }
 
