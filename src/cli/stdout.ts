@@ -29,11 +29,12 @@ export function stdoutIsTerminal(): boolean {
   }
 }
 
-/** Colour on a terminal unless NO_COLOR (or TERM=dumb); FORCE_COLOR (not 0/false) forces it, as in Node. */
+/** Colour on a terminal unless NO_COLOR (or TERM=dumb); a non-empty FORCE_COLOR forces it, 0 or false refuses it
+ *  (force-color.org, and Node's reading of 0/false). */
 export function useColor(env: NodeJS.ProcessEnv = process.env, terminal = stdoutIsTerminal()): boolean {
-  const force = env.FORCE_COLOR;
-  if (force !== undefined && force !== '0' && force !== 'false') return true;
-  return terminal && !env.NO_COLOR && env.TERM !== 'dumb' && force === undefined;
+  const force = env.FORCE_COLOR || undefined;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return terminal && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 
 /** COLUMNS, else the terminal's width, else 80 (a pipe or a file). */

@@ -36,10 +36,12 @@ const CSS = [
   `body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:${PALETTE.page.color};background:${PALETTE.page.background}}`,
   'header,main,footer{max-width:64rem;margin:0 auto;padding:0 1rem}',
   `header{border-bottom:1px solid #d0d7de;padding-bottom:.5rem}a{color:${PALETTE.link.color}}`,
-  'h1{font-size:1.6rem;margin:.8rem 0 .2rem;overflow-wrap:anywhere}h2{font-size:1.3rem;margin-top:2rem}h3{font-size:1.1rem}',
+  `p.kicker{margin:.8rem 0 0;color:${PALETTE.muted.color};font-size:.9rem}`,
+  'h1{font-size:1.6rem;margin:.1rem 0 .2rem;overflow-wrap:anywhere}h2{font-size:1.3rem;margin-top:2rem}h3{font-size:1.1rem}',
   `dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.5rem 0}dl.meta dt{color:${PALETTE.muted.color}}dl.meta dd{margin:0;overflow-wrap:anywhere}`,
   '.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}',
-  'table.matrix td{width:17%;text-align:center}table.matrix td a{display:block;text-decoration:none;color:inherit;font-weight:600}table.matrix td small{display:block;font-weight:400}',
+  'table.matrix{font-size:.9rem}table.matrix th,table.matrix td{padding:.25rem .4rem}table.matrix th[scope=row]{width:28%}',
+  'table.matrix td{width:18%;text-align:center}table.matrix td a{display:block;text-decoration:none;color:inherit;font-weight:600}table.matrix td small{display:block;font-weight:400;font-size:.8rem}',
   'th code,td code{font-size:.8em}',
   // A phone: each use case on one line with its verdict, the empty cells left out.
   '@media (max-width:40rem){table.matrix thead{display:none}table.matrix tr{display:grid;grid-template-columns:1fr 1fr}table.matrix td:empty{display:none}table.matrix td{width:auto}}',
@@ -190,7 +192,7 @@ export function formatHtml(output: AuditOutput): string {
   }).join('');
   const room = report.target === 'room' ? output.rooms?.[0] : undefined;
   const subject = room ? `${t(lang, 'label.room')} ${room.name || room.alias || room.roomId}` : output.serverName ?? t(lang, `label.target.${report.target}`);
-  const body = `<header><p>mxlint · ${esc(t(lang, 'heading.report'))}</p><h1>${esc(subject)}</h1>`
+  const body = `<header><p class="kicker">mxlint · ${esc(t(lang, 'heading.report'))}</p><h1>${esc(subject)}</h1>`
     + `<dl class="meta">${meta.map(([term, value]) => `<dt>${esc(term)}</dt><dd>${value}</dd>`).join('')}</dl><p>${esc(t(lang, 'markdown.intro'))}</p></header>`
     + `<main>${matrix(output)}${decided(output, report.verdicts, ids)}${rooms(output)}`
     + `<section id="findings"><h2>${esc(t(lang, 'heading.findings'))}</h2>${findings || `<p>${esc(t(lang, 'markdown.noFailures'))}</p>`}</section></main>`
