@@ -47,7 +47,7 @@ export function formatServerText(args: {
   const table = summary.toJSON();
   const headers = [t(lang, 'heading.rooms').toLowerCase(), verdictWord(lang, 'fit'), t(lang, 'table.warnings'), verdictWord(lang, 'unfit'), t(lang, 'table.unknown')];
   const nameWidth = Math.max(18, t(lang, 'table.useCase').length);
-  lines.push('', paint('bold', t(lang, 'heading.verdicts')), `  ${t(lang, 'table.useCase').padEnd(nameWidth)} ${headers.join(' ')}`);
+  lines.push('', paint('bold', t(lang, 'heading.roomVerdicts')), `  ${t(lang, 'table.useCase').padEnd(nameWidth)} ${headers.join(' ')}`);
   for (const row of table.useCases) {
     const cells = [row.rooms, row.fit, row.warnings, row.unfit, row.unknown].map((count, index) => String(count).padStart(headers[index].length));
     lines.push(`  ${row.useCase.padEnd(nameWidth)} ${cells.join(' ')}`);
