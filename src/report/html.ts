@@ -44,7 +44,7 @@ const CSS = [
   'table.matrix td{width:18%;text-align:center}table.matrix td a{display:block;text-decoration:none;color:inherit;font-weight:600}table.matrix td small{display:block;font-weight:400;font-size:.8rem}',
   'th code,td code{font-size:.8em}',
   // A phone: each use case on one line with its verdict, the empty cells left out.
-  '@media (max-width:40rem){table.matrix thead{display:none}table.matrix tr{display:grid;grid-template-columns:1fr 1fr}table.matrix td:empty{display:none}table.matrix td{width:auto}}',
+  '@media (max-width:40rem){table.matrix thead{display:none}table.matrix tr{display:grid;grid-template-columns:1fr 1fr}table.matrix td:empty{display:none}table.matrix th[scope=row],table.matrix td{width:auto}}',
   ...VERDICTS.map((verdict) => pair(`v-${verdict}`, PALETTE[verdict])),
   ...(['error', 'warning', 'info'] as const).map((level) => pair(`l-${level}`, PALETTE[level])),
   '.badge{display:inline-block;padding:0 .4rem;border-radius:.3rem;font-size:.85em;font-weight:600}',
