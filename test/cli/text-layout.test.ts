@@ -77,6 +77,18 @@ describe.runIf(existsSync(GENERATED))('text report layout', () => {
     expect(mxlint(['config', GENERATED], { env: { FORCE_COLOR: '0' } }).stdout).not.toContain('\u001b[');
   });
 
+  it('room: the classification first, then each failing rule + state event once, within 80 columns', () => {
+    const dump = join(ROOT, 'fixtures/room-dumps/association.json');
+    const text = mxlint(['room', '--state', dump]).stdout;
+    const json = JSON.parse(mxlint(['room', '--state', dump, '-f', 'json']).stdout);
+    expect(width(text)).toBeLessThanOrEqual(80);
+    expect(text.split('\n')[0]).toBe(`Room ${json.roomId}`);
+    expect(text.split('\n')[1]).toMatch(/^ {2}fits: association/);
+    const failing = new Set(json.findings.filter((f: any) => f.status !== 'pass').map((f: any) => f.ruleId));
+    for (const ruleId of failing) expect(text.match(new RegExp(`^ {2}[✗!i?] ${ruleId}(  |$)`, 'gm')), ruleId as string).toHaveLength(1);
+    expect(text).toMatch(/over 10\suse cases; unfit for \d+\n$/);
+  });
+
   it.each(['41-debian-sid-package-1.160.yaml', '05-yunohost-synapse-ynh-rendered.yaml'])('%s: no line past 80 columns', (name) => {
     const text = mxlint(['config', join(REAL, name)]).stdout;
     expect(width(text)).toBeLessThanOrEqual(80);
