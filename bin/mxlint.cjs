@@ -73,6 +73,7 @@ function privateOrAbsent(dir) {
 /** Written whole or not at all (rename). Caches of older bundles are removed, and past 20 kinds
  *  of run the oldest. Failing costs only time. */
 function saveCodeCache(file, script) {
+  const temporary = `${file}.${process.pid}.tmp`;
   try {
     const dir = path.dirname(file);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -85,8 +86,12 @@ function saveCodeCache(file, script) {
     }
     kept.sort((a, b) => a.mtimeMs - b.mtimeMs);
     for (const { name } of kept.slice(0, Math.max(0, kept.length - 19))) fs.rmSync(path.join(dir, name), { force: true });
-    const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(temporary, file);
-  } catch { /* read-only home: every run compiles, as without a cache */ }
+  } catch {
+    // Read-only home: every run compiles, as without a cache. A full disk: no half file left.
+    try {
+      fs.rmSync(temporary, { force: true });
+    } catch { /* a cache directory mxlint cannot even look into */ }
+  }
 }

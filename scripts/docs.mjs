@@ -5,13 +5,23 @@
 //   node scripts/docs.mjs --stdout  print it
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { yamlFiles, readYaml } from './yaml-files.mjs';
+import { yamlFiles, readYaml, importSource } from './yaml-files.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const target = join(root, 'docs/rules.md');
 
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 const inline = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+const { checks } = await importSource("export { checks } from './src/engine/checks/index.ts';");
+
+/** An option's JSON Schema in a few words: its description, its allowed values, or its type. */
+function schemaWords(schema) {
+  if (schema.description) return schema.description;
+  if (schema.enum) return schema.enum.map((value) => JSON.stringify(value)).join(' or ');
+  if (schema.type === 'array') return `array of ${schema.items?.type ?? 'values'}`;
+  return [schema.type ?? 'any'].flat().join(' or ');
+}
 
 export function renderRulesDoc() {
   const rules = yamlFiles(join(root, 'rules')).map(readYaml);
@@ -75,6 +85,17 @@ export function renderRulesDoc() {
       if (rule.fix.decide) lines.push(`To decide: ${rule.fix.decide.en}  `, `À décider : ${rule.fix.decide.fr}`, '');
     }
   }
+  lines.push(
+    '# Check functions', '',
+    'What a rule\'s `check.function` can name (declared in `src/engine/checks/index.ts`). A rule is refused when it gives a path to a function',
+    'that takes none, none to one that needs it, or options the function does not take.', '',
+    '| function | path | options | checks |', '|---|---|---|---|',
+    ...Object.entries(checks).map(([name, check]) => {
+      const options = Object.entries(check.options ?? {}).map(([option, schema]) => `\`${option}\`${check.requiredOptions?.includes(option) ? ' (required)' : ''}: ${schemaWords(schema)}`).join('; ') || 'none';
+      return `| \`${name}\` | ${check.path}${check.target ? ` (${check.target} rules)` : ''} | ${cell(options)} | ${cell(check.doc)}${check.library ? ` No built-in rule uses it yet: ${cell(check.library)}.` : ''} |`;
+    }),
+    '',
+  );
   lines.push('# Checks of mxlint itself', '', 'Reported by mxlint about its own input (declared use cases, suppressions, baselines), not taken from the guide.', '');
   for (const rule of extras) {
     lines.push(

@@ -5,6 +5,8 @@ Runs INSIDE the Synapse sandbox chroot (scripts/synapse-sandbox.sh oracle copies
 there and runs this with the chroot's python3 and Synapse 1.160):
 
     python3 synapse-oracle.py CONFIG_PATH [CONFIG_PATH...]
+    python3 synapse-oracle.py --batch CASES    (many such lists: NUL-separated paths, an empty path
+                                                ending each list; one JSON line per list, in order)
 
 The paths are Synapse's -c arguments in order: files, or conf.d directories whose *.yaml files
 are read in sorted order, shallowly merged.
@@ -14,7 +16,7 @@ config names, so a temporary copy is prepared first; nothing of it changes an op
 privacy rules read:
   - dropped: sections that import modules or need optional dependencies or local files
     (modules, password_providers, oidc_providers, redis, log_config, custom template dirs...),
-  - prepared: a sqlite `database` when there is none, a fresh signing key, every secret file a
+  - prepared: a fresh signing key, every secret file a
     `*_path` option names (random content), temporary media/upload directories.
 A refusal to load is a result ("loaded": false with Synapse's error), not a failure.
 
@@ -259,10 +261,6 @@ def prepare(raw, work_dir):
         del caches["track_memory_usage"]  # needs pympler, not shipped
         dropped.append("caches.track_memory_usage")
 
-    if config.get("database") is None:
-        config["database"] = {"name": "sqlite3", "args": {"database": os.path.join(work_dir, "homeserver.db")}}
-        prepared.append("database: sqlite3 added (the config has none)")
-
     def temp_file(name, content):
         path = os.path.join(work_dir, "files", name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -323,10 +321,8 @@ def effective_values(cfg, missing):
     return values
 
 
-def main(argv):
-    if not argv:
-        print("usage: synapse-oracle.py CONFIG_PATH [CONFIG_PATH...]", file=sys.stderr)
-        return 2
+def read_config(argv):
+    """Synapse's reading of one -c list, as the JSON-able dict described above."""
     from synapse.config._base import find_config_files
 
     result = {"loaded": False, "dropped": [], "prepared": [], "files": [], "messages": [],
@@ -336,6 +332,7 @@ def main(argv):
     logging.getLogger().addHandler(recorder)
     logging.getLogger().setLevel(logging.WARNING)
     printed = io.StringIO()  # Synapse print()s some notices; stdout is ours alone
+    cwd = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="mxlint-oracle-") as work_dir, contextlib.redirect_stdout(printed):
         try:
             config_files = find_config_files(argv)
@@ -343,15 +340,19 @@ def main(argv):
                 parent = os.path.dirname(os.path.abspath(arg))
                 result["files"] += [os.path.relpath(f, parent) for f in find_config_files([arg])]
             if not config_files:
-                raise ValueError("no config file found in the given paths")
+                # What load_config_with_parser says (through argparse, which exits 2).
+                raise SystemExit("Must supply a config file.")
             result["raw"] = read_raw(config_files, result["files"], result["messages"])
             config, result["dropped"], result["prepared"] = prepare(result["raw"], work_dir)
             cfg = load(config, work_dir)
             result["loaded"] = True
             result["effective"] = effective_values(cfg, missing)
-        except Exception as error:  # a refusal is a result
+        except (Exception, SystemExit) as error:  # a refusal is a result
             result["error"] = describe_error(error)
             result["where"] = raised_where(error)
+        finally:
+            os.chdir(cwd)  # load() moved into the temporary directory, about to go
+            logging.getLogger().removeHandler(recorder)
     result["messages"] += [line for line in printed.getvalue().splitlines() if line.strip()]
     result["warnings"] = recorder.records
 
@@ -375,7 +376,32 @@ def main(argv):
         ordered["missing"] = missing
     if "error" in result:
         ordered["where"] = result["where"]
-    json.dump(ordered, sys.stdout, indent=2)
+    return ordered
+
+
+def main(argv):
+    if not argv or argv == ["--batch"]:
+        print("usage: synapse-oracle.py CONFIG_PATH [CONFIG_PATH...]\n"
+              "       synapse-oracle.py --batch CASES  (-c lists, NUL-separated paths, an empty one ending each list;\n"
+              "                                         one JSON line each)", file=sys.stderr)
+        return 2
+    if argv[0] == "--batch":
+        # Many configs in one process: Synapse's import (most of a run's second) is paid once.
+        with open(argv[1], "rb") as f:
+            paths = [os.fsdecode(path) for path in f.read().split(b"\0")]
+        cases, case = [], []
+        for path in paths:
+            if path:
+                case.append(path)
+            elif case:
+                cases.append(case)
+                case = []
+        for case in cases:
+            json.dump(read_config(case), sys.stdout)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        return 0
+    json.dump(read_config(argv), sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
 

@@ -12,6 +12,7 @@
 #                                         --stale: stop those whose owner (MXLINT_SANDBOX_OWNER) died
 #   synapse-sandbox.sh status             what is built, mounted and running (exit 0 if $PORT runs)
 #   synapse-sandbox.sh oracle CONFIG...   how Synapse's loader reads a config (files and conf.d dirs, in -c order)
+#   synapse-sandbox.sh oracle --batch CONFIG... [-- CONFIG...]...  several configs, one Python process, one JSON line each
 #
 # Environment:
 #   MXLINT_SYNAPSE_ROOT    chroot location           (default /var/cache/mxlint/synapse-root)
@@ -491,14 +492,27 @@ oracle_cleanup() {
   release_chroot quiet
 }
 
+# Copies a -c path into the chroot as it is: links followed, or (a broken link, a loop: what a
+# conf.d may hold and Synapse skips) kept as links. Special files (a FIFO) stay special.
+copy_into_chroot() {
+  local path=$1 target=$2
+  mkdir -p "$ROOT${target%/*}"
+  cp -rL -- "$path" "$ROOT$target" 2>/dev/null || { rm -rf -- "${ROOT:?}$target"; cp -a -- "$path" "$ROOT$target"; }
+}
+
 cmd_oracle() {
-  (($# > 0)) || die "usage: $0 oracle CONFIG_PATH [CONFIG_PATH...]"
+  (($# > 0)) || die "usage: $0 oracle CONFIG_PATH [CONFIG_PATH...] | oracle --batch PATH... [-- PATH...]..."
   require_root oracle
   require_built
-  local path index=0 target
+  local path index=0 case=0 target batch=false
   local -a args=()
+  if [[ $1 == --batch ]]; then
+    batch=true
+    shift
+  fi
   for path in "$@"; do
-    [[ -e $path ]] || die "no such config file or directory: $path"
+    [[ $path == -- && $batch == true ]] && continue
+    [[ -e $path || -L $path ]] || die "no such config file or directory: $path"
   done
 
   trap oracle_cleanup EXIT
@@ -507,11 +521,29 @@ cmd_oracle() {
   ORACLE_DIR=${ORACLE_DIR#"$ROOT"}
   mkdir "$ROOT$ORACLE_DIR/in"
   cp "$SCRIPT_DIR/synapse-oracle.py" "$ROOT$ORACLE_DIR/oracle.py"
+  if [[ $batch == true ]]; then
+    # One Python process for every case: cases separated by --, written NUL-separated for it.
+    local list="$ROOT$ORACLE_DIR/cases"
+    : >"$list"
+    for path in "$@" --; do
+      if [[ $path == -- ]]; then
+        printf '\0' >>"$list"
+        case=$((case + 1))
+        index=0
+        continue
+      fi
+      target="$ORACLE_DIR/in/$case/$index/$(basename -- "$(realpath -m -- "$path")")"
+      copy_into_chroot "$path" "$target"
+      printf '%s\0' "$target" >>"$list"
+      index=$((index + 1))
+    done
+    in_chroot sh -c 'cd "$1" && exec python3 oracle.py --batch cases' sh "$ORACLE_DIR"
+    return
+  fi
   for path in "$@"; do
     # in/<index>/<name>: -c order kept, names kept (Synapse reads a conf.d dir in name order).
     target="$ORACLE_DIR/in/$index/$(basename -- "$(realpath -m -- "$path")")"
-    mkdir -p "$ROOT${target%/*}"
-    cp -rL -- "$path" "$ROOT$target"
+    copy_into_chroot "$path" "$target"
     args+=("$target")
     index=$((index + 1))
   done

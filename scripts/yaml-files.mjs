@@ -1,7 +1,32 @@
-// What build.mjs and docs.mjs both read: every YAML file under a folder, as YAML 1.1.
-import { readdirSync, readFileSync } from 'node:fs';
+// What build.mjs and docs.mjs share: every YAML file under a folder, read by mxlint's own reader
+// (src/sources/pyyaml.ts, as PyYAML reads YAML), the one that reads a user's rules; and a way to
+// import a TypeScript module of src/ from a script.
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { pathToFileURL } from 'node:url';
+import { buildSync } from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+let bundles = 0;
+
+/** Bundles `source` (TypeScript importing from src/) and imports it. */
+export async function importSource(source) {
+  const dir = join(root, 'node_modules/.cache/mxlint-build');
+  mkdirSync(dir, { recursive: true });
+  const outfile = join(dir, `bundle-${process.pid}-${bundles += 1}.mjs`);
+  buildSync({
+    stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: 'build-entry.ts' },
+    bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'warning',
+    banner: { js: "import { createRequire as __mxlintCreateRequire } from 'node:module'; const require = __mxlintCreateRequire(import.meta.url);" },
+  });
+  try {
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(outfile, { force: true });
+  }
+}
+
+const { parsePyYaml } = await importSource("export { parsePyYaml } from './src/sources/pyyaml.ts';");
 
 export function yamlFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -10,4 +35,4 @@ export function yamlFiles(dir) {
   }).sort();
 }
 
-export const readYaml = (file) => parse(readFileSync(file, 'utf8'), { version: '1.1' });
+export const readYaml = (file) => parsePyYaml(readFileSync(file, 'utf8'), file).data;

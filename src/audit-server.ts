@@ -2,8 +2,9 @@
 // linted and reduced to a compact record as it comes, so memory stays bounded.
 import type { Finding, Rule } from './types.js';
 import type { Homeserver } from './sources/homeserver.js';
-import { NetworkError } from './sources/homeserver.js';
-import { listRooms, newestEventTs, roomDetails, roomState, type AdminRoom } from './sources/admin-api.js';
+import { BadAnswer, isRefusal, NetworkError } from './sources/homeserver.js';
+import { listRooms, newestEventTs, roomDetails, roomState } from './sources/admin-api.js';
+import type { AdminRoom } from './sources/answers.js';
 import type { ServerFacts } from './facts/server-facts.js';
 import { lintRoom, ROOM_USE_CASES } from './lint-room.js';
 
@@ -19,6 +20,8 @@ export interface RoomRecord {
   fits: string[];
   /** Failing and unknown findings for the room's use case (all use cases when unclassified). */
   findings: Finding[];
+  /** What the server's answers repeated (see currentState), when anything did. */
+  warnings?: string[];
   /** Full facts, only kept when the caller asks (JSON output). */
   facts?: Record<string, unknown>;
 }
@@ -41,10 +44,10 @@ export interface AuditOptions {
   onFailure(failure: RoomFailure): void;
 }
 
-/** A fault of the server or of the network (not a refusal about one room): the kind that, repeated
- *  on every room in flight, means the server is gone. */
+/** A fault of the server or of the network (not a refusal about one room, nor an answer mxlint
+ *  will not use): the kind that, repeated on every room in flight, means the server is gone. */
 const serverFault = (error: unknown): boolean =>
-  error instanceof NetworkError && (error.status === undefined || error.status === 429 || error.status >= 500);
+  error instanceof NetworkError && !(error instanceof BadAnswer) && (error.status === undefined || error.status === 429 || error.status >= 500);
 
 export async function auditServer(options: AuditOptions): Promise<{ total: number; audited: number; failed: number; skipped: number }> {
   const { hs, concurrency } = options;
@@ -92,12 +95,13 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
         if (gone) break;
       }
     } catch (error) {
-      // The JSON report is already streaming: a listing that breaks off is a failure in it, not a throw.
-      if (!gone) gone = `not audited: the room list broke off (${(error as Error).message})`;
+      // The JSON report is already streaming: a listing that breaks off is a failure in it, not a
+      // throw. A fault means the server is gone; a listing that cannot be trusted does not.
+      if (!gone && serverFault(error)) gone = `not audited: the room list broke off (${(error as Error).message})`;
       fail('(room list)', `cannot list the rooms after ${listed}: ${(error as Error).message}`);
     }
-    // Rooms of the listing never reached (the server went away) are failed too, not skipped.
-    if (gone && listed < total) failed += total - listed;
+    // Rooms of the listing never reached are failed too, not skipped.
+    if (listed < total) failed += total - listed;
     if (wanted) options.onTotal?.(total + [...wanted].filter((roomId) => !seen.has(roomId)).length);
   }
   for (const roomId of wanted ?? []) {
@@ -124,10 +128,10 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
 
 async function auditRoom(room: AdminRoom, options: AuditOptions): Promise<RoomRecord> {
   // The listing has the headline settings; power levels, ACL, bridges and members need the state.
-  const [state, lastEventTs] = await Promise.all([
+  const [{ state, warnings }, lastEventTs] = await Promise.all([
     roomState(options.hs, room.room_id),
-    // The newest event only feeds the inactivity note: a refusal leaves it unknown, a server fault does not.
-    newestEventTs(options.hs, room.room_id).catch((error) => { if (serverFault(error)) throw error; return undefined; }),
+    // The newest event only feeds the inactivity note: a refusal leaves it unknown, a fault or a bad answer does not.
+    newestEventTs(options.hs, room.room_id).catch((error) => { if (!isRefusal(error)) throw error; return undefined; }),
   ]);
   const declared = options.declared?.get(room.room_id) ?? (room.canonical_alias ? options.declared?.get(room.canonical_alias) : undefined);
   const result = lintRoom({
@@ -152,6 +156,7 @@ async function auditRoom(room: AdminRoom, options: AuditOptions): Promise<RoomRe
     verdict,
     fits: result.classification.fits.map((fit) => fit.useCase),
     findings: relevant,
+    ...(warnings.length ? { warnings } : {}),
     ...(options.withFacts ? { facts: Object.fromEntries(Object.entries(result.facts.values).map(([path, fact]) => [path, fact.value])) } : {}),
   };
 }

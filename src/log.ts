@@ -1,6 +1,7 @@
 // pino logs go to stderr only, never mixed with the report on stdout. pino is loaded on the
 // first log line at or above the chosen level, so a quiet run never pays for it.
 import { createRequire } from 'node:module';
+import { scrubSecrets } from './redact-text.js';
 import type { Logger } from 'pino';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -17,10 +18,15 @@ function realLogger(): Logger {
     const pino = createRequire(import.meta.url)('pino') as typeof import('pino');
     logger = pino.default(
       { level, base: undefined, redact: { paths: ['*.token', '*.accessToken', '*.password', 'headers.authorization', '*.headers.authorization'], censor: '<redacted>' } },
-      pino.default.destination({ fd: 2, sync: true }),
+      scrubbed(pino.default.destination({ fd: 2, sync: true })),
     );
   }
   return logger;
+}
+
+/** pino's own stderr writer (it retries a full pipe), fed lines scrubbed of every secret read. */
+function scrubbed(destination: { write(line: string): unknown }): { write(line: string): void } {
+  return { write: (line) => { destination.write(scrubSecrets(line)); } };
 }
 
 const enabled = (wanted: string) => level !== 'silent' && LEVELS.indexOf(wanted as never) >= LEVELS.indexOf(level as never);

@@ -104,6 +104,9 @@ export interface CheckResult {
   value?: unknown;
   location?: SourceLocation;
   event?: { type: string; stateKey: string };
+  /** For a key Synapse does not read: the option the writer most likely meant. Rules reading that
+   *  option judge Synapse's default instead, so the finding takes the highest of their levels. */
+  intended?: string;
 }
 
 export interface Finding {

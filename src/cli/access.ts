@@ -2,6 +2,7 @@
 // never from argv (argv is visible to every user of the machine).
 import { InputError } from '../errors.js';
 import { readBounded } from '../sources/read-bounded.js';
+import { redactUrlUserinfo, rememberSecret } from '../redact-text.js';
 
 /** A token is a few hundred bytes; a file far larger is not a token file. */
 const MAX_TOKEN_FILE_BYTES = 64 * 1024;
@@ -29,7 +30,15 @@ export function checkHomeserverUrl(raw: string, allowInsecureHttp: boolean): str
   try {
     url = new URL(raw);
   } catch {
-    throw new InputError(`--homeserver "${raw}" is not a URL (e.g. https://matrix.example.org)`);
+    // Not a URL, so anything up to an `@` may be a password with spaces in it.
+    throw new InputError(`--homeserver "${raw.replace(/^(.*?:\/\/)?.*@/s, '$1<redacted>@')}" is not a URL (e.g. https://matrix.example.org)`);
+  }
+  // A password in the URL would be echoed by every message that names the homeserver, and sent
+  // nowhere useful: the access token is the only credential mxlint sends.
+  if (url.username || url.password) {
+    rememberSecret(url.password);
+    rememberSecret(url.username);
+    throw new InputError(`--homeserver ${redactUrlUserinfo(url.href)} carries a user name or password; remove it (mxlint sends only the access token, from MATRIX_ACCESS_TOKEN or --token-file)`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(`--homeserver must be an http(s) URL, not ${url.protocol}`);
   // The URL parser writes IPv4 addresses as four decimal numbers (127.1 and 0x7f000001 become
@@ -39,6 +48,24 @@ export function checkHomeserverUrl(raw: string, allowInsecureHttp: boolean): str
     throw new InputError(`--homeserver ${url.origin} is plain http: the access token would travel in clear; use https, or --allow-insecure-http if you accept that`);
   }
   return url.toString().replace(/\/$/, '');
+}
+
+/** A whole number within [min, max], or one line naming the option (exit 2). */
+export function wholeNumber(value: string, name: string, min: number, max: number): number {
+  const number = /^\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(number >= min && number <= max)) throw new InputError(`${name} must be a whole number from ${min} to ${max}, not "${value}"`);
+  return number;
+}
+
+/** Longest --timeout: an hour per request is already more than any answer needs (and Node's timers
+ *  hold at most 2^31 - 1 ms: past that, every request failed at once). */
+export const MAX_TIMEOUT_MS = 3_600_000;
+/** Most --max-retries: with the back-off (at most 8 s a retry), ten retries already wait minutes. */
+export const MAX_RETRIES = 10;
+
+/** --timeout and --max-retries, checked (README "Limits and safety"). */
+export function requestLimits(options: { timeout: string; maxRetries: string }): { timeoutMs: number; maxRetries: number } {
+  return { timeoutMs: wholeNumber(options.timeout, '--timeout', 1, MAX_TIMEOUT_MS), maxRetries: wholeNumber(options.maxRetries, '--max-retries', 0, MAX_RETRIES) };
 }
 
 export const TOKEN_ON_ARGV = 'access tokens are not taken on the command line (other users can read it); set MATRIX_ACCESS_TOKEN or use --token-file FILE';

@@ -1,10 +1,13 @@
 // `mxlint config --fix` and `--fix-dry-run`: fix the config files for the selected use cases.
 // Imported only when one of them is given (`mxlint config` alone never loads the fix code).
+import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { findDefaultConfig, DEFAULT_LOCATIONS } from '../sources/config-files.js';
 import { lintConfig } from '../lint-config.js';
-import { InputError, EXIT } from '../errors.js';
+import { constants } from 'node:os';
+import { InputError, EXIT, printable } from '../errors.js';
 import { openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
-import { NO_USE_CASE, planConfigFix, writeConfigFix } from '../fix/config-fix.js';
+import { NO_USE_CASE, planConfigFix, previewConfigFix, writeConfigFix } from '../fix/config-fix.js';
 import { formatFixJson, formatFixText, unifiedDiff } from '../fix/format-fix.js';
 import type { FixLevel } from '../fix/select.js';
 import type { Report } from '../types.js';
@@ -12,7 +15,10 @@ import type { Report } from '../types.js';
 export interface FixCommandOptions extends ReportCliOptions {
   fix?: boolean;
   fixDryRun?: boolean;
+  /** With --fix-dry-run: the whole patch, secret lines included, goes to this file (mode 0600). */
+  patchFile?: string;
   fixTarget?: string;
+  fixInPlace?: boolean;
   fixLevel?: FixLevel;
 }
 
@@ -29,8 +35,9 @@ export function fixFormat(formats: string[] | string | undefined, what: string):
   return (list[0] ?? 'text') as 'text' | 'json';
 }
 
-export function runFix(paths: string[], options: FixCommandOptions, write: (text: string) => void): number {
+export async function runFix(paths: string[], options: FixCommandOptions, write: (text: string) => void): Promise<number> {
   const format = fixFormat(options.format, options.fixDryRun ? '--fix-dry-run' : '--fix');
+  if (options.patchFile !== undefined && !options.fixDryRun) throw new InputError('--patch-file goes with --fix-dry-run');
   const session = openSession({ ...options, format: [], output: [] }, 'config');
   if (session.useCases.length === 0) throw new InputError(NO_USE_CASE);
   let inputs = paths;
@@ -45,13 +52,65 @@ export function runFix(paths: string[], options: FixCommandOptions, write: (text
     useCases: session.useCases, rules: session.rules, target: options.fixTarget, minLevel: options.fixLevel ?? 'warning', lang: session.lang, settle,
   });
   if (options.fixDryRun) {
-    write(format === 'json' ? formatFixJson(fix, 'dry-run') : `${unifiedDiff(fix)}${fix.files.length ? '\n' : ''}${formatFixText(fix, 'dry-run')}`);
+    for (const line of previewConfigFix(fix, { inPlace: options.fixInPlace })) process.stderr.write(`mxlint: ${printable(line)}\n`);
+    if (options.patchFile !== undefined) writePatchFile(options.patchFile, unifiedDiff(fix, true).text, fix.before.inputs);
+    const diff = unifiedDiff(fix);
+    write(format === 'json' ? formatFixJson(fix, 'dry-run') : `${diff.text}${fix.files.length ? '\n' : ''}${formatFixText(fix, 'dry-run', fix.after, diff.omitted)}`);
     return exitCode(fix.after, true, fix.useCases);
   }
-  if (fix.files.length) writeConfigFix(fix);
+  if (fix.files.length) {
+    const written = await uninterrupted(() => writeConfigFix(fix, { inPlace: options.fixInPlace }));
+    for (const file of written.filter((one) => one.how === 'in-place')) {
+      process.stderr.write(`mxlint: ${printable(`${file.path}: rewritten in place, not replaced atomically (${file.reason})`)}\n`);
+    }
+  }
   // Judged again from the disk: what Synapse will read now.
   const after = lintConfig(inputs, { useCases: session.useCases, rules: session.rules, lang: session.lang });
   settle(after);
   write(format === 'json' ? formatFixJson(fix, 'written', after) : formatFixText(fix, 'written', after));
   return exitCode(after, true, after.useCases);
+}
+
+/** The whole patch holds secret lines: only its owner may read it, even when the file existed. */
+function writePatchFile(file: string, text: string, configFiles: string[]): void {
+  if (configFiles.some((config) => resolve(config) === resolve(file))) throw new InputError('--patch-file would overwrite a config file mxlint reads', { file });
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'w', 0o600);
+    fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+  } catch (error) {
+    throw new InputError(`cannot write the patch (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+const DEFERRED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs a synchronous write that a signal must not cut in the middle (some files replaced, the
+ * others not, temporary files left): a signal that comes meanwhile waits until the write is over,
+ * all or nothing, then ends mxlint as it would have (exit 128 + its number), saying which it was.
+ */
+async function uninterrupted<T>(work: () => T): Promise<T> {
+  const received: NodeJS.Signals[] = [];
+  const note = (signal: NodeJS.Signals) => { received.push(signal); };
+  for (const signal of DEFERRED) process.on(signal, note);
+  let outcome: { value: T } | { error: unknown };
+  try {
+    outcome = { value: work() };
+  } catch (error) {
+    outcome = { error };
+  }
+  // A signal caught during the write is handed to JavaScript on the next turn of the event loop.
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const signal of DEFERRED) process.off(signal, note);
+  if (received.length) {
+    const done = 'value' in outcome ? 'after every file was written' : `after the write failed (${outcome.error instanceof InputError ? outcome.error.oneLine() : 'internal error'})`;
+    process.stderr.write(`mxlint: interrupted by ${received[0]}, ${done}\n`);
+    process.exit(128 + constants.signals[received[0]]);
+  }
+  if ('error' in outcome) throw outcome.error;
+  return outcome.value;
 }

@@ -5,7 +5,7 @@ import { VERSION } from '../version.js';
 import { InputError, EXIT } from '../errors.js';
 import { setupLogger } from '../log.js';
 import { TOKEN_ON_ARGV } from './access.js';
-import { writeStdout } from './stdout.js';
+import { writeStderr, writeStdout } from './stdout.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const write = writeStdout;
@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION, '-V, --version')
     .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'))
     .exitOverride()
-    .configureOutput({ writeOut: writeStdout, writeErr: (text) => process.stderr.write(text) })
+    .configureOutput({ writeOut: writeStdout, writeErr: writeStderr })
     .hook('preAction', (command) => { setupLogger(command.opts().logLevel); });
 
   // Commander builds every option of every command it is given: when the first word names a
@@ -77,13 +77,15 @@ export async function main(argv: string[]): Promise<number> {
         .option('--dump-facts', 'print the effective value and origin of every catalogued option')
         .option('-v, --verbose', 'show passing checks too')
         .option('--fix', 'fix the files for the use cases given with -u (README "Fixing")')
-        .option('--fix-dry-run', 'print the fix as a unified diff; change nothing')
+        .option('--fix-dry-run', 'print the fix as a unified diff (lines showing a secret left out); change nothing')
+        .option('--patch-file <file>', 'with --fix-dry-run: also write the whole patch, secret lines included, to this file (mode 0600)')
         .option('--fix-target <file>', 'with --fix: where keys no file sets are added (default: the first file)')
+        .option('--fix-in-place', 'with --fix: rewrite in place (not atomically) a file a rename cannot replace (a bind mount, a hard link, a directory mxlint cannot create files in) instead of refusing')
         .addOption(new Option('--fix-level <level>', 'with --fix: the lowest level fixed').choices(['error', 'warning', 'info']).default('warning'))
         .action(async (paths: string[], options) => {
           if (options.fix || options.fixDryRun) {
             const { runFix } = await import('./fix.js');
-            exit = runFix(paths, options, write);
+            exit = await runFix(paths, options, write);
             return;
           }
           const { runConfig } = await import('./config.js');
@@ -207,12 +209,12 @@ export async function main(argv: string[]): Promise<number> {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT.ok : EXIT.input;
     }
     if (error instanceof InputError || (error as Error)?.name === 'NetworkError') {
-      process.stderr.write(`mxlint: ${(error as InputError).oneLine()}\n`);
+      writeStderr(`mxlint: ${(error as InputError).oneLine()}\n`);
       return (error as InputError).exitCode;
     }
     // A bug in mxlint: one line, no stack (set MXLINT_DEBUG=1 to see it).
-    process.stderr.write(`mxlint: internal error: ${(error as Error)?.message ?? String(error)}\n`);
-    if (process.env.MXLINT_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+    writeStderr(`mxlint: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    if (process.env.MXLINT_DEBUG) writeStderr(`${(error as Error)?.stack}\n`);
     return EXIT.internal;
   }
 }

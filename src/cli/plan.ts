@@ -63,9 +63,10 @@ export async function runPlan(target: string | undefined, options: PlanCommandOp
   return exitCode(relinted, true, useCases);
 }
 
-/** The room's state (see readRoom in room.ts); what could not be fetched is said on stderr. */
+/** The room's state (see readRoom in room.ts); what repeats and what could not be fetched is said on stderr. */
 async function readRoomForPlan(target: string | undefined, options: PlanCommandOptions, serverName: unknown) {
-  const { input, hs, unknowns } = await readRoom(target, options, serverName);
+  const { input, hs, unknowns, warnings } = await readRoom(target, options, serverName);
+  for (const warning of warnings) process.stderr.write(`mxlint: ${warning}\n`);
   for (const unknown of unknowns) process.stderr.write(`mxlint: could not fetch ${unknown}\n`);
   return { input, hs };
 }

@@ -10,7 +10,7 @@ import { jsonReport } from '../report/json.js';
 import { colon, t, verdictWord } from '../report/messages.js';
 import type { AuditOutput } from '../report/model.js';
 import { terminalOutput } from './stdout.js';
-import { checkHomeserverUrl, readToken } from './access.js';
+import { checkHomeserverUrl, readToken, requestLimits } from './access.js';
 import type { RoomInput } from '../facts/room-facts.js';
 import { auditOutput, deliver, openSession, policyRoomUseCase, settleReport, type ReportCliOptions } from '../policy/session.js';
 
@@ -27,11 +27,6 @@ export interface RoomCommandOptions extends ReportCliOptions {
   dumpFacts?: boolean;
 }
 
-export function positiveInteger(value: string, name: string): number {
-  if (!/^\d+$/.test(value)) throw new InputError(`${name} must be a whole number, not "${value}"`);
-  return Number(value);
-}
-
 /** What a room comes from: a state dump, or a homeserver. */
 export type RoomSourceOptions = Pick<RoomCommandOptions, 'state' | 'members' | 'published' | 'homeserver' | 'tokenFile' | 'timeout' | 'maxRetries' | 'allowInsecureHttp'>;
 
@@ -39,47 +34,45 @@ export type RoomSourceOptions = Pick<RoomCommandOptions, 'state' | 'members' | '
 export async function readRoom(target: string | undefined, options: RoomSourceOptions, serverName: unknown) {
   if (options.state) {
     const dump = readStateDump(options.state);
+    const members = options.members ? readMembers(options.members) : undefined;
     const input: RoomInput = {
       roomId: target ?? dump.roomId,
       source: options.state,
       state: dump.state,
-      members: options.members ? readMembers(options.members) : dump.members,
+      members: members ? members.members : dump.members,
       published: options.published ?? dump.published,
       localServer: dump.localServer ?? (typeof serverName === 'string' ? serverName : undefined),
       lastEventTs: dump.lastEventTs,
       now: dump.now,
     };
-    return { input, hs: undefined, unknowns: [] as string[] };
+    return { input, hs: undefined, unknowns: [] as string[], warnings: [...dump.warnings, ...(members?.warnings ?? [])] };
   }
   if (!target) throw new InputError('give a room id or alias, or --state FILE for a state dump');
   if (!options.homeserver) throw new InputError('--homeserver URL is needed to fetch a room (or use --state FILE)');
   const baseUrl = checkHomeserverUrl(options.homeserver, Boolean(options.allowInsecureHttp));
+  const limits = requestLimits(options);
   const accessToken = readToken(options.tokenFile);
   if (!accessToken) throw new InputError('no access token: set MATRIX_ACCESS_TOKEN or use --token-file FILE');
   const { Homeserver } = await import('../sources/homeserver.js');
   const { fetchRoom } = await import('../sources/room-fetch.js');
-  const hs = await Homeserver.open({
-    baseUrl, accessToken, log: log(),
-    timeoutMs: positiveInteger(options.timeout, '--timeout'),
-    maxRetries: positiveInteger(options.maxRetries, '--max-retries'),
-  });
-  const { unknowns, ...fetched } = await fetchRoom(hs, target);
+  const hs = await Homeserver.open({ baseUrl, accessToken, log: log(), ...limits });
+  const { unknowns, warnings, ...fetched } = await fetchRoom(hs, target);
   const input: RoomInput = { ...fetched, published: options.published ?? fetched.published };
-  return { input, hs, unknowns };
+  return { input, hs, unknowns, warnings };
 }
 
 export async function runRoom(target: string | undefined, options: RoomCommandOptions, write: (text: string) => void): Promise<number> {
   const session = openSession(options, 'room');
   const server = options.config.length ? buildServerFacts(loadConfigFiles(options.config), options.config) : undefined;
   const serverName = server?.config.server_name;
-  const { input, hs, unknowns } = await readRoom(target, options, serverName);
+  const { input, hs, unknowns, warnings } = await readRoom(target, options, serverName);
   if (hs?.faults.retries) log().info({ faults: hs.faults }, 'network faults survived');
   // Declared use cases: -u, else the policy file's rooms (by id, the alias asked for, or the canonical alias).
   const alias = input.state.find((event) => event.type === 'm.room.canonical_alias')?.content.alias;
   const mapped = policyRoomUseCase(session.policy, [input.roomId, target, typeof alias === 'string' ? alias : undefined]);
   const declared = options.useCase.length ? options.useCase : mapped ? [mapped] : [];
   const result = lintRoom(input, { useCases: declared, server, rules: session.rules, lang: session.lang });
-  result.warnings.push(...unknowns.map((unknown) => `could not fetch ${unknown}`));
+  result.warnings.push(...warnings, ...unknowns.map((unknown) => `could not fetch ${unknown}`));
   if (options.dumpFacts) {
     write(`${JSON.stringify({ roomId: result.roomId, facts: Object.fromEntries(Object.entries(result.facts.values).map(([path, fact]) => [path, { value: fact.value, state: fact.state, ...(fact.reason ? { reason: fact.reason } : {}) }])) }, null, 2)}\n`);
     return 0;

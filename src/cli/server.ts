@@ -7,15 +7,15 @@ import { verdicts } from '../engine/verdicts.js';
 import { formatText } from '../report/text.js';
 import { Progress } from '../report/progress.js';
 import { AuditSummary, auditServer, type RoomFailure, type RoomRecord } from '../audit-server.js';
-import { checkHomeserverUrl, readToken } from './access.js';
+import { checkHomeserverUrl, readToken, requestLimits, wholeNumber } from './access.js';
 import { terminalOutput } from './stdout.js';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { auditOutput, deliver, openSession, Settler, type ReportCliOptions } from '../policy/session.js';
 import { exitStatus } from '../policy/gate.js';
 import { formatServerText, roomLabel, roomSnapshots, serverReport } from '../report/server.js';
-import { positiveInteger } from './room.js';
 import { VERSION } from '../version.js';
 import { JSON_SCHEMA_VERSION, jsonFinding, jsonSuppressed } from '../report/json.js';
+import { scrubSecrets } from '../redact-text.js';
 
 export interface ServerCommandOptions extends Omit<ReportCliOptions, 'useCase'> {
   homeserver?: string;
@@ -33,6 +33,7 @@ export interface ServerCommandOptions extends Omit<ReportCliOptions, 'useCase'> 
 export async function runServer(options: ServerCommandOptions, write: (text: string) => void): Promise<number> {
   if (!options.homeserver) throw new InputError('--homeserver URL is needed');
   const baseUrl = checkHomeserverUrl(options.homeserver, Boolean(options.allowInsecureHttp));
+  const limits = requestLimits(options);
   const accessToken = readToken(options.tokenFile);
   if (!accessToken) throw new InputError('no access token: set MATRIX_ACCESS_TOKEN (a server admin\'s token) or use --token-file FILE');
   const session = openSession({ ...options, useCase: [] }, 'server');
@@ -43,8 +44,7 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
     if (!room || !useCase || !USE_CASE_IDS.includes(useCase)) throw new InputError(`--room-use-case takes ROOM=USE_CASE with a known use case, not "${pair}"`);
     declared.set(room, useCase);
   }
-  const concurrency = positiveInteger(options.concurrency, '--concurrency');
-  if (concurrency < 1 || concurrency > 64) throw new InputError('--concurrency must be between 1 and 64');
+  const concurrency = wholeNumber(options.concurrency, '--concurrency', 1, 64);
   const rules = session.rules;
   const configReport = options.config.length ? lintConfig(options.config, { rules, useCases: session.useCases, lang: session.lang }) : undefined;
   const aliases = new Map<string, string>();
@@ -59,12 +59,13 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   const others = session.outputs.filter((spec) => spec.format !== 'json');
   const keepRecords = others.some((spec) => spec.format !== 'text' || !options.summary);
   const jsonFd = jsonSpec?.file ? openOutput(jsonSpec.file) : undefined;
-  const jsonWrite = jsonFd === undefined ? write : (text: string) => { writeSync(jsonFd, text); };
+  // Each piece is a whole record, so a secret is never split between two writes.
+  const jsonWrite = jsonFd === undefined ? write : (text: string) => { writeSync(jsonFd, scrubSecrets(text)); };
 
   const { Homeserver } = await import('../sources/homeserver.js');
   const { checkAdmin } = await import('../sources/admin-api.js');
   const { resolveRoomId } = await import('../sources/room-fetch.js');
-  const hs = await Homeserver.open({ baseUrl, accessToken, log: log(), timeoutMs: positiveInteger(options.timeout, '--timeout'), maxRetries: positiveInteger(options.maxRetries, '--max-retries') });
+  const hs = await Homeserver.open({ baseUrl, accessToken, log: log(), ...limits });
   const adminId = await checkAdmin(hs);
   const localServer = adminId.slice(adminId.indexOf(':') + 1);
 

@@ -2,9 +2,11 @@
 // net modules, a sixth of mxlint's start-up, for nothing a command line needs. Sync writes also
 // let the process exit as soon as the work is done, output complete.
 import { fstatSync, statSync, writeSync } from 'node:fs';
+import { scrubSecrets } from '../redact-text.js';
 
+/** Everything printed passes through scrubSecrets: a secret that slipped past redaction is cut here. */
 export function writeStdout(text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = Buffer.from(scrubSecrets(text), 'utf8');
   for (let offset = 0; offset < bytes.length;) {
     try {
       offset += writeSync(1, bytes, offset);
@@ -17,6 +19,11 @@ export function writeStdout(text: string): void {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
     }
   }
+}
+
+/** stderr, scrubbed like stdout. */
+export function writeStderr(text: string): void {
+  process.stderr.write(scrubSecrets(text));
 }
 
 /** Whether fd 1 is a terminal: a character device other than /dev/null (isatty needs node:tty). */

@@ -1,7 +1,7 @@
 // Runs rules over facts and folds the results into findings.
-import type { CheckNode, CheckResult, Condition, FactSource, Finding, Lang, Rule } from '../types.js';
+import type { CheckNode, CheckResult, Condition, FactSource, Finding, Lang, Level, Rule } from '../types.js';
 import { pythonTruthy } from '../facts/values.js';
-import { checkFunctions } from './checks/index.js';
+import { checkNamed } from './checks/index.js';
 import { redactValue } from '../facts/redact.js';
 
 /** null: the rule does not apply (a `when` condition is false). */
@@ -17,10 +17,10 @@ export function runCheck(node: CheckNode, facts: FactSource): CheckResult[] | nu
     }
   }
   if (node.allOf || node.anyOf) return combine(node, facts);
-  const check = checkFunctions[node.function!];
+  const check = checkNamed(node.function!);
   if (!check) throw new Error(`unknown check function "${node.function}"`);
   const fact = node.path ? facts.get(node.path) : { path: '', value: undefined, state: 'default' as const };
-  const outcome = check(fact, { facts, options: node.options ?? {} });
+  const outcome = check.run(fact, { facts, options: node.options ?? {} });
   return Array.isArray(outcome) ? outcome : [outcome];
 }
 
@@ -60,28 +60,37 @@ export interface EvaluateOptions {
 /** One finding per (rule result, use case) where the rule has a level for that use case. */
 export function evaluate(rules: Rule[], facts: FactSource, { useCases, lang = 'en' }: EvaluateOptions): Finding[] {
   const findings: Finding[] = [];
+  const resultsOf = memoised((rule: Rule): CheckResult[] | null => {
+    try {
+      return runCheck(rule.check, facts);
+    } catch (error) {
+      return [{ status: 'unknown', message: `rule ${rule.id} could not run: ${(error as Error).message}` }];
+    }
+  });
   for (const rule of rules) {
     if (rule.target !== facts.target) continue;
     const levels = useCases.map((useCase) => [useCase, rule.levels[useCase] ?? 'off'] as const).filter(([, level]) => level !== 'off');
     if (levels.length === 0) continue;
-    let results: CheckResult[] | null;
-    try {
-      results = runCheck(rule.check, facts);
-    } catch (error) {
-      results = [{ status: 'unknown', message: `rule ${rule.id} could not run: ${(error as Error).message}` }];
-    }
+    const results = resultsOf(rule);
     if (!results) continue;
     for (const outcome of results) {
       const value = outcome.path === undefined ? undefined : redactValue(outcome.path, outcome.value);
       const room = facts.target === 'room' ? { room: { id: String(facts.get('room.id').value), eventType: outcome.event?.type } } : {};
+      // The rules that read the option meant and fail now that Synapse's default stands in for it.
+      const defeated = outcome.intended && outcome.status === 'fail'
+        ? rulesReading(rules, facts.target, outcome.intended).filter((other) => other !== rule && resultsOf(other)?.some((result) => result.status === 'fail'))
+        : [];
+      // Say what is lost: each defeated rule's own failure, now judged on the default.
+      const message = [outcome.message, ...defeated.map((other) => `so ${other.id} fails: ${resultsOf(other)!.find((result) => result.status === 'fail')!.message}`)].join('; ');
       for (const [useCase, level] of levels) {
         findings.push({
           ruleId: rule.id,
           useCase,
-          level: level as Finding['level'],
+          // As serious as the rules it defeats are for this use case.
+          level: defeated.reduce((highest, other) => higher(highest, other.levels[useCase] ?? 'off'), level) as Finding['level'],
           status: outcome.status,
           title: rule.title[lang],
-          message: outcome.message,
+          message,
           location: outcome.location,
           path: outcome.path,
           value,
@@ -92,4 +101,30 @@ export function evaluate(rules: Rule[], facts: FactSource, { useCases, lang = 'e
     }
   }
   return findings;
+}
+
+const LEVEL_ORDER: Level[] = ['off', 'info', 'warning', 'error'];
+const higher = (a: Level, b: Level): Level => (LEVEL_ORDER.indexOf(b) > LEVEL_ORDER.indexOf(a) ? b : a);
+
+/** Every option path a check reads: its own, its conditions', its parts'. */
+function pathsRead(node: CheckNode): string[] {
+  return [
+    ...(node.path ? [node.path] : []),
+    ...(node.when ?? []).map((condition) => condition.path),
+    ...[...(node.allOf ?? []), ...(node.anyOf ?? [])].flatMap(pathsRead),
+  ];
+}
+
+/** The rules that read `option`, a part of it, or the section holding it. */
+function rulesReading(rules: Rule[], target: Rule['target'], option: string): Rule[] {
+  const related = (path: string) => path === option || path.startsWith(`${option}.`) || option.startsWith(`${path}.`);
+  return rules.filter((rule) => rule.target === target && pathsRead(rule.check).some(related));
+}
+
+function memoised<T extends object, R>(compute: (key: T) => R): (key: T) => R {
+  const cache = new Map<T, R>();
+  return (key) => {
+    if (!cache.has(key)) cache.set(key, compute(key));
+    return cache.get(key)!;
+  };
 }

@@ -4,6 +4,8 @@ import { readBounded } from '../sources/read-bounded.js';
 import { LIMITS } from '../sources/yaml-file.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parsePyYaml } from '../sources/pyyaml.js';
+import { redactSecretText } from '../redact-text.js';
+import { rememberSecrets } from './redact.js';
 import type { Fact } from '../types.js';
 import type { YamlFile } from '../sources/yaml-file.js';
 
@@ -89,6 +91,7 @@ export function readAppservices(fact: Fact, files: YamlFile[]): AppserviceFacts[
       const source = readBounded(found, LIMITS.maxFileBytes, 'an appservice registration (YAML)').bytes.toString('utf8');
       const registration = parsePyYaml(source, found).data as Record<string, any>;
       if (!registration || typeof registration !== 'object') return unread('not a YAML mapping');
+      rememberSecrets('', registration);
       const regexes = (kind: string): string[] =>
         Array.isArray(registration.namespaces?.[kind])
           ? registration.namespaces[kind].map((item: any) => String(item?.regex ?? '')).filter(Boolean)
@@ -98,7 +101,8 @@ export function readAppservices(fact: Fact, files: YamlFile[]): AppserviceFacts[
       const aliasRegexes = regexes('aliases');
       const id = text(registration.id);
       const senderLocalpart = text(registration.sender_localpart);
-      const url = registration.url === null ? null : text(registration.url);
+      const rawUrl = text(registration.url);
+      const url = registration.url === null ? null : rawUrl === undefined ? undefined : redactSecretText(rawUrl);
       const protocols = Array.isArray(registration.protocols) ? registration.protocols.join(' ') : undefined;
       const clues = [id, senderLocalpart, protocols, ...userRegexes, ...aliasRegexes];
       const notBridge = guessNotBridge(url, ...clues, file);

@@ -5,6 +5,7 @@ import type { ServerFacts } from './server-facts.js';
 import { guessNetworks } from './appservices.js';
 import { parseDuration } from './duration.js';
 import { pythonTruthy } from './values.js';
+import { fitsType, isRoomFact, ROOM_FACTS, type RoomFactPath } from './room-fact-table.js';
 
 export interface StateEvent {
   type: string;
@@ -65,7 +66,7 @@ const PLAINTEXT_NETWORKS = ['irc', 'xmpp'];
 const DAY_MS = 86_400_000;
 
 /** Records one fact; `state` defaults to set when the event exists, else the spec's default. */
-type Put = (path: string, value: unknown, event: StateEvent | undefined, state?: Fact['state'], reason?: string) => void;
+type Put = (path: RoomFactPath, value: unknown, event: StateEvent | undefined, state?: Fact['state'], reason?: string) => void;
 const MEMBER_REASON = 'the member list is not available';
 
 /** String(value) for any JSON value: String throws on an object whose toString is not a function
@@ -94,6 +95,9 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
     if (event) fact.event = { type: event.type, stateKey: event.state_key };
     if (fact.state === 'default') fact.defaultBy = 'the Matrix spec';
     if (reason && fact.state === 'unknown') fact.reason = reason;
+    // A value of another type than declared (a join_rule that is a number) cannot be judged.
+    const type = ROOM_FACTS[path].type;
+    if (!fitsType(type, value, fact.state)) Object.assign(fact, { value: null, state: 'unknown', reason: `${event?.type ?? 'the input'} gives it a value that is not a ${type}` });
     values[path] = fact;
   };
 
@@ -189,7 +193,11 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
     put('server.allowGuestAccess', null, undefined, 'unknown', 'the server config is not given (--config)');
   }
 
-  const get = (path: string): Fact => values[path] ?? { path, value: undefined, state: 'unknown', reason: `no room fact named ${path}` };
+  // Rules naming another path are refused when loaded: reaching here is a bug in a check function.
+  const get = (path: string): Fact => {
+    if (!isRoomFact(path)) throw new Error(`no room fact named ${path} (src/facts/room-fact-table.ts declares them)`);
+    return values[path];
+  };
   return { target: 'room', roomId: input.roomId, source: input.source, values, get, extra: { input, server } };
 }
 

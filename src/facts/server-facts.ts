@@ -5,7 +5,7 @@ import type { YamlFile } from '../sources/yaml-file.js';
 import { defaultOf } from './catalogue.js';
 import { findPlaceholder } from './values.js';
 import { readAppservices, type AppserviceFacts } from './appservices.js';
-import { redactValue } from './redact.js';
+import { isSecret, redactValue, rememberSecrets } from './redact.js';
 import { fileMode } from '../sources/config-files.js';
 
 export interface ServerFacts extends FactSource {
@@ -25,6 +25,9 @@ const isMapping = (value: unknown): value is Record<string, unknown> =>
 
 export function buildServerFacts(merged: MergedConfig, inputs: string[]): ServerFacts {
   const { config, ownerOf, files } = merged;
+  // Every secret read, for the output sinks to scrub should one slip past redaction.
+  rememberSecrets('', config);
+  for (const file of files) rememberSecrets('', file.data);
   const locate = (path: string): SourceLocation | undefined => ownerOf.get(path.split('.')[0])?.positions.get(path);
 
   const get = (path: string): Fact => {
@@ -45,7 +48,9 @@ export function buildServerFacts(merged: MergedConfig, inputs: string[]): Server
     }
     // Placeholders are looked for before redaction ("<redacted>" would look like one);
     // rules never need a secret's content, so facts never carry one.
-    const placeholder = findPlaceholder(value);
+    // In a secret, the placeholder is named only when it is the whole value (a template's, not a secret).
+    const written = findPlaceholder(value);
+    const placeholder = written && isSecret(path, value) && written !== value ? 'in a secret (not shown)' : written;
     value = redactValue(path, value);
     const location = locate(path);
     if (placeholder) {

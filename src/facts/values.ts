@@ -1,4 +1,5 @@
 // Small helpers for reading YAML values the way Synapse's Python code does.
+import { REDACTED } from '../redact-text.js';
 
 /** Python truthiness: what `if config.get(key):` sees. A quoted "false" is true. */
 export function pythonTruthy(value: unknown): boolean {
@@ -21,7 +22,8 @@ const PLACEHOLDER = /\$\{[^}]*\}|\{\{[^}]*\}\}|\{%[^%]*%\}|^\$[A-Za-z_][A-Za-z0-
 
 /** The first unrendered placeholder anywhere in the value, or undefined. */
 export function findPlaceholder(value: unknown, depth = 0): string | undefined {
-  if (depth > 50) return undefined;
+  // A redacted secret is no template left unrendered (facts hold "<redacted>" for every secret).
+  if (depth > 50 || value === REDACTED) return undefined;
   if (typeof value === 'string') return PLACEHOLDER.exec(value)?.[0];
   if (Array.isArray(value)) {
     for (const item of value) {

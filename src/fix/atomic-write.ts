@@ -1,8 +1,20 @@
-// Writes files so that a reader (Synapse, a second mxlint) sees the old text or the new one, never
-// half of it: each new text goes to a temporary file in the same directory (named so that a conf.d
-// never picks it up), gets the old file's permissions and owner, is flushed, then renamed over the
-// old one. Symbolic links are followed: the file they point to is replaced, the link stays.
-import { chmodSync, chownSync, closeSync, existsSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+// Writes several files so that a reader (Synapse, a second mxlint) sees the old texts or the new
+// ones, never half of them, and so that nothing the user had is lost:
+// 1. every target is checked first: a regular file, reached through one name only; not a bind
+//    mount nor a hard link, which a rename cannot replace without breaking them, and in a
+//    directory where a new file with its owner can be made (tried on a probe file); else it is
+//    refused, or rewritten in place when that is allowed;
+// 2. each new text goes to a temporary file in the target's directory (named so that a conf.d never
+//    picks it up), with the old file's permissions and owner, flushed; the old file is kept under a
+//    second temporary name (a hard link, or a copy where links are refused);
+// 3. right before replacing, every target must still hold the bytes the fix was computed from;
+// 4. the temporaries are renamed over the targets (then in-place files are rewritten); if one step
+//    fails, those already replaced get their old file back; every temporary file is removed.
+// Symbolic links are followed: the file they point to is replaced, the link stays.
+import {
+  accessSync, chmodSync, chownSync, closeSync, copyFileSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, readFileSync,
+  realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
@@ -12,59 +24,393 @@ export interface PendingWrite {
   text: string;
   /** For a new file: the file whose permissions and owner it takes. */
   like?: string;
+  /** The text the new one was computed from: the file must still hold it (null: must still not exist). */
+  expected?: string | null;
 }
 
-/** Writes every file's temporary copy first, then renames them all: one file's failure writes none. */
-export function writeFilesAtomically(writes: PendingWrite[]): void {
-  const staged: Array<{ temporary: string; target: string }> = [];
-  try {
-    for (const write of writes) staged.push(stage(write));
-  } catch (error) {
-    for (const { temporary } of staged) removeQuietly(temporary);
-    throw error;
-  }
-  for (const { temporary, target } of staged) renameSync(temporary, target);
-  for (const directory of new Set(staged.map(({ target }) => dirname(target)))) syncDirectory(directory);
+export interface WriteOptions {
+  /** Rewrite in place the files a rename cannot replace (a bind mount, a hard link) instead of refusing. */
+  inPlace?: boolean;
 }
 
-function stage({ path, text, like }: PendingWrite): { temporary: string; target: string } {
-  const exists = existsSync(path);
-  const target = exists ? realpathSync(path) : resolve(path);
-  let model: Stats;
+export interface Written {
+  path: string;
+  how: 'replaced' | 'created' | 'in-place';
+  /** Why it was written in place. */
+  reason?: string;
+}
+
+interface Target {
+  write: PendingWrite;
+  /** The real path (symbolic links followed). */
+  real: string;
+  how: Written['how'];
+  reason?: string;
+  model: Stats;
+  temporary?: string;
+  backup?: string;
+  /** In place: the old bytes, to write back if a later file fails. */
+  original?: Buffer;
+  done?: boolean;
+}
+
+const IN_PLACE_HINT = 'give --fix-in-place to rewrite it in place (not atomic: a reader may see a partial file during the write)';
+
+/** Writes all files or none (see the header); returns how each was written. */
+export function writeFilesAtomically(writes: PendingWrite[], options: WriteOptions = {}): Written[] {
+  const targets = writes.map((write) => inspect(write, options));
+  const twice = sameFileTwice(targets);
+  if (twice) throw twice;
   try {
-    model = statSync(exists ? target : like ?? dirname(target));
+    for (const target of targets) stage(target, options);
+    holdForTests();
+    for (const target of targets) assertUnchanged(target);
+    for (const target of targets.filter((candidate) => candidate.how !== 'in-place')) commit(target);
+    for (const target of targets.filter((candidate) => candidate.how === 'in-place')) commit(target);
   } catch (error) {
-    throw new InputError(`cannot read its permissions (${(error as NodeJS.ErrnoException).code})`, { file: path });
+    const kept = rollBack(targets);
+    if (!kept.length) throw error;
+    const why = (error as Error).message.replace(/; nothing was (changed|written)$/, '');
+    throw new InputError(`${why}; and could not put back the old text: it is kept in ${kept.join(', ')}`, (error as InputError).location);
+  } finally {
+    for (const target of targets) {
+      if (target.temporary) removeQuietly(target.temporary);
+    }
   }
-  const temporary = join(dirname(target), `.${basename(target)}.mxlint-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  for (const target of targets) if (target.backup) removeQuietly(target.backup);
+  for (const directory of new Set(targets.map(({ real }) => dirname(real)))) syncDirectory(directory);
+  return targets.map(({ write, how, reason }) => ({ path: write.path, how, ...(reason ? { reason } : {}) }));
+}
+
+/**
+ * For a dry run: what writing would say about each file, found without touching the disk (a
+ * refusal, or a file to be rewritten in place). The directory and owner probes are left to the
+ * write itself, as they create a file.
+ */
+export function previewWrites(writes: PendingWrite[], options: WriteOptions = {}): string[] {
+  const refusal = (error: unknown, file: string): string => {
+    if (!(error instanceof InputError)) throw error;
+    return `${file}: --fix would refuse it: ${error.message.replace(/; nothing was written$/, '')}`;
+  };
+  const targets: Target[] = [];
+  const lines = writes.flatMap((write) => {
+    try {
+      const target = inspect(write, options);
+      targets.push(target);
+      return target.how === 'in-place' ? [`${write.path}: would be rewritten in place, not replaced atomically (${target.reason})`] : [];
+    } catch (error) {
+      return [refusal(error, write.path)];
+    }
+  });
+  const twice = sameFileTwice(targets);
+  return twice ? [...lines, refusal(twice, twice.location!.file)] : lines;
+}
+
+/** Two names of one file (a symbolic or hard link in a conf.d): the second write would undo the first. */
+function sameFileTwice(targets: Target[]): InputError | undefined {
+  const seen = new Map<string, string>();
+  for (const { write, real, model, how } of targets) {
+    const key = how === 'created' ? real : `${model.dev}:${model.ino}`;
+    const first = seen.get(key);
+    if (first) return new InputError(`is the same file as ${first} (a link): its fixes would be written twice, the second undoing the first; nothing was written`, { file: write.path });
+    seen.set(key, write.path);
+  }
+  return undefined;
+}
+
+/** Refuses, before anything is written, a target that cannot be replaced as it should. */
+function inspect(write: PendingWrite, options: WriteOptions): Target {
+  const fail = (message: string): never => { throw new InputError(`${message}; nothing was written`, { file: write.path }); };
+  const exists = existsSync(write.path);
+  if (!exists) {
+    if (write.expected !== undefined && write.expected !== null) fail('was removed since mxlint read it');
+    const real = resolve(write.path);
+    return { write, real, how: 'created', model: statOrFail(write.like ?? dirname(real), write.path) };
+  }
+  if (write.expected === null) fail('was created by someone else since mxlint read the config');
+  const real = realpathSync(write.path);
+  const model = statOrFail(real, write.path);
+  if (!model.isFile()) fail('is not a regular file: cannot replace it');
+  const reason = model.nlink > 1
+    ? `it has ${model.nlink} hard links: a new file would leave the other names with the old text`
+    : isMountPoint(real) ? 'it is mounted on its own (a bind mount, as Docker mounts a single file): a rename cannot replace it' : undefined;
+  if (!reason) return { write, real, how: 'replaced', model };
+  if (!options.inPlace) fail(`${reason}; ${IN_PLACE_HINT}`);
+  return { write, real, how: 'in-place', reason, model };
+}
+
+function statOrFail(path: string, file: string): Stats {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new WriteError(`cannot read its permissions (${code}); nothing was written`, file, code);
+  }
+}
+
+/** The temporary copy of the new text, and a second name for the old file to go back to. */
+function stage(target: Target, options: WriteOptions): void {
+  const { write, real, model } = target;
+  const blocker = target.how === 'replaced' ? replacementBlocker(real, model) : undefined;
+  if (blocker) {
+    const reason = `${blocker}: a rename cannot replace it`;
+    if (!writable(real)) throw new InputError(`${reason}, and the file itself is read-only to mxlint; nothing was written`, { file: write.path });
+    if (!options.inPlace) throw new InputError(`${reason}; ${IN_PLACE_HINT}; nothing was written`, { file: write.path });
+    Object.assign(target, { how: 'in-place', reason });
+  }
+  if (target.how === 'in-place') {
+    try {
+      target.original = readFileSync(real);
+    } catch (error) {
+      throw writeError(error, write.path, 'cannot read it');
+    }
+    return;
+  }
+  const mode = target.how === 'replaced' || write.like ? model.mode & 0o7777 : 0o644;
+  target.temporary = writeTemporary(real, write.path, write.text, model, mode);
+  if (target.how !== 'replaced') return;
+  target.backup = temporaryName(real);
+  try {
+    linkSync(real, target.backup);
+  } catch {
+    // Where hard links are refused (an immutable file, some file systems): a copy with the same owner and mode.
+    try {
+      copyFileSync(real, target.backup, constants.COPYFILE_EXCL);
+      keepOwnerAndMode(target.backup, model, mode, write.path);
+    } catch (error) {
+      removeQuietly(target.backup);
+      target.backup = undefined;
+      throw writeError(error, write.path, 'cannot keep a copy of the old file');
+    }
+  }
+}
+
+function writeTemporary(real: string, file: string, text: string, model: Stats, mode: number): string {
+  const temporary = temporaryName(real);
   let descriptor: number | undefined;
   try {
     descriptor = openSync(temporary, 'wx', 0o600);
-    writeSync(descriptor, text);
+    writeAll(descriptor, Buffer.from(text, 'utf8'));
     fsyncSync(descriptor);
     closeSync(descriptor);
     descriptor = undefined;
-    keepOwnerAndMode(temporary, model, exists || like ? model.mode & 0o7777 : 0o644);
-    return { temporary, target };
+    keepOwnerAndMode(temporary, model, mode, file);
+    return temporary;
   } catch (error) {
     if (descriptor !== undefined) closeSync(descriptor);
     removeQuietly(temporary);
-    if (error instanceof InputError) throw error;
-    throw new InputError(`cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: path });
+    throw writeError(error, file, 'cannot write');
   }
 }
 
-function keepOwnerAndMode(temporary: string, model: Stats, mode: number): void {
-  const mine = process.getuid?.() === model.uid && process.getgid?.() === model.gid;
-  if (!mine) {
+/**
+ * Why a new file cannot take this one's place, tried on an empty probe file: its directory does not
+ * let mxlint create files (a file you may write in a directory you may not, as in /etc), or mxlint
+ * cannot give the new file the old one's owner (not root).
+ */
+function replacementBlocker(real: string, model: Stats): string | undefined {
+  const probe = temporaryName(real);
+  let created = false;
+  try {
+    closeSync(openSync(probe, 'wx', 0o600));
+    created = true;
+    if (!ownedLike(model)) chownSync(probe, model.uid, model.gid);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const why = `${code}${REASONS[code] ? `: ${REASONS[code]}` : ''}`;
+    return created ? `mxlint cannot give a new file its owner (${model.uid}:${model.gid}) without root` : `its directory does not let mxlint create the new file beside it (${why})`;
+  } finally {
+    if (created) removeQuietly(probe);
+  }
+}
+
+const ownedLike = (model: Stats): boolean => process.getuid?.() === model.uid && process.getgid?.() === model.gid;
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const temporaryName = (real: string): string => join(dirname(real), `.${basename(real)}.mxlint-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+
+function keepOwnerAndMode(path: string, model: Stats, mode: number, file: string): void {
+  if (!ownedLike(model)) {
     try {
-      chownSync(temporary, model.uid, model.gid);
+      chownSync(path, model.uid, model.gid);
     } catch {
-      throw new InputError(`cannot keep its owner (${model.uid}:${model.gid}) without root; nothing was written`, { file: temporary.replace(/\/\.([^/]*)\.mxlint-[^/]*\.tmp$/, '/$1') });
+      throw new InputError(`cannot keep its owner (${model.uid}:${model.gid}) without root`, { file });
     }
   }
   // chmod after chown: chown may clear set-id bits.
-  chmodSync(temporary, mode);
+  chmodSync(path, mode);
+}
+
+/** Someone (an editor, a deployment tool) changed the file since it was read: their change would be lost. */
+function assertUnchanged(target: Target): void {
+  const { write, real } = target;
+  if (write.expected === undefined) return;
+  if (write.expected === null) {
+    if (existsSync(write.path)) throw new InputError('was created by someone else since mxlint read the config; nothing was written', { file: write.path });
+    return;
+  }
+  const expected = Buffer.from(write.expected, 'utf8');
+  let now: Stats | undefined;
+  let same = false;
+  try {
+    now = statSync(real);
+    same = now.size === expected.length && readFileSync(real).equals(expected);
+  } catch {
+    same = false;
+  }
+  if (!same) throw new InputError('changed since mxlint read it (someone else is editing it?): run the fix again; nothing was written', { file: write.path });
+  // The new file takes the permissions seen first: a chmod 600 made meanwhile must not be undone.
+  const { model } = target;
+  if (now && ((now.mode & 0o7777) !== (model.mode & 0o7777) || now.uid !== model.uid || now.gid !== model.gid)) {
+    throw new InputError('its permissions or owner changed since mxlint read it: run the fix again; nothing was written', { file: write.path });
+  }
+}
+
+function commit(target: Target): void {
+  const { write, real, temporary } = target;
+  try {
+    if (target.how === 'in-place') {
+      // Marked first: a write cut short (a full disk) has already changed the file, and must be undone.
+      target.done = true;
+      rewriteInPlace(real, Buffer.from(write.text, 'utf8'));
+      return;
+    }
+    if (target.how === 'created') createNoClobber(temporary!, real);
+    else renameSync(temporary!, real);
+    target.done = true;
+  } catch (error) {
+    throw writeError(error, write.path, target.how === 'in-place' ? 'cannot rewrite it in place' : 'cannot replace it');
+  }
+}
+
+/** A new file appears whole, and never over a file someone else created meanwhile (link fails with EEXIST). */
+function createNoClobber(temporary: string, real: string): void {
+  try {
+    linkSync(temporary, real);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+    if (existsSync(real)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+    renameSync(temporary, real);
+  }
+}
+
+/** One write from the start, then the length cut: the inode, its links, owner and mode stay. */
+function rewriteInPlace(real: string, bytes: Buffer): void {
+  const descriptor = openSync(real, 'r+');
+  try {
+    writeAll(descriptor, bytes);
+    if (fstatSync(descriptor).size !== bytes.length) ftruncateSync(descriptor, bytes.length);
+    fsyncSync(descriptor);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** From the start of the file, until every byte is written: a write may take only part (a disk
+ *  filling up takes what fits, and says ENOSPC only on the next write). */
+function writeAll(descriptor: number, bytes: Buffer): void {
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(descriptor, bytes, offset, bytes.length - offset, offset);
+}
+
+/** Puts back the old file of every target already written; returns where the old text is kept when that failed. */
+function rollBack(targets: Target[]): string[] {
+  const kept: string[] = [];
+  for (const target of targets.filter((candidate) => candidate.done).reverse()) {
+    try {
+      if (target.how === 'in-place') rewriteInPlace(target.real, target.original!);
+      else if (target.how === 'created') unlinkSync(target.real);
+      else renameSync(target.backup!, target.real);
+      target.backup = undefined;
+    } catch {
+      if (target.backup) kept.push(target.backup);
+      target.backup = undefined;
+    }
+  }
+  for (const target of targets) if (target.backup) removeQuietly(target.backup);
+  return kept;
+}
+
+const REASONS: Record<string, string> = {
+  EBUSY: 'it is mounted on its own (a bind mount?)',
+  EXDEV: 'it is mounted on its own, from another file system',
+  EPERM: 'operation not permitted (immutable or append-only?)',
+  EACCES: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EEXIST: 'someone else created it meanwhile',
+};
+
+/** A write that failed on a system error; `code` is that error's (EACCES, ENOSPC...). */
+class WriteError extends InputError {
+  constructor(message: string, file: string, readonly code?: string) {
+    super(message, { file });
+  }
+}
+
+function writeError(error: unknown, file: string, what: string): InputError {
+  if (error instanceof InputError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code ? `${code}${REASONS[code] ? `: ${REASONS[code]}` : ''}` : (error as Error).message;
+  const hint = code === 'EBUSY' || code === 'EXDEV' ? `; ${IN_PLACE_HINT}` : '';
+  return new WriteError(`${what} (${why})${hint}; nothing was changed`, file, code);
+}
+
+/**
+ * One file the user names for mxlint's output (a report, a baseline): replaced whole, so that a
+ * failed write (a full disk) leaves the old one; rewritten in place where a rename would break it
+ * (a bind mount, a hard link), as it always was; written straight when it is not a regular file
+ * (`/dev/stdout`, a FIFO). `what` names it in errors ("the baseline").
+ */
+export function writeFileAtomically(path: string, text: string, what: string): void {
+  try {
+    let regular = true;
+    try {
+      regular = statSync(path).isFile();
+    } catch {
+      regular = true;
+    }
+    if (regular) writeFilesAtomically([{ path, text }], { inPlace: true });
+    else writeFileSync(path, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = error instanceof WriteError || !(error instanceof InputError) ? code ?? (error as Error).message : error.message.replace(/; nothing was (changed|written)$/, '');
+    throw new InputError(`cannot write ${what} (${why})`, { file: path });
+  }
+}
+
+/** Whether `real` is itself a mount point (Linux: /proc/self/mountinfo; elsewhere the rename will tell). */
+function isMountPoint(real: string): boolean {
+  let table: string;
+  try {
+    table = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return false;
+  }
+  const unescape = (field: string) => field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+  return table.split('\n').some((line) => unescape(line.split(' ')[4] ?? '') === real);
+}
+
+/** Tests only: while the file MXLINT_TEST_HOLD_WRITE names exists (at most 30 s), wait with the
+ *  temporary files written and nothing replaced, so that a test can change a target or send a
+ *  signal at that moment; `FILE.held` is created when the wait starts. It only delays: every
+ *  check after it still runs. */
+function holdForTests(): void {
+  const hold = process.env.MXLINT_TEST_HOLD_WRITE;
+  if (!hold) return;
+  writeFileSync(`${hold}.held`, '');
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  for (const deadline = Date.now() + 30_000; existsSync(hold) && Date.now() < deadline;) Atomics.wait(cell, 0, 0, 20);
 }
 
 function syncDirectory(directory: string): void {

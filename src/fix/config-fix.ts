@@ -17,7 +17,7 @@ import { applyLeaves, getIn, isMapping, sameValue, showPath, type Leaf } from '.
 import { fixToFixedPoint, selectFixes, type Clash, type FixLevel, type PlannedLeaf, type Selection, type ToDo } from './select.js';
 import { applyLeaf, EditError } from './yaml-edit.js';
 import { configFileList, lintMerged, loadWithTexts, mergeFiles } from './config-texts.js';
-import { writeFilesAtomically } from './atomic-write.js';
+import { previewWrites, writeFilesAtomically, type PendingWrite, type WriteOptions, type Written } from './atomic-write.js';
 
 export interface ConfigFixOptions {
   /** The use cases to fix for; at least one (use cases want opposite things). */
@@ -96,7 +96,10 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
     const created = path === target.path && target.created;
     const original = created ? '' : readText(path);
     const bom = original.startsWith('\uFEFF') ? '\uFEFF' : '';
+    const crOnly = lineBreaks(path, original);
     let text = original.slice(bom.length);
+    // CR-only line breaks are edited as LF and turned back: the file has no LF, so nothing else changes.
+    if (crOnly) text = text.replaceAll('\r', '\n');
     const applied: ChangedLeaf[] = [];
     const data = files.find((file) => file.path === path)?.data ?? {};
     for (const leaf of fileLeaves) {
@@ -108,9 +111,17 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
         failed.push({ leaf, file: path, reason: error.message });
       }
     }
-    const after = bom + text;
+    const after = bom + (crOnly ? text.replaceAll('\n', '\r') : text);
     if (after === original) continue;
-    verifyEdit(path, data, after, applied);
+    try {
+      verifyEdit(path, data, after, applied);
+    } catch (error) {
+      // The file is read twice (linted, then edited): a change in between makes the edit look wrong.
+      if (!sameValue(parseYamlText(path, Buffer.from(original, 'utf8')).data ?? {}, data)) {
+        throw new InputError('changed while mxlint read it (someone else is editing it?): run the fix again; nothing was written', { file: path });
+      }
+      throw error;
+    }
     fixes.push({ path, created, before: original, after, leaves: applied });
   }
 
@@ -129,23 +140,56 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
   return { inputs: paths, useCases, before, selection, clashes, files: fixes, failed, after, stillFailing };
 }
 
-/** Writes the changed files atomically (all or none). New files take the main file's permissions and owner. */
-export function writeConfigFix(fix: ConfigFix): void {
+/**
+ * Writes the changed files atomically (all or none), each only if it still holds the text the fix
+ * was computed from. New files take the main file's permissions and owner.
+ */
+export function writeConfigFix(fix: ConfigFix, options: WriteOptions = {}): Written[] {
+  return writeFilesAtomically(pendingWrites(fix), options);
+}
+
+/** For --fix-dry-run: what --fix would refuse, or write in place. */
+export function previewConfigFix(fix: ConfigFix, options: WriteOptions = {}): string[] {
+  return previewWrites(pendingWrites(fix), options);
+}
+
+function pendingWrites(fix: ConfigFix): PendingWrite[] {
   const main = fix.before.facts.files[0]?.path;
-  writeFilesAtomically(fix.files.map((file) => ({ path: file.path, text: file.after, like: file.created ? main : undefined })));
+  return fix.files.map((file) => ({
+    path: file.path, text: file.after, like: file.created ? main : undefined, expected: file.created ? null : file.before,
+  }));
 }
 
 export const NO_USE_CASE = 'say which use cases to fix for with -u (repeatable): use cases want opposite things '
   + '(a public help room wants guest access, a trusted group forbids it), so mxlint does not fix for all of them at once';
 
 function readText(path: string): string {
+  // A pipe (`<(ssh host cat …)`) was emptied by the lint, and nothing can be written back to it.
+  if (!statSync(path).isFile()) throw new InputError('is not a regular file (a pipe, a FIFO or a device): cannot fix it; fix a copy', { file: path });
   const bytes = readBounded(path, LIMITS.maxFileBytes, 'a YAML file').bytes;
   if (bytes.subarray(0, 10).toString('latin1') === '\0GITCRYPT\0') throw new InputError('encrypted with git-crypt: cannot fix it', { file: path });
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // ignoreBOM: the byte-order mark stays in the text (and so in the file written back).
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new InputError('not UTF-8 text: cannot fix it', { file: path });
   }
+}
+
+/**
+ * Whether the file breaks lines with CR alone (old Mac style). Line breaks the YAML editor would
+ * place elsewhere than Synapse's reader are refused: a lone CR among LFs, and NEL, U+2028, U+2029
+ * (PyYAML ends lines there, the editor does not), as an edit could land on the wrong line.
+ */
+function lineBreaks(path: string, text: string): boolean {
+  const other = /[\u0085\u2028\u2029]/.exec(text);
+  if (other) {
+    const line = text.slice(0, other.index).split(/\r\n|\r|\n/).length;
+    throw new InputError(`holds a ${other[0] === '\u0085' ? 'NEL (U+0085)' : `U+${other[0].charCodeAt(0).toString(16).toUpperCase()}`} character, which Synapse reads as a line break: cannot fix it without risking the wrong line; replace it and run again`, { file: path, line });
+  }
+  const loneCr = /\r(?!\n)/.test(text);
+  if (loneCr && text.includes('\n')) throw new InputError('mixes CR-only line breaks with LF ones: cannot fix it without risking the wrong line; use one kind of line break and run again', { file: path });
+  return loneCr;
 }
 
 /** Where keys that no file sets go: --fix-target, else the first file read. */

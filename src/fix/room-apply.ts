@@ -64,7 +64,7 @@ export async function applyRoomPlan(hs: Homeserver, plan: RoomPlan, consent: App
 
 async function replaceRoom(hs: Homeserver, client: MatrixClient, plan: RoomPlan, outcome: ApplyOutcome): Promise<void> {
   const replacement = plan.replacement!;
-  const { user_id: me } = await hs.get<{ user_id: string }>('/account/whoami');
+  const { user_id: me } = await hs.get('whoami', '/account/whoami');
   const body = structuredClone(replacement.createRoom);
   const version = Number(body.room_version ?? '1');
   const users = body.power_level_content_override?.users as Record<string, unknown> | undefined;

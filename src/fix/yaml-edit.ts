@@ -6,6 +6,7 @@
 import { parseDocument, isAlias, isCollection, isMap, isScalar, Scalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { pyyamlTags } from '../sources/pyyaml-schema.js';
 import { isMapping, showPath, type Leaf } from './patch.js';
+import { redactValue } from '../facts/redact.js';
 
 /** The leaf cannot be written without guessing (an alias, a list in the way...). */
 export class EditError extends Error {
@@ -56,7 +57,7 @@ export function applyLeaf(text: string, leaf: Leaf): string {
     if (isAlias(node)) throw new EditError(`${here} is an alias (*${node.source}): change the anchor it points to by hand`);
     if (!isMap(node)) {
       if (leaf.remove) return text;
-      throw new EditError(`${here} is ${isCollection(node) ? 'a list' : `the value ${JSON.stringify((node as Scalar).value)}`}, not a mapping: cannot set ${showPath(leaf.path)} under it without replacing it`);
+      throw new EditError(`${here} is ${isCollection(node) ? 'a list' : `the value ${JSON.stringify(redactValue(showPath(leaf.path.slice(0, index)), (node as Scalar).value))}`}, not a mapping: cannot set ${showPath(leaf.path)} under it without replacing it`);
     }
     const map = node as AnyMap;
     const pair = lastPair(map, leaf.path[index]);

@@ -3,6 +3,7 @@
 import { InputError } from '../errors.js';
 import type { CheckNode, Level, Rule } from '../types.js';
 import type { Policy } from './load.js';
+import { optionsProblem } from '../engine/rule-problems.js';
 
 /** Rules with the policy applied (new objects; the built-in rule set is left alone). */
 export function applyPolicyToRules(rules: Rule[], policy: Policy | undefined, knownUseCases: string[]): Rule[] {
@@ -58,6 +59,8 @@ function mergeOptions(rule: Rule, options: Record<string, unknown>, policy: Poli
       const current = leaf.node.options![name];
       if (current !== null && value !== null && typeof current !== typeof value) fail(`must be a ${typeof current}, like ${JSON.stringify(current)}`);
       leaf.node.options = { ...leaf.node.options, [name]: value };
+      const wrong = optionsProblem(leaf.node.function!, leaf.node.options);
+      if (wrong) fail(wrong.message);
     }
   }
   return check;

@@ -1,8 +1,9 @@
 // Taking findings out of a report, each way saying why: inline comments in homeserver.yaml,
 // ignores in the policy file (with an expiry date), and a baseline of known findings.
-import { writeFileSync } from 'node:fs';
+import { scrubSecrets } from '../redact-text.js';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { writeFileAtomically } from '../fix/atomic-write.js';
 import { readBounded } from '../sources/read-bounded.js';
 import { LIMITS } from '../sources/yaml-file.js';
 
@@ -146,11 +147,7 @@ export function makeBaseline(findings: Finding[]): Baseline {
 }
 
 export function writeBaseline(file: string, findings: Finding[]): void {
-  try {
-    writeFileSync(file, `${JSON.stringify(makeBaseline(findings), null, 2)}\n`);
-  } catch (error) {
-    throw new InputError(`cannot write the baseline (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file });
-  }
+  writeFileAtomically(file, scrubSecrets(`${JSON.stringify(makeBaseline(findings), null, 2)}\n`), 'the baseline');
 }
 
 export function readBaseline(file: string): Baseline {

@@ -1,8 +1,9 @@
 // Writes each requested format to its place. Pairing: the Nth --output goes with the Nth
 // --format; a format without an --output (or with `--output -`) goes to stdout, and at most
 // one format may. Formatters other than text and json are imported only when asked for.
-import { writeFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { scrubSecrets } from '../redact-text.js';
+import { writeFileAtomically } from '../fix/atomic-write.js';
 import type { AuditOutput } from './model.js';
 import { formatText } from './text.js';
 import { formatJson } from './json.js';
@@ -76,10 +77,6 @@ export async function emit(output: AuditOutput, specs: OutputSpec[], write: (tex
       write(text);
       continue;
     }
-    try {
-      writeFileSync(spec.file, text);
-    } catch (error) {
-      throw new InputError(`cannot write the ${spec.format} report (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: spec.file });
-    }
+    writeFileAtomically(spec.file, scrubSecrets(text), `the ${spec.format} report`);
   }
 }

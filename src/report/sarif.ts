@@ -2,10 +2,11 @@
 // One reportingDescriptor per rule, with a helpUri to its section of docs/rules.md; results carry
 // file/line/column for config findings and stable partialFingerprints. Room findings point at a
 // snapshot of the rooms written next to the SARIF file (`<output>.rooms.json`).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../errors.js';
+import { writeFileAtomically } from '../fix/atomic-write.js';
 import { redactYamlLine } from '../facts/redact.js';
+import { scrubSecrets } from '../redact-text.js';
 import type { Finding, Level, Rule } from '../types.js';
 import { EXTRA_RULES, repoPath, ruleDocsUrl, ruleText, shownFindings, useCaseName, type AuditOutput, type Note, type RoomSnapshot, type SuppressedFinding } from './model.js';
 import { findingKey, fingerprint } from './fingerprint.js';
@@ -41,11 +42,7 @@ export function writeRoomSnapshot(file: string, rooms: RoomSnapshot[]): Snapshot
     lines.push(`    }${roomIndex < rooms.length - 1 ? ',' : ''}`);
   });
   lines.push('  ]', '}');
-  try {
-    writeFileSync(file, `${lines.join('\n')}\n`);
-  } catch (error) {
-    throw new InputError(`cannot write the room snapshot (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file });
-  }
+  writeFileAtomically(file, scrubSecrets(`${lines.join('\n')}\n`), 'the room snapshot');
   return index;
 }
 
@@ -98,7 +95,7 @@ export function formatSarif(output: AuditOutput, snapshot?: SnapshotIndex): stri
   const physical = (file: string, line: number, column?: number, snippet = true) => {
     // The line as written, secrets redacted: a finding on `form_secret: ...` must not quote the secret.
     const raw = snippet ? lineOf(file, line) : undefined;
-    const text = raw === undefined ? undefined : redactYamlLine(raw);
+    const text = raw === undefined ? undefined : scrubSecrets(redactYamlLine(raw));
     return {
       physicalLocation: {
         artifactLocation: { uri: encodeURI(repoPath(file)), uriBaseId: 'SRCROOT' },

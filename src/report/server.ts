@@ -36,6 +36,7 @@ export function formatServerText(args: {
       for (const record of rooms.sort((a, b) => a.roomId.localeCompare(b.roomId))) {
         const verdict = record.verdict === 'unclassified' ? t(lang, 'label.fitsNone') : verdictWord(lang, record.verdict);
         lines.push(...wrap(`${roomLabel(record)}${colon(lang)}${record.declared ? `${t(lang, 'label.declared')}, ` : ''}${verdict}`, width, '  ', '    '));
+        for (const warning of record.warnings ?? []) lines.push(...wrap(`${t(lang, 'label.warning')}${colon(lang)}${warning}`, width, '    ', '      '));
       }
     }
     lines.push(...roomProblemLines(ctx, records));

@@ -1,35 +1,17 @@
 // The Synapse admin API, read-only: who we are, the room list, each room's state and newest event.
-import { Homeserver, NetworkError } from './homeserver.js';
+import { BadAnswer, Homeserver, NetworkError } from './homeserver.js';
 import type { StateEvent } from '../facts/room-facts.js';
-import { parseStateEvents } from './state-dump.js';
+import type { AdminRoom } from './answers.js';
+import { currentState } from './state-dump.js';
 
 const ADMIN = '/_synapse/admin/v1';
 const enc = encodeURIComponent;
 
-/** One row of GET /_synapse/admin/v1/rooms. */
-export interface AdminRoom {
-  room_id: string;
-  name: string | null;
-  canonical_alias: string | null;
-  joined_members: number;
-  joined_local_members: number;
-  version: string;
-  creator: string | null;
-  encryption: string | null;
-  federatable: boolean;
-  public: boolean;
-  join_rules: string | null;
-  guest_access: string | null;
-  history_visibility: string | null;
-  state_events: number;
-  room_type: string | null;
-}
-
 /** Checks the token belongs to a server admin; returns our user id. */
 export async function checkAdmin(hs: Homeserver): Promise<string> {
-  const { user_id: userId } = await hs.get<{ user_id: string }>('/account/whoami');
+  const { user_id: userId } = await hs.get('whoami', '/account/whoami');
   try {
-    const { admin } = await hs.get<{ admin: boolean }>(`/users/${enc(userId)}/admin`, undefined, ADMIN);
+    const { admin } = await hs.get('userAdmin', `/users/${enc(userId)}/admin`, undefined, ADMIN);
     if (!admin) throw new NetworkError(`${userId} is not a server admin: mxlint server needs an admin's access token`, 403);
   } catch (error) {
     if (error instanceof NetworkError && error.status === 403) {
@@ -43,15 +25,32 @@ export async function checkAdmin(hs: Homeserver): Promise<string> {
   return userId;
 }
 
-/** Every room, page by page, in a stable order. */
+/** Every room, page by page, in a stable order. A listing that cannot be trusted to end, or to be
+ *  whole, stops with a BadAnswer after the rooms it gave (the audit is then incomplete): a
+ *  next_batch that does not advance, a page that lists rooms already listed (a page repeated), an
+ *  empty page that asks for more, more rooms than total_rooms, or fewer when the listing ends. */
 export async function* listRooms(hs: Homeserver, searchTerm?: string, pageSize = 500): AsyncGenerator<{ rooms: AdminRoom[]; total: number }> {
-  let from: number | undefined = 0;
-  while (from !== undefined) {
+  const seen = new Set<string>();
+  let total: number | undefined;
+  const broken = (why: string) => new BadAnswer(`${hs.options.baseUrl}: GET ${ADMIN}/rooms: ${why}: the audit is incomplete`);
+  for (let from = 0; ;) {
     const query: Record<string, string> = { from: String(from), limit: String(pageSize), order_by: 'name', dir: 'f' };
     if (searchTerm) query.search_term = searchTerm;
-    const page: { rooms: AdminRoom[]; total_rooms: number; next_batch?: number | string } = await hs.get(`/rooms`, query, ADMIN);
-    yield { rooms: page.rooms, total: page.total_rooms };
-    from = page.next_batch === undefined || page.next_batch === null ? undefined : Number(page.next_batch);
+    const page = await hs.get('roomList', '/rooms', query, ADMIN);
+    total ??= page.total_rooms;
+    const again = page.rooms.find((room) => seen.has(room.room_id));
+    if (again) throw broken(`the page from ${from} lists ${again.room_id} again (a page repeated?)`);
+    for (const room of page.rooms) seen.add(room.room_id);
+    if (seen.size > total) throw broken(`more rooms listed (${seen.size}) than the ${total} announced by total_rooms`);
+    yield { rooms: page.rooms, total };
+    const next = page.next_batch;
+    if (next === undefined || next === null) {
+      if (seen.size < total) throw broken(`the listing ended after ${seen.size} rooms, but total_rooms announced ${total}`);
+      return;
+    }
+    if (next <= from) throw broken(`next_batch ${next} does not advance past ${from}`);
+    if (!page.rooms.length) throw broken(`an empty page (from ${from}) with a next_batch`);
+    from = next;
   }
 }
 
@@ -59,20 +58,20 @@ export async function* listRooms(hs: Homeserver, searchTerm?: string, pageSize =
  *  server has no such room. */
 export async function roomDetails(hs: Homeserver, roomId: string): Promise<AdminRoom | undefined> {
   try {
-    return await hs.get<AdminRoom>(`/rooms/${enc(roomId)}`, undefined, ADMIN);
+    return await hs.get('adminRoom', `/rooms/${enc(roomId)}`, undefined, ADMIN);
   } catch (error) {
     if (error instanceof NetworkError && error.status === 404) return undefined;
     throw error;
   }
 }
 
-export async function roomState(hs: Homeserver, roomId: string): Promise<StateEvent[]> {
-  const response = await hs.get<{ state: unknown }>(`/rooms/${enc(roomId)}/state`, undefined, ADMIN);
-  return parseStateEvents(response, `${roomId} state`);
+/** The room's state, each type and state_key once (see currentState). */
+export async function roomState(hs: Homeserver, roomId: string): Promise<{ state: StateEvent[]; warnings: string[] }> {
+  const path = `/rooms/${enc(roomId)}/state`;
+  return currentState((await hs.get('adminState', path, undefined, ADMIN)).state, `GET ${ADMIN}${path}`);
 }
 
 /** Timestamp of the room's newest event (admin API; works whether or not the admin is in the room). */
 export async function newestEventTs(hs: Homeserver, roomId: string): Promise<number | undefined> {
-  const response = await hs.get<{ chunk: Array<{ origin_server_ts?: number }> }>(`/rooms/${enc(roomId)}/messages`, { dir: 'b', limit: '1' }, ADMIN);
-  return response.chunk?.[0]?.origin_server_ts;
+  return (await hs.get('messages', `/rooms/${enc(roomId)}/messages`, { dir: 'b', limit: '1' }, ADMIN)).chunk[0]?.origin_server_ts;
 }

@@ -12,11 +12,15 @@ import module from 'node:module';
 import type { Logger as PinoLogger } from 'pino';
 import { EXIT, printable } from '../errors.js';
 import { esmImport } from '../esm-import.js';
+import { boundedFetch, RefusedAnswer } from './http.js';
+import { answerProblem, type Answers } from './answers.js';
+import { rememberSecret, scrubSecrets } from './scrub.js';
 
 export class NetworkError extends Error {
   readonly exitCode = EXIT.network;
   constructor(message: string, readonly status?: number, readonly errcode?: string) {
-    super(message);
+    // The message may quote the server (its error text, a Location): never a token.
+    super(scrubSecrets(message));
     this.name = 'NetworkError';
   }
   /** One printable line: the message quotes the server's own error text, which can be anything. */
@@ -24,6 +28,16 @@ export class NetworkError extends Error {
     return printable(this.message);
   }
 }
+
+/** The server answered, but with something mxlint will not use (too large, of the wrong shape, a
+ *  redirect elsewhere, paging that does not end): exit 3 like any NetworkError, but not a sign
+ *  that the server is gone, and not retried. */
+export class BadAnswer extends NetworkError {}
+
+/** The server refused one request (a 4xx other than 429): that fact stays unknown. Anything else
+ *  (a fault after the retries, a bad answer) means the audit cannot be complete. */
+export const isRefusal = (error: unknown): boolean =>
+  error instanceof NetworkError && error.status !== undefined && error.status !== 429 && error.status < 500;
 
 export interface HomeserverOptions {
   baseUrl: string;
@@ -33,8 +47,6 @@ export interface HomeserverOptions {
   /** Retries after the first try, for 429, 5xx, timeouts and connection faults. */
   maxRetries: number;
   log: PinoLogger;
-  /** Longest wait a 429 may impose before we give up on that request. */
-  maxRetryAfterMs?: number;
 }
 
 export interface FaultCounts { retries: number; rateLimited: number; serverErrors: number; timeouts: number; connectionErrors: number; badResponses: number }
@@ -83,16 +95,17 @@ export class Homeserver {
   }
 
   private constructor(readonly options: HomeserverOptions, private readonly sdk: HttpApi) {
+    rememberSecret(options.accessToken);
     this.sdkOptions = {
       baseUrl: options.baseUrl,
       prefix: '/_matrix/client/v3',
       accessToken: options.accessToken,
       // No localTimeoutMs: the SDK's timer is never cleared (every run lingered --timeout ms after
-      // its last request) and stops at the headers (a stalled body hung forever). fetchWithTimeout
+      // its last request) and stops at the headers (a stalled body hung forever). boundedFetch
       // bounds the whole exchange, body included, with an unref'd timer.
       logger: sdkLogger(options.log),
       useAuthorizationHeader: true,
-      fetchFn: fetchWithTimeout(options.timeoutMs) as typeof fetch,
+      fetchFn: boundedFetch(options.timeoutMs) as typeof fetch,
     };
     this.http = new sdk.FetchHttpApi(new EventEmitter() as any, { ...this.sdkOptions, onlyData: true });
     unlimitListeners(this.http);
@@ -108,10 +121,14 @@ export class Homeserver {
     return this.fullClient;
   }
 
-  /** GET a path under a prefix (client API by default; the admin API with '/_synapse/admin/v1'). */
-  get<T>(path: string, query?: Record<string, string>, prefix = '/_matrix/client/v3'): Promise<T> {
-    return this.withRetries(`GET ${prefix}${path}`, () =>
-      this.http.authedRequest<T>(this.sdk.Method.Get, path, query, undefined, { prefix }));
+  /** GET a path under a prefix (client API by default; the admin API with '/_synapse/admin/v1'),
+   *  its answer checked against the schema of that endpoint (answers.schema.json). */
+  async get<K extends keyof Answers>(shape: K, path: string, query?: Record<string, string>, prefix = '/_matrix/client/v3'): Promise<Answers[K]> {
+    const what = `GET ${prefix}${path}`;
+    const answer = await this.withRetries(what, () => this.http.authedRequest<unknown>(this.sdk.Method.Get, path, query, undefined, { prefix }));
+    const problem = answerProblem(shape, answer);
+    if (problem) throw new BadAnswer(`${this.options.baseUrl}: ${what}: an answer of the wrong shape (${problem})`);
+    return answer as Answers[K];
   }
 
   async withRetries<T>(what: string, request: () => Promise<T>): Promise<T> {
@@ -125,8 +142,8 @@ export class Homeserver {
         this.faults.retries += 1;
         const backoff = Math.min(500 * 2 ** attempt, 8000) * (0.5 + Math.random() / 2);
         const wait = fault.retryAfterMs ?? backoff;
-        if (wait > (this.options.maxRetryAfterMs ?? 60_000)) throw this.toNetworkError(what, error, attempt, wait);
-        log.info({ what, attempt: attempt + 1, waitMs: Math.round(wait), reason: fault.reason }, 'retrying');
+        if (wait > MAX_RETRY_AFTER_MS) throw this.toNetworkError(what, error, attempt, wait);
+        log.info({ what, attempt: attempt + 1, waitMs: Math.round(wait), reason: scrubSecrets(fault.reason) }, 'retrying');
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
@@ -137,13 +154,7 @@ export class Homeserver {
       const status = error.httpStatus ?? 0;
       if (status === 429) {
         this.faults.rateLimited += 1;
-        let retryAfterMs: number | undefined;
-        try {
-          retryAfterMs = error.getRetryAfterMs() ?? undefined;
-        } catch {
-          retryAfterMs = undefined;
-        }
-        return { retry: true, retryAfterMs, reason: 'rate limited (429)' };
+        return { retry: true, retryAfterMs: retryAfter(error), reason: 'rate limited (429)' };
       }
       if (status >= 500) {
         this.faults.serverErrors += 1;
@@ -151,6 +162,7 @@ export class Homeserver {
       }
       return { retry: false, reason: `HTTP ${status}` };
     }
+    if (error instanceof RefusedAnswer) return { retry: false, reason: error.message };
     if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') {
       this.faults.timeouts += 1;
       return { retry: true, reason: 'timed out' };
@@ -166,7 +178,7 @@ export class Homeserver {
     return { retry: false, reason: String(error) };
   }
 
-  /** `refusedWaitMs`: the server asked for a longer wait than we accept (maxRetryAfterMs). */
+  /** `refusedWaitMs`: the server asked for a longer wait than we accept (MAX_RETRY_AFTER_MS). */
   private toNetworkError(what: string, error: unknown, attempt: number, refusedWaitMs?: number): NetworkError {
     const tries = attempt > 0 ? ` after ${attempt + 1} tries` : '';
     const base = this.options.baseUrl;
@@ -176,13 +188,14 @@ export class Homeserver {
       const reason = status === 401 ? 'the access token was refused'
         : status === 403 ? 'forbidden'
           : status === 404 ? 'not found'
-            : status === 429 ? (refusedWaitMs !== undefined ? `rate limited: the server asks to wait ${Math.round(refusedWaitMs / 1000)} s` : 'rate limited')
+            : status === 429 ? (refusedWaitMs !== undefined ? `rate limited: the server asks to wait ${refusedWaitMs > DAY_MS ? 'more than a day' : `${Math.round(refusedWaitMs / 1000)} s`}, longer than mxlint waits (${MAX_RETRY_AFTER_MS / 1000} s)` : 'rate limited')
               : `HTTP ${status}`;
-      return new NetworkError(`${base}: ${what}: ${reason} (${status} ${code}${error.data?.error ? `: ${error.data.error}` : ''})${tries}`, status, code);
+      return new NetworkError(`${base}: ${what}: ${reason} (${code ? `${status} ${code}` : status}${error.data?.error ? `: ${error.data.error}` : ''})${tries}`, status, code);
     }
     if (error instanceof this.sdk.HTTPError) {
       return new NetworkError(`${base}: ${what}: HTTP ${error.httpStatus} without a Matrix error body${tries}`, error.httpStatus);
     }
+    if (error instanceof RefusedAnswer) return new BadAnswer(`${base}: ${what}: ${error.message}`);
     if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') {
       return new NetworkError(`${base}: ${what}: no answer within ${this.options.timeoutMs} ms${tries} (--timeout)`);
     }
@@ -192,39 +205,20 @@ export class Homeserver {
   }
 }
 
-/** A request that took longer than --timeout (headers and body). Named AbortError so that
- *  matrix-js-sdk passes it through as is instead of wrapping it in a ConnectionError. */
-class RequestTimeout extends Error {
-  constructor(ms: number) {
-    super(`no answer within ${ms} ms`);
-    this.name = 'AbortError';
-  }
-}
+const DAY_MS = 86_400_000;
+/** Longest wait a 429 may impose before we give up on that request. */
+const MAX_RETRY_AFTER_MS = 60_000;
 
-/** fetch with a deadline on the whole exchange, the body read included (so a body cut short is a
- *  connection fault and a stalled one a timeout), and the system error code of a failure kept in
- *  the message (matrix-js-sdk keeps only the message of a fetch failure). */
-function fetchWithTimeout(timeoutMs: number) {
-  return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
-    try {
-      const response = await fetch(input, { ...init, signal });
-      const body = await response.arrayBuffer();
-      const empty = [101, 103, 204, 205, 304].includes(response.status);
-      return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
-    } catch (error) {
-      if (deadline.aborted) throw new RequestTimeout(timeoutMs);
-      if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') throw error;
-      let cause: any = error;
-      let code = '';
-      for (let depth = 0; cause && depth < 6 && !code; depth += 1) {
-        code = cause.code ? String(cause.code) : '';
-        cause = cause.cause;
-      }
-      throw new TypeError(`fetch failed [${code || 'unknown'}]`);
-    }
-  };
+/** The wait a 429 asks for (Retry-After, else retry_after_ms), when it is one: a negative, a
+ *  fraction, text or a date in the past is no advice (the back-off applies), where it made Node
+ *  print a warning; a wait past MAX_RETRY_AFTER_MS gives the request up. */
+function retryAfter(error: { getRetryAfterMs(): number | null }): number | undefined {
+  try {
+    const ms = error.getRetryAfterMs();
+    return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function causeCode(error: ConnectionError): string {

@@ -1,8 +1,8 @@
 // Fetches what a room lint needs from the client API: only GETs.
 import type { Homeserver } from './homeserver.js';
-import { NetworkError } from './homeserver.js';
+import { isRefusal, NetworkError } from './homeserver.js';
+import { currentState } from './state-dump.js';
 import type { RoomInput, StateEvent } from '../facts/room-facts.js';
-import { parseStateEvents } from './state-dump.js';
 
 const enc = encodeURIComponent;
 
@@ -10,7 +10,7 @@ export async function resolveRoomId(hs: Homeserver, roomIdOrAlias: string): Prom
   if (roomIdOrAlias.startsWith('!')) return roomIdOrAlias;
   if (!roomIdOrAlias.startsWith('#')) throw new NetworkError(`"${roomIdOrAlias}" is neither a room id (!...) nor an alias (#...)`);
   try {
-    const { room_id: roomId } = await hs.get<{ room_id: string }>(`/directory/room/${enc(roomIdOrAlias)}`);
+    const { room_id: roomId } = await hs.get('roomAlias', `/directory/room/${enc(roomIdOrAlias)}`);
     return roomId;
   } catch (error) {
     if (error instanceof NetworkError && error.status === 404) throw new NetworkError(`unknown room alias ${roomIdOrAlias}`, 404, error.errcode);
@@ -18,11 +18,11 @@ export async function resolveRoomId(hs: Homeserver, roomIdOrAlias: string): Prom
   }
 }
 
-export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<RoomInput & { unknowns: string[] }> {
+export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<RoomInput & { unknowns: string[]; warnings: string[] }> {
   const roomId = await resolveRoomId(hs, roomIdOrAlias);
   let state: StateEvent[];
   try {
-    state = parseStateEvents(await hs.get<unknown>(`/rooms/${enc(roomId)}/state`), `${roomId} state`);
+    state = await hs.get('state', `/rooms/${enc(roomId)}/state`);
   } catch (error) {
     if (error instanceof NetworkError && error.status === 403) {
       throw new NetworkError(`cannot read the state of ${roomId}: this account is not in the room and the room is not world-readable, or there is no such room (403 ${error.errcode ?? ''})`, 403, error.errcode);
@@ -35,26 +35,25 @@ export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<
     try {
       return await request();
     } catch (error) {
-      // A refusal (4xx) leaves that fact unknown; a server or network fault (after the retries)
-      // means the audit cannot be complete: exit 3, as for the state itself.
-      const status = error instanceof NetworkError ? error.status : undefined;
-      if (status === undefined || status === 429 || status >= 500) throw error;
+      if (!isRefusal(error)) throw error;
       unknowns.push(`${what}: ${(error as Error).message}`);
       return undefined;
     }
   };
-  const joined = await optional('members', () => hs.get<{ joined: Record<string, unknown> }>(`/rooms/${enc(roomId)}/joined_members`));
-  const directory = await optional('directory visibility', () => hs.get<{ visibility: string }>(`/directory/list/room/${enc(roomId)}`));
-  const whoami = await optional('own server name', () => hs.get<{ user_id: string }>('/account/whoami'));
-  const newest = await optional('newest event', () => hs.get<{ chunk: Array<{ origin_server_ts?: number }> }>(`/rooms/${enc(roomId)}/messages`, { dir: 'b', limit: '1' }));
+  const joined = await optional('members', () => hs.get('joinedMembers', `/rooms/${enc(roomId)}/joined_members`));
+  const directory = await optional('directory visibility', () => hs.get('directoryVisibility', `/directory/list/room/${enc(roomId)}`));
+  const whoami = await optional('own server name', () => hs.get('whoami', '/account/whoami'));
+  const newest = await optional('newest event', () => hs.get('messages', `/rooms/${enc(roomId)}/messages`, { dir: 'b', limit: '1' }));
+  const current = currentState(state, `GET /_matrix/client/v3/rooms/${enc(roomId)}/state`);
   return {
     roomId,
     source: `${hs.options.baseUrl} ${roomId}`,
-    state,
-    members: joined ? Object.keys(joined.joined ?? {}) : undefined,
+    state: current.state,
+    warnings: current.warnings,
+    members: joined ? Object.keys(joined.joined) : undefined,
     published: directory ? directory.visibility === 'public' : undefined,
-    localServer: whoami?.user_id?.slice(whoami.user_id.indexOf(':') + 1),
-    lastEventTs: newest?.chunk?.[0]?.origin_server_ts,
+    localServer: whoami?.user_id.slice(whoami.user_id.indexOf(':') + 1),
+    lastEventTs: newest?.chunk[0]?.origin_server_ts,
     unknowns,
   };
 }

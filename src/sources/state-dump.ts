@@ -28,6 +28,52 @@ export function parseStateEvents(data: unknown, file: string): StateEvent[] {
   return events as StateEvent[];
 }
 
+/** Repeats past this many are counted, not each named: a dump may repeat a million events. */
+const MAX_NAMED_REPEATS = 10;
+
+/** Says what repeats: the first MAX_NAMED_REPEATS in full, then how many more. */
+function repeatNotes(): { add(note: () => string): void; notes(what: string): string[] } {
+  const notes: string[] = [];
+  let more = 0;
+  return {
+    add(note) { if (notes.length < MAX_NAMED_REPEATS) notes.push(note()); else more += 1; },
+    notes: (what) => (more ? [...notes, `and ${more} more ${what}`] : notes),
+  };
+}
+
+/** The current state as a server keeps it: one event per type and state_key, the last one given
+ *  (a server's state never repeats one; a dump put together by hand may). Each repeat is said,
+ *  naming both events, since the verdict would otherwise depend on their order. */
+export function currentState(events: StateEvent[], where: string): { state: StateEvent[]; warnings: string[] } {
+  const byType = new Map<string, Map<string, number>>();
+  const replaced = new Set<number>();
+  const repeats = repeatNotes();
+  events.forEach((event, index) => {
+    let keys = byType.get(event.type);
+    if (!keys) byType.set(event.type, (keys = new Map()));
+    const earlier = keys.get(event.state_key);
+    if (earlier !== undefined) {
+      replaced.add(earlier);
+      repeats.add(() => `${where}: events ${eventName(events[earlier], earlier)} and ${eventName(event, index)} are both ${event.type} with state_key ${JSON.stringify(event.state_key)}: the last one is used, as a server keeps only one`);
+    }
+    keys.set(event.state_key, index);
+  });
+  if (!replaced.size) return { state: events, warnings: [] };
+  return { state: events.filter((_, index) => !replaced.has(index)), warnings: repeats.notes('repeated events (type and state_key), the last of each used') };
+}
+
+const eventName = (event: StateEvent, index: number) => `${index}${event.event_id ? ` (${event.event_id})` : ''}`;
+
+/** Each member once: a list naming someone five times counts one member. */
+export function uniqueMembers(ids: string[], where: string): { members: string[]; warnings: string[] } {
+  const counts = new Map<string, number>();
+  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  if (counts.size === ids.length) return { members: ids, warnings: [] };
+  const repeats = repeatNotes();
+  for (const [id, count] of counts) if (count > 1) repeats.add(() => `${where}: ${id} is listed ${count} times: counted once`);
+  return { members: [...counts.keys()], warnings: repeats.notes('members listed more than once, each counted once') };
+}
+
 /** One content object per membership, shared by the member events of a large room (frozen: none
  *  of them may change the others). */
 const MEMBER_CONTENTS = new Map(['join', 'leave', 'invite', 'ban', 'knock'].map((membership) => [membership, Object.freeze({ membership })]));
@@ -43,7 +89,7 @@ const slim = (event: StateEvent): StateEvent => {
 /** The dump's own fields beside the state: mxlint's wrapper may carry the room id, members (joined
  *  user ids), directory visibility, this server's name, the newest event and "now", for audits
  *  replayed later. */
-export type StateDump = { roomId: string; state: StateEvent[] } & Pick<RoomInput, 'members' | 'published' | 'localServer' | 'lastEventTs' | 'now'>;
+export type StateDump = { roomId: string; state: StateEvent[]; warnings: string[] } & Pick<RoomInput, 'members' | 'published' | 'localServer' | 'lastEventTs' | 'now'>;
 
 /** Reads the dump event by event (see readJsonParts), keeping each one slim. */
 export function readStateDump(path: string, chunkBytes?: number): StateDump {
@@ -89,11 +135,17 @@ export function readStateDump(path: string, chunkBytes?: number): StateDump {
     if (wrapper[field] !== undefined && !Number.isFinite(wrapper[field])) throw new InputError(`"${field}" must be a timestamp in milliseconds`, { file: path });
   }
   const roomId = wrapper.room_id ?? eventRoomId ?? path;
-  return { roomId: String(roomId), state, members: wrapper.members, published: wrapper.published, localServer: wrapper.localServer, lastEventTs: wrapper.lastEventTs, now: wrapper.now };
+  const current = currentState(state, path);
+  const members = wrapper.members === undefined ? undefined : uniqueMembers(wrapper.members, `${path} "members"`);
+  return {
+    roomId: String(roomId), state: current.state, members: members?.members, published: wrapper.published, localServer: wrapper.localServer,
+    lastEventTs: wrapper.lastEventTs, now: wrapper.now, warnings: [...current.warnings, ...(members?.warnings ?? [])],
+  };
 }
 
-/** Members: a JSON array of user ids, {"joined": {userId: ...}} (joined_members), or {"members": [...]} (admin API). */
-export function readMembers(path: string): string[] {
+/** Members: a JSON array of user ids, {"joined": {userId: ...}} (joined_members), or {"members": [...]} (admin API);
+ *  each once (see uniqueMembers). */
+export function readMembers(path: string): { members: string[]; warnings: string[] } {
   let list: unknown[] | undefined;
   let listIsDocument = false;
   let joined: unknown;
@@ -109,5 +161,5 @@ export function readMembers(path: string): string[] {
   if (!ids || !ids.every((id: unknown) => typeof id === 'string' && id.startsWith('@') && id.includes(':'))) {
     throw new InputError('a member list must be a JSON array of user ids, a joined_members response or {"members": [...]}', { file: path });
   }
-  return ids as string[];
+  return uniqueMembers(ids as string[], path);
 }

@@ -1,6 +1,6 @@
 // bin/mxlint.cjs: the code cache it keeps per user, and output to a reader that leaves early.
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,12 +85,32 @@ describe('the code cache', () => {
     expect(readFileSync(join(home, 'mxlint', file), 'utf8')).toBe('planted by someone else');
   });
 
+  it('leaves no temporary file when the cache cannot be put in place', () => {
+    const home = cacheHome();
+    mxlint(args, { env: { XDG_CACHE_HOME: home } });
+    const [file] = cacheFiles(home);
+    // A non-empty directory where the cache goes: the rename fails (EISDIR) after the temporary is written.
+    rmSync(join(home, 'mxlint', file));
+    mkdirSync(join(home, 'mxlint', file, 'in-the-way'), { recursive: true });
+    const run = mxlint(args, { env: { XDG_CACHE_HOME: home } });
+    expect(run.stderr).toBe('');
+    expect(readdirSync(join(home, 'mxlint')).sort()).toEqual([file]);
+  });
+
   it('is neither read nor written with MXLINT_CODE_CACHE=0, and a home it cannot write costs nothing but time', () => {
     const home = cacheHome();
     const run = mxlint(args, { env: { XDG_CACHE_HOME: home, MXLINT_CODE_CACHE: '0' } });
     expect(run.stdout).toMatch(/chatons/);
     expect(readdirSync(home)).toEqual([]);
-    if (process.getuid?.() === 0) return; // root writes anywhere
+    if (process.getuid?.() === 0) {
+      // Root writes anywhere: as nobody, a cache directory it cannot even look into (root's, 0700).
+      const locked = cacheHome();
+      mkdirSync(join(locked, 'mxlint'), { mode: 0o700 });
+      const asNobody = spawnSync(process.execPath, [BIN, ...args], { uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: locked } });
+      expect(asNobody.stderr).toBe('');
+      expect(asNobody.status).toBe(run.code);
+      return;
+    }
     const readOnly = cacheHome();
     mkdirSync(join(readOnly, 'mxlint'));
     chmodSync(join(readOnly, 'mxlint'), 0o500);

@@ -2,9 +2,11 @@
 // point mxlint at it and tell it, per request path pattern, to answer 429 (with or without
 // retry_after_ms), 5xx, to wait beyond --timeout, to reset the connection, to cut the body short,
 // to answer an HTML page instead of JSON, or to hide a path behind a 404 (a reverse proxy that does
-// not route /_synapse). It records every request (method and path, never headers: no token is kept).
+// not route /_synapse); and to misbehave (issue 18): rewrite Synapse's answer, redirect, send a gzip
+// bomb, quote the Authorization header in an error. It records every request (method and path, never headers: no token is kept).
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 
 export type FaultKind =
   /** 429 M_LIMIT_EXCEEDED; the body carries retry_after_ms when given, and a Retry-After header
@@ -21,7 +23,15 @@ export type FaultKind =
   /** Forward, then send only half the body (Content-Length promises all of it) and close. */
   | { kind: 'truncate' }
   /** 200 with an HTML page instead of the JSON (a captive portal, a misrouted proxy). */
-  | { kind: 'html' };
+  | { kind: 'html' }
+  /** Forward, then answer what `edit` makes of Synapse's JSON answer (a server that misbehaves). */
+  | { kind: 'rewrite'; edit: (answer: any) => unknown }
+  /** A redirect to `location`. */
+  | { kind: 'redirect'; status: number; location: string }
+  /** 200 with a small gzip body that inflates to 1 GiB of spaces. */
+  | { kind: 'gzip-bomb' }
+  /** An error whose text quotes the request's Authorization header (the token), as some proxies do. */
+  | { kind: 'echo-authorization'; status: number };
 
 export type Fault = FaultKind & {
   /** Which requests: a RegExp tested against "METHOD /path?query", or a substring of it. */
@@ -163,6 +173,16 @@ export class FaultProxy {
         }
         case 'html':
           return this.reply(res, record, 200, { 'Content-Type': 'text/html; charset=utf-8' }, HTML_PAGE);
+        case 'redirect':
+          return this.reply(res, record, fault.status, { Location: fault.location }, '');
+        case 'gzip-bomb':
+          record.outcome = 200;
+          res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': String(gzipBomb().length) });
+          res.end(gzipBomb());
+          return;
+        case 'echo-authorization':
+          return this.reply(res, record, fault.status, { 'Content-Type': 'application/json' },
+            JSON.stringify({ errcode: 'M_UNKNOWN_TOKEN', error: `token refused: Authorization: ${req.headers.authorization ?? ''}` }));
         case 'reset':
           record.outcome = 'reset';
           req.socket.resetAndDestroy();
@@ -214,6 +234,10 @@ export class FaultProxy {
           }
           return;
         }
+        if (fault?.kind === 'rewrite') {
+          const edited = Buffer.from(JSON.stringify(fault.edit(JSON.parse(full.toString('utf8')))));
+          return this.reply(res, record, answer.statusCode ?? 502, { 'Content-Type': 'application/json' }, edited.toString('utf8'));
+        }
         record.outcome = answer.statusCode ?? 502;
         res.writeHead(answer.statusCode ?? 502, out);
         res.end(full);
@@ -226,6 +250,13 @@ export class FaultProxy {
     });
     upstream.end(body);
   }
+}
+
+let bomb: Buffer | undefined;
+/** 16 gzip members of 64 MiB of spaces each: 1 MB that inflates to 1 GiB. */
+function gzipBomb(): Buffer {
+  bomb ??= Buffer.concat(Array(16).fill(gzipSync(Buffer.alloc(64 * 1024 * 1024, ' '), { level: 9 })));
+  return bomb;
 }
 
 function matches(match: RegExp | string, line: string): boolean {

@@ -1,5 +1,6 @@
-// Issue #6, network faults: `mxlint room` and `mxlint server` through the fault-injecting proxy
-// (fault-proxy.ts) in front of the real Synapse, under every kind of fault: a delay past
+// Issue #6, network faults (and, at the end, issue 18: servers that misbehave): `mxlint room` and
+// `mxlint server` through the fault-injecting proxy (fault-proxy.ts) in front of the real Synapse,
+// under every kind of fault: a delay past
 // --timeout, a body that stalls, a connection reset, a body cut short, 429 with and without
 // retry_after_ms, 500, 502 (an HTML page), and HTML instead of JSON.
 //   - A fault that passes (once on every kind of request): the audit completes, the faults are
@@ -218,6 +219,79 @@ describeE2E('hardening: network faults through a proxy in front of the real Syna
       expect(proxy.count(match)).toBe(2);
       expect(report.audit.faults[counter]).toBe(2);
       expect(run.ms).toBeLessThan(2 * (TIMEOUT_MS + 1000) + 20_000);
+    });
+  });
+
+  // Issue 18: the real Synapse's answers, made to misbehave by the proxy. The same classes are
+  // tested case by case against fake homeservers in test/hostile/network.test.ts.
+  describe.concurrent('a server that misbehaves (issue 18): stopped, said, exit 3', () => {
+    const LIST = /^GET \/_synapse\/admin\/v1\/rooms\?/;
+    const STATE = ROOM_REQUESTS[1];
+    const failuresOf = (run: AsyncRun) => json<ServerReport>(run).failures;
+    /** No fault of time here: a request slowed by a loaded machine must not be retried (and logged). */
+    const PATIENT = ['--timeout', '20000'];
+
+    it.each([
+      ['total_rooms that disagrees (1000 announced)', (answer: any) => ({ ...answer, total_rooms: 1000 }), /the listing ended after 4 rooms, but total_rooms announced 1000: the audit is incomplete$/],
+      ['a next_batch that does not advance', (answer: any) => ({ ...answer, next_batch: 0, total_rooms: 1000 }), /next_batch 0 does not advance past 0: the audit is incomplete$/],
+    ])('server: %s', async (_name, edit, reason) => {
+      const proxy = (await newProxy()).add({ match: LIST, kind: 'rewrite', edit });
+      const run = await auditServer(proxy.url, PATIENT);
+      count(proxy);
+      tally.runs += 1;
+      expect(run.code, run.stderr).toBe(3);
+      expect(json<ServerReport>(run).audit.incomplete).toBe(true);
+      expect(failuresOf(run).find((failure) => failure.roomId === '(room list)')?.reason).toMatch(reason);
+      expect(proxy.count(LIST)).toBe(1);
+    });
+
+    it('room: a state answer that is not a list is a server fault (exit 3), not a bad dump', async () => {
+      const proxy = (await newProxy()).add({ match: STATE, kind: 'rewrite', edit: (state) => ({ events: state }) });
+      const run = await lintRoom(rooms.direct.roomId, proxy.url, PATIENT);
+      count(proxy);
+      tally.runs += 1;
+      expect(oneLineError(run)).toMatch(/\/state: an answer of the wrong shape \(the answer must be array\)$/);
+    });
+
+    it('room: a 1 MB gzip answer inflating to 1 GiB: answer too large', async () => {
+      const proxy = (await newProxy()).add({ match: STATE, kind: 'gzip-bomb' });
+      const run = await lintRoom(rooms.direct.roomId, proxy.url, PATIENT);
+      count(proxy);
+      tally.runs += 1;
+      expect(oneLineError(run)).toMatch(/\/state: answer too large: more than 268435456 bytes/);
+      expect(proxy.count(STATE)).toBe(1);
+    });
+
+    it('server: a redirect to another origin is not followed; nothing reaches that origin', async () => {
+      const elsewhere = await newProxy();
+      const proxy = (await newProxy()).add({ match: SERVER_REQUESTS[0], kind: 'redirect', status: 302, location: `${elsewhere.url}/_matrix/client/v3/account/whoami` });
+      const run = await auditServer(proxy.url, PATIENT);
+      count(proxy);
+      tally.runs += 1;
+      expect(oneLineError(run)).toMatch(new RegExp(`redirected \\(302\\) .* to another origin, ${escape(elsewhere.url)}: not followed`));
+      expect(elsewhere.requests).toEqual([]);
+    });
+
+    it('server: an error quoting the token, on one room\'s state: scrubbed from the failure and stderr', async () => {
+      const victim = rooms['trusted-group'].roomId;
+      const proxy = (await newProxy()).add({ match: new RegExp(`^GET /_synapse/admin/v1/rooms/${escape(encodeURIComponent(victim))}/state`), kind: 'echo-authorization', status: 403 });
+      const run = await auditServer(proxy.url, PATIENT);
+      count(proxy);
+      tally.runs += 1;
+      expect(run.code).toBe(3);
+      expect(failuresOf(run).map((failure) => failure.reason)).toEqual([expect.stringMatching(/token refused: Authorization: Bearer \[redacted\]/)]);
+      expect(run.stdout + run.stderr).not.toContain(adminToken);
+    });
+
+    it('room: a state that repeats m.room.join_rules: the last one used, both named, the verdict unchanged', async () => {
+      const proxy = (await newProxy()).add({ match: STATE, kind: 'rewrite', edit: (state: any[]) => [{ ...state.find((event) => event.type === 'm.room.join_rules'), content: { join_rule: 'invite' }, event_id: '$injected' }, ...state] });
+      const run = await lintRoom(rooms['public-community'].alias!, proxy.url, PATIENT);
+      count(proxy);
+      tally.runs += 1;
+      const report = json<RoomReport & { warnings: string[] }>(run);
+      expect(report.warnings.join('\n')).toMatch(/events 0 \(\$injected\) and \d+ \(\$[^)]+\) are both m\.room\.join_rules with state_key "": the last one is used/);
+      expect(run.code).toBe(baseline.rooms['public-community'].code);
+      expect(roomOutcome(report)).toEqual(baseline.rooms['public-community'].outcome);
     });
   });
 });

@@ -45,24 +45,39 @@ export function oracleUnavailable(): string | undefined {
   return undefined;
 }
 
-/** Ask Synapse 1.160's loader how it reads these -c paths (files, conf.d directories). ~1-2 s. */
-export function askOracle(paths: string[]): Promise<OracleResult> {
+/** `synapse-sandbox.sh oracle ARGS...`: its stdout, or a rejection with its stderr. */
+function runOracle(args: string[]): Promise<string> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn('bash', [SCRIPT, 'oracle', ...paths], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [SCRIPT, 'oracle', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
     child.once('error', reject);
     child.once('close', (code) => {
-      if (code !== 0) return reject(new Error(`synapse-sandbox.sh oracle ${paths.join(' ')} exited ${code}: ${stderr.trim()}`));
-      try {
-        resolveRun(JSON.parse(stdout) as OracleResult);
-      } catch (error) {
-        reject(new Error(`the oracle printed no JSON for ${paths.join(' ')}: ${(error as Error).message}\n${stdout.slice(0, 500)}`));
-      }
+      if (code !== 0) reject(new Error(`synapse-sandbox.sh oracle ${args.join(' ').slice(0, 300)} exited ${code}: ${stderr.trim().slice(0, 500)}`));
+      else resolveRun(stdout);
     });
   });
+}
+
+/** Ask Synapse 1.160's loader how it reads these -c paths (files, conf.d directories). ~1-2 s. */
+export async function askOracle(paths: string[]): Promise<OracleResult> {
+  const stdout = await runOracle(paths);
+  try {
+    return JSON.parse(stdout) as OracleResult;
+  } catch (error) {
+    throw new Error(`the oracle printed no JSON for ${paths.join(' ')}: ${(error as Error).message}\n${stdout.slice(0, 500)}`);
+  }
+}
+
+/** Ask the loader about many -c lists in one Python process (Synapse's import, most of a single
+ *  run's time, is paid once): results in the same order. */
+export async function askOracleBatch(cases: string[][]): Promise<OracleResult[]> {
+  if (cases.length === 0) return [];
+  const lines = (await runOracle(['--batch', ...cases.flatMap((paths, index) => (index ? ['--', ...paths] : paths))])).split('\n').filter((line) => line.trim());
+  if (lines.length !== cases.length) throw new Error(`the batch oracle gave ${lines.length} results for ${cases.length} configs`);
+  return lines.map((line) => JSON.parse(line) as OracleResult);
 }
 
 /** Runs at most `size` tasks at once; each call returns its own task's promise. */
@@ -217,6 +232,15 @@ function pythonDate(date: Date, dateOnly: boolean): string {
   return `${day} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}${ms ? `.${pad(ms * 1000, 6)}` : ''}`;
 }
 
+/** Python's str() of bytes (what !!binary makes): b'...', or b"..." when it holds a ' and no ". */
+function pythonBytes(bytes: Uint8Array): string {
+  const quote = bytes.includes(0x27) && !bytes.includes(0x22) ? '"' : '\'';
+  const named: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r', 0x5c: '\\\\' };
+  const text = [...bytes].map((byte) => named[byte] ?? (byte === quote.charCodeAt(0) ? `\\${quote}`
+    : byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`)).join('');
+  return `b${quote}${text}${quote}`;
+}
+
 /** mxlint's value as the oracle's JSON shows PyYAML's. */
 export function asPythonJson(value: unknown, depth = 0): unknown {
   if (depth > 100) return value;
@@ -225,6 +249,7 @@ export function asPythonJson(value: unknown, depth = 0): unknown {
     return pythonDate(value, midnight);
   }
   if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
+  if (value instanceof Uint8Array) return pythonBytes(value);
   if (Array.isArray(value)) return value.map((item) => asPythonJson(item, depth + 1));
   if (value instanceof Map) return Object.fromEntries([...value].map(([key, item]) => [String(key), asPythonJson(item, depth + 1)]));
   if (value instanceof Set) return [...value].map((item) => asPythonJson(item, depth + 1));

@@ -25,18 +25,24 @@ const SECRETS: Record<string, string> = Object.fromEntries([
   'registration_shared_secret', 'macaroon_secret_key', 'form_secret', 'worker_replication_secret', 'email.smtp_pass', 'database.args.password',
   'turn_shared_secret', 'turn_password', 'redis.password', 'recaptcha_private_key', 'jwt_config.secret', 'oidc.client_secret', 'sentry.dsn',
   'signing_key', 'as_token', 'hs_token', 'new.registration_shared_secret', 'new.redis.password', 'new.form_secret',
-].map((label) => [label, secret(label.replaceAll('.', '_'))]));
+  // Issue 18: shapes other than a plain string, URL passwords, a trailing comment.
+  'turn_shared_secret.list', 'turn_password.comment',
+  'public_baseurl password', 'default_identity_server password', 'database URL password',
+].map((label) => [label, secret(label.replaceAll(/[. ]/g, '_'))]));
+/** A secret given as a number (worker_replication_secret: 123...). */
+SECRETS['worker_replication_secret'] = String(100_000_000_000 + randomBytes(4).readUInt32BE());
 
 function configText(which: 'old' | 'new', registration: string): string {
   const s = (label: string) => SECRETS[which === 'new' && SECRETS[`new.${label}`] ? `new.${label}` : label];
   return `# A config full of secrets (issue #6): mxlint must print none of them.
 server_name: test.local
 report_stats: false
-public_baseurl: https://matrix.test.local/
+public_baseurl: https://admin:${s('public_baseurl password')}@matrix.test.local/
 registration_shared_secret: "${s('registration_shared_secret')}"
-macaroon_secret_key: ${s('macaroon_secret_key')}
-form_secret: '${s('form_secret')}'
+macaroon_secret_key: {inner: ${s('macaroon_secret_key')}}
+form_secret: !!binary ${Buffer.from(s('form_secret')).toString('base64')}
 worker_replication_secret: ${s('worker_replication_secret')}
+default_identity_server: https://u:${s('default_identity_server password')}@id.test.local
 signing_key: "ed25519 a_AbCd ${s('signing_key')}"
 enable_registration: ${which === 'new' ? 'true' : 'false'}
 enable_registration_captcha: true
@@ -49,10 +55,10 @@ email:
   notif_from: "Matrix <noreply@test.local>"
 database:
   name: psycopg2
-  args: {user: synapse, password: "${s('database.args.password')}", host: localhost, database: synapse}
+  args: {user: synapse, password: "${s('database.args.password')}", host: localhost, database: "postgresql://synapse:${s('database URL password')}@localhost/synapse"}
 turn_uris: ["turn:turn.test.local?transport=udp"]
-turn_shared_secret: ${s('turn_shared_secret')}
-turn_password: ${s('turn_password')}
+turn_shared_secret: [${s('turn_shared_secret')}, ${s('turn_shared_secret.list')}]
+turn_password: ${s('turn_password')} # the old one: ${s('turn_password.comment')}
 redis:
   enabled: true
   password: ${s('redis.password')}
@@ -95,7 +101,11 @@ describeE2E('secrets: nothing mxlint prints or writes holds a secret or a token 
   /** Every needle: each secret, each token, and the distinctive (random) part of each. */
   const needles = (): Array<[string, string]> => {
     const all: Array<[string, string]> = [];
-    for (const [label, value] of Object.entries(SECRETS)) all.push([label, value], [`${label} (random part)`, value.slice(-24)]);
+    for (const [label, value] of Object.entries(SECRETS)) {
+      const bytes = Buffer.from(value);
+      all.push([label, value], [`${label} (random part)`, value.slice(-24)], [`${label} (base64)`, bytes.toString('base64').replace(/=+$/, '')],
+        [`${label} (byte codes)`, [...bytes].join(',')], [`${label} (URL-encoded)`, encodeURIComponent(value)]);
+    }
     for (const [label, value] of Object.entries(tokens)) all.push([label, value], [`${label} (last 16 characters)`, value.slice(-16)]);
     return all;
   };
@@ -184,7 +194,7 @@ describeE2E('secrets: nothing mxlint prints or writes holds a secret or a token 
     const searched = [...outputs, ...written];
     // The search finds what is there: every secret is in the config files mxlint was given.
     const given = [config, newConfig, join(dir, 'registration.yaml')].map((file) => ({ name: file, text: readFileSync(file, 'utf8') }));
-    const present = new Set(leaksIn(given).map((leak) => leak.slice(0, leak.indexOf(' in '))));
+    const present = new Set(leaksIn(given).map((leak) => leak.slice(0, leak.indexOf(' in ')).replace(/ \(.*\)$/, '')));
     expect(Object.keys(SECRETS).filter((label) => !present.has(label))).toEqual([]);
     const leaks = leaksIn(searched);
     process.stdout.write(`secrets: ${commandsRun.length} runs, ${searched.length} outputs (${written.length} files), ${needles().length} needles (${Object.keys(SECRETS).length} secrets, ${Object.keys(tokens).length} tokens, each whole and in part): ${leaks.length} found\n`);

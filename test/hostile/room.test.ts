@@ -115,6 +115,25 @@ describe.concurrent('hostile room state dumps: one clear error or a report, in b
     expect(oneErrorLine(published)).toMatch(/"published" must be true or false$/);
   });
 
+  it('state and members that repeat themselves: the last event used, each member once, both said', async () => {
+    const rules = (rule: string, id: string) => ({ ...event('m.room.join_rules', { join_rule: rule }), event_id: id });
+    const [first, second] = [dump('repeat-a.json', [CREATE, rules('public', '$a'), rules('invite', '$b')]), dump('repeat-b.json', [CREATE, rules('invite', '$b'), rules('public', '$a')])];
+    const members = dump('repeat-members.json', [...Array(5).fill('@bob:example.org'), '@alice:example.org']);
+    const [a, b, facts] = await Promise.all([
+      room('two m.room.join_rules (public, then invite)', first),
+      room('two m.room.join_rules (invite, then public)', second),
+      room('a member listed five times, --dump-facts', first, QUICK, ['--members', members, '--dump-facts']),
+    ]);
+    expect(JSON.parse(a.stdout).warnings).toEqual([`${first}: events 1 ($a) and 2 ($b) are both m.room.join_rules with state_key "": the last one is used, as a server keeps only one`]);
+    expect(JSON.parse(b.stdout).warnings[0]).toMatch(/events 1 \(\$b\) and 2 \(\$a\)/);
+    // The verdict follows the last event: invite-only fits where public does not.
+    expect(JSON.parse(a.stdout).classification).not.toEqual(JSON.parse(b.stdout).classification);
+    expect(JSON.parse(facts.stdout).facts['members.count'].value).toBe(2);
+    // room --plan says it on stderr, before its plan.
+    const plan = await room('two m.room.join_rules, --plan', first, QUICK, ['-u', 'trusted-group', '--plan']);
+    expect(plan.stderr).toBe(`mxlint: ${JSON.parse(a.stdout).warnings[0]}\n`);
+  });
+
   it('shapes that used to exhaust or abort Node are refused while they are read', async () => {
     // 100 MB of empty objects: 23 s and 3.4 GB before; an array of 140 million zeros: V8 aborted
     // ("Fatal JavaScript invalid size error"); 16 million keys in one object: 5 min, then aborted.

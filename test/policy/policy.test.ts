@@ -9,7 +9,7 @@ import policySchema from '../../src/policy/policy.schema.json' with { type: 'jso
 import ruleSchema from '../../rules/rule.schema.json' with { type: 'json' };
 
 const json = (text: string) => JSON.parse(text);
-const CONFIG = ['server_name: example.org', 'report_stats: false', 'retention:', '  enabled: true', '  default_policy:', '    max_lifetime: 1y', 'presence:', '  enabled: true', ''].join('\n');
+const CONFIG = ['server_name: example.org', 'report_stats: false', 'retention:', '  enabled: true', '  default_policy:', '    max_lifetime: 1y', 'presence:', '  enabled: true', 'database: {name: sqlite3}', ''].join('\n');
 
 function project(config = CONFIG, policy?: string): { dir: string; file: string } {
   const dir = temp();
@@ -43,6 +43,7 @@ describe('policy file', () => {
     ['rooms:\n  "!a:example.org": secret-room\n', /\.mxlint\.yaml:2:3: invalid policy: rooms\.!a:example\.org must be one of/],
     ['colour: red\n', /\.mxlint\.yaml:1:1: invalid policy: colour is not a known field/],
     ['rules:\n  retention-max-lifetime:\n    options: { maxi: 90d }\n', /\.mxlint\.yaml:3:16: invalid policy: rules\.retention-max-lifetime\.options\.maxi: the rule has no such option; its options: max/],
+    ['rules:\n  retention-max-lifetime:\n    options: { max: 6 months }\n', /\.mxlint\.yaml:3:16: invalid policy: rules\.retention-max-lifetime\.options\.max: must be a duration/],
     ['rules:\n  few-posters:\n    options: { max: 3 }\n', /several checks of the rule have this option; name one: anyOf\[0\]\.max, anyOf\[1\]\.max/],
     ['rules: [\n', /\.mxlint\.yaml:\d+:\d+: invalid YAML in the policy file/],
   ])('names the file, line and field of a mistake, exit 2: %s', (policy, message) => {
@@ -142,7 +143,7 @@ describe('inline suppressions', () => {
     writeFileSync(join(dir, 'p.yaml'), 'rules:\n  retention-enabled:\n    level: off\n');
     const run = mxlint(['config', file, '-f', 'json', '-u', 'public-help'], { cwd: dir });
     const notes = json(run.stdout).notes.map((note: any) => [note.ruleId, note.location.line]);
-    expect(notes).toEqual([['invalid-suppression', 9], ['invalid-suppression', 11], ['unused-suppression', 13]]);
+    expect(notes).toEqual([['invalid-suppression', 10], ['invalid-suppression', 12], ['unused-suppression', 14]]);
     expect(run.code).toBe(0);
     expect(mxlint(['config', file, '-u', 'public-help', '--fail-on', 'warning', '--policy', join(dir, 'p.yaml')], { cwd: dir }).code).toBe(1);
   });
@@ -181,7 +182,7 @@ describe('baseline', () => {
 
 describe('exit gate', () => {
   // For public-help this config fails warnings and infos, no error.
-  const warnOnly = ['server_name: example.org', 'report_stats: false', 'url_preview_enabled: true', 'url_preview_ip_range_blacklist: []', ''].join('\n');
+  const warnOnly = ['server_name: example.org', 'report_stats: false', 'database: {name: sqlite3}', 'url_preview_enabled: true', 'url_preview_ip_range_blacklist: []', ''].join('\n');
 
   it('--fail-on chooses the lowest level that exits 1; --max-warnings counts failing warnings', () => {
     const { dir, file } = project(warnOnly);

@@ -109,7 +109,7 @@ describe('--fix on a commented homeserver.yaml', () => {
 
   it('prints a unified diff for the dry run', () => {
     const file = join(copy('commented'), 'homeserver.yaml');
-    const diff = unifiedDiff(planConfigFix([file], { useCases: ['chatons'], rules }));
+    const diff = unifiedDiff(planConfigFix([file], { useCases: ['chatons'], rules })).text;
     expect(diff).toMatch(/^--- a\/.*homeserver\.yaml\n\+\+\+ b\/.*homeserver\.yaml\n@@ /);
     expect(diff).toContain('\n-report_stats: "yes"\n+report_stats: false\n');
   });

@@ -79,6 +79,9 @@ describe('editYaml', () => {
   it('refuses what it cannot do without guessing', () => {
     expect(() => editYaml('base: &b {x: 1}\nretention: *b\n', [set('retention.enabled', true)])).toThrow(EditError);
     expect(() => editYaml('retention: [1]\n', [set('retention.enabled', true)])).toThrow(/not a mapping/);
+    // Saying why quotes the value in the way, never a secret or a URL password.
+    expect(() => editYaml('password_config: s3cr3t-value\n', [set('password_config.enabled', true)])).toThrow('password_config is the value "<redacted>", not a mapping');
+    expect(() => editYaml('email: smtp://u:pw@h\n', [set('email.enable_notifs', false)])).toThrow('email is the value "smtp://<redacted>@h", not a mapping');
   });
 });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { lintRoom } from '../../src/lint-room.js';
-import { parseStateEvents, readMembers, readStateDump } from '../../src/sources/state-dump.js';
+import { currentState, parseStateEvents, readMembers, readStateDump } from '../../src/sources/state-dump.js';
 import { ROOT } from '../cli/run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mxlint-state-dump-'));
@@ -56,7 +56,7 @@ describe('readStateDump', () => {
   it('reads the wrapper\'s fields before and after the state; a repeated "state" keeps the last, as JSON.parse does', () => {
     const path = file(`{"room_id": "!w:example.org", "published": true,\n"state": [${JSON.stringify(CREATE)}],\n"members": ["@a:example.org"], "localServer": "example.org", "lastEventTs": 5, "now": 6, "other": {"state": 1}}`);
     expect(readStateDump(path, 3)).toEqual({
-      roomId: '!w:example.org', state: [CREATE], members: ['@a:example.org'], published: true, localServer: 'example.org', lastEventTs: 5, now: 6,
+      roomId: '!w:example.org', state: [CREATE], members: ['@a:example.org'], published: true, localServer: 'example.org', lastEventTs: 5, now: 6, warnings: [],
     });
     expect(readStateDump(file('{"state": [1], "state": [{"type": "a", "state_key": "", "content": {}}]}')).state).toHaveLength(1);
     expect(errorOf(() => readStateDump(file('{"state": [], "state": {}}'))).message).toBe('a state dump must be a JSON array of state events (or {"state": [...]})');
@@ -75,7 +75,7 @@ describe('readStateDump', () => {
       expect(dump.state.filter((event) => event.type === 'm.room.member').every((event) => Object.keys(event.content).join() === 'membership'), path).toBe(true);
       expect({ ...dump, state: undefined }, path).toEqual({
         roomId: String(wrapper.room_id ?? (state.find((event: any) => typeof event.room_id === 'string') as any)?.room_id ?? path),
-        state: undefined, members: wrapper.members, published: wrapper.published, localServer: wrapper.localServer, lastEventTs: wrapper.lastEventTs, now: wrapper.now,
+        state: undefined, members: wrapper.members, published: wrapper.published, localServer: wrapper.localServer, lastEventTs: wrapper.lastEventTs, now: wrapper.now, warnings: [],
       });
     }
   });
@@ -107,15 +107,49 @@ describe('readStateDump', () => {
   });
 });
 
+describe('repeated state: the last event of a type and state_key is used, both named', () => {
+  const joinRules = (rule: string, id: string) => ({ type: 'm.room.join_rules', state_key: '', sender: '@a:example.org', content: { join_rule: rule }, event_id: id });
+
+  it('in a dump: the last join rule wins whatever the order, with a warning naming both', () => {
+    const path = file([CREATE, joinRules('public', '$first'), member('@bob:example.org', 'join'), joinRules('invite', '$second')]);
+    const dump = readStateDump(path);
+    expect(dump.state.filter((event) => event.type === 'm.room.join_rules').map((event) => event.content.join_rule)).toEqual(['invite']);
+    expect(dump.warnings).toEqual([`${path}: events 1 ($first) and 3 ($second) are both m.room.join_rules with state_key "": the last one is used, as a server keeps only one`]);
+    const reversed = readStateDump(file([CREATE, joinRules('invite', '$second'), joinRules('public', '$first')]));
+    expect(reversed.state.find((event) => event.type === 'm.room.join_rules')?.content.join_rule).toBe('public');
+  });
+
+  it('a member event repeated: one member; a thousand repeats: ten named, the rest counted', () => {
+    const events = [CREATE, ...Array.from({ length: 1001 }, () => member('@bob:example.org', 'join'))];
+    const { state, warnings } = currentState(events as never, 'x');
+    expect(state).toHaveLength(2);
+    expect(warnings).toHaveLength(11);
+    expect(warnings[10]).toBe('and 990 more repeated events (type and state_key), the last of each used');
+  });
+
+  it('the wrapper\'s members: each once', () => {
+    const path = file({ members: ['@a:example.org', '@a:example.org'], state: [CREATE] });
+    expect(readStateDump(path)).toMatchObject({ members: ['@a:example.org'], warnings: [`${path} "members": @a:example.org is listed 2 times: counted once`] });
+  });
+});
+
 describe('readMembers', () => {
   const ids = ['@a:example.org', '@b:other.example'];
 
   it('reads an array of user ids, a joined_members response and {"members": [...]}', () => {
-    expect(readMembers(file(ids))).toEqual(ids);
-    expect(readMembers(file({ joined: { '@a:example.org': { display_name: 'A', avatar_url: null }, '@b:other.example': {} } }))).toEqual(ids);
-    expect(readMembers(file({ total: 2, members: ids }))).toEqual(ids);
+    expect(readMembers(file(ids))).toEqual({ members: ids, warnings: [] });
+    expect(readMembers(file({ joined: { '@a:example.org': { display_name: 'A', avatar_url: null }, '@b:other.example': {} } })).members).toEqual(ids);
+    expect(readMembers(file({ total: 2, members: ids })).members).toEqual(ids);
     // joined_members wins over members, as before.
-    expect(readMembers(file({ members: ['@z:example.org'], joined: { '@a:example.org': {} } }))).toEqual(['@a:example.org']);
+    expect(readMembers(file({ members: ['@z:example.org'], joined: { '@a:example.org': {} } })).members).toEqual(['@a:example.org']);
+  });
+
+  it('counts a member listed five times once, and says so', () => {
+    const path = file([...Array(5).fill('@a:example.org'), '@b:other.example', '@b:other.example']);
+    expect(readMembers(path)).toEqual({
+      members: ids,
+      warnings: [`${path}: @a:example.org is listed 5 times: counted once`, `${path}: @b:other.example is listed 2 times: counted once`],
+    });
   });
 
   it('refuses anything else in one line naming the file', () => {

@@ -1,10 +1,10 @@
-// Checks on the config as a whole: would Synapse start, duplicate keys, skipped files, unknown keys.
+// Would Synapse start with this config? (Structural mistakes Synapse ignores are in config-keys.ts.)
 import type { CheckResult } from '../../types.js';
 import type { ServerFacts } from '../../facts/server-facts.js';
 import { catalogue } from '../../facts/catalogue.js';
 import { parseDuration, parseSize } from '../../facts/duration.js';
 import { findPlaceholder, pythonTruthy, show, strtobool } from '../../facts/values.js';
-import { closest } from './did-you-mean.js';
+import { databaseFailures, refusedCombinations, retentionFailures, secretTypeFailures, sectionShapeFailures } from './synapse-startup.js';
 import type { CheckFunction } from './types.js';
 
 const server = (facts: unknown): ServerFacts => facts as ServerFacts;
@@ -55,6 +55,14 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
     failures.push({ status: 'unknown', message: `${path} cannot be checked: ${fact.reason} (Synapse refuses it as written; the rendered value decides)`, path, location: fact.location });
     return true;
   };
+  /** Whether PyYAML read this value as a float (the file that set its top-level key last decides). */
+  const isFloat = (path: string): boolean =>
+    [...files].reverse().find((file) => file.data && Object.hasOwn(file.data, path.split('.')[0]))?.floats?.has(path) ?? false;
+  // Shape refusals name the value's type, never the value (a database URL or a secret may hold a password).
+  const shapes = [databaseFailures, sectionShapeFailures, secretTypeFailures, retentionFailures, refusedCombinations];
+  for (const { path, message } of shapes.flatMap((check) => check(config))) {
+    failures.push({ status: 'fail', message, path, location: get(path).location });
+  }
   for (const file of files) {
     if (file.unreadableBySynapse) failures.push({ status: 'fail', message: `${file.path} is ${file.skipped}`, location: { file: file.path, line: 1, column: 1 } });
   }
@@ -89,7 +97,7 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
     if (entry.type === 'strictbool' && fact.state === 'set' && typeof fact.value !== 'boolean') fail(path, `${path} is ${show(fact.value)}, not true or false (${typeof fact.value === 'string' ? 'a quoted string' : 'not a boolean'}): Synapse refuses to start`);
     if (fact.state !== 'set' || fact.value === null || findPlaceholder(fact.value)) continue;
     const parse = entry.type === 'duration' ? parseDuration : entry.type === 'size' ? parseSize : undefined;
-    const parsed = parse?.(fact.value);
+    const parsed = parse?.(fact.value, isFloat(path));
     if (parsed && !parsed.ok) fail(path, `${path} is ${show(fact.value)}: ${parsed.error}; Synapse refuses to start`);
     if (entry.pathTwin && get(entry.pathTwin).state === 'set') fail(path, `both ${path} and ${entry.pathTwin} are set: Synapse refuses to start`);
   }
@@ -101,7 +109,8 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
   }
   const mas = get('matrix_authentication_service.enabled');
   if (pythonTruthy(mas.value)) {
-    for (const key of ['enable_registration', 'user_consent', 'enable_registration_captcha', 'session_lifetime', 'oidc_providers', 'saml2_config', 'cas_config', 'jwt_config', 'password_providers']) {
+    for (const key of ['enable_registration', 'user_consent', 'enable_registration_captcha', 'session_lifetime', 'oidc_providers', 'saml2_config', 'cas_config', 'jwt_config', 'password_providers',
+      'password_config.enabled', 'login_via_existing_session.enabled', 'refresh_token_lifetime', 'nonrefreshable_access_token_lifetime', 'enable_3pid_changes']) {
       const fact = get(key);
       if (fact.state === 'set' && pythonTruthy(fact.value)) fail(key, `${key} is set while matrix_authentication_service is enabled: Synapse refuses to start`);
     }
@@ -167,78 +176,7 @@ function checkListeners(get: ServerFacts['get'], fail: (path: string | undefined
   const tls = (!noTls && list.some((listener) => isMapping(listener) && pythonTruthy(listener.tls))) || bindPort;
   if (tls && !pythonTruthy(get('tls_certificate_path').value)) {
     fail(bindPort ? 'bind_port' : 'listeners', 'a TLS listener (tls: true, or the legacy bind_port) without tls_certificate_path: Synapse refuses to start');
+  } else if (tls && !pythonTruthy(get('tls_private_key_path').value)) {
+    fail(bindPort ? 'bind_port' : 'listeners', 'a TLS listener (tls: true, or the legacy bind_port) without tls_private_key_path: Synapse refuses to start');
   }
 }
-
-export const noDuplicateKeys: CheckFunction = (_fact, { facts }) => {
-  const results = server(facts).files.flatMap((file) => file.duplicates.map((duplicate): CheckResult => ({
-    status: 'fail',
-    message: `${duplicate.path} is set twice (lines ${duplicate.first.line} and ${duplicate.last.line}); Synapse keeps the last one`,
-    path: duplicate.path,
-    location: duplicate.last,
-  })));
-  return results.length ? results : pass('no key is set twice in the same file');
-};
-
-export const noSkippedFiles: CheckFunction = (_fact, { facts }) => {
-  const results = server(facts).files.filter((file) => file.data === null).map((file): CheckResult => ({
-    status: 'fail',
-    message: `${file.path} is not used: ${file.skipped}`,
-    location: { file: file.path, line: 1, column: 1 },
-  }));
-  return results.length ? results : pass('every file given is read');
-};
-
-/** Sections whose sub-keys the catalogue knows well enough to suggest a correction. */
-function knownChildren(): Map<string, Set<string>> {
-  const children = new Map<string, Set<string>>();
-  for (const path of Object.keys(catalogue.options)) {
-    const parts = path.split('.');
-    for (let depth = 1; depth < parts.length; depth += 1) {
-      const parent = parts.slice(0, depth).join('.');
-      if (!children.has(parent)) children.set(parent, new Set());
-      children.get(parent)!.add(parts[depth]);
-    }
-  }
-  return children;
-}
-
-export const knownKeys: CheckFunction = (_fact, { facts }) => {
-  const { topLevelKeys, get } = server(facts);
-  const topNames = Object.keys(catalogue.keys);
-  const results: CheckResult[] = [];
-  for (const { key, location } of topLevelKeys) {
-    const entry = catalogue.keys[key];
-    if (entry?.status === 'misspelt') {
-      results.push({ status: 'fail', message: `${key} is not read by Synapse (a wrong name from old docs); did you mean ${entry.replacement}?`, path: key, location });
-    } else if (!entry) {
-      const suggestion = closest(key, topNames);
-      results.push({ status: 'fail', message: `${key} is not a Synapse option; Synapse ignores it${suggestion ? `; did you mean ${suggestion}?` : ''}`, path: key, location });
-    }
-  }
-  // Nested keys: only flagged when they are a near miss of a key the catalogue knows.
-  for (const [parent, names] of knownChildren()) {
-    const section = get(parent);
-    if (section.state !== 'set' || !section.value || typeof section.value !== 'object' || Array.isArray(section.value)) continue;
-    for (const child of Object.keys(section.value)) {
-      if (names.has(child)) continue;
-      const suggestion = closest(child, [...names]);
-      if (suggestion) {
-        const path = `${parent}.${child}`;
-        results.push({ status: 'fail', message: `${path} is not read by Synapse; did you mean ${parent}.${suggestion}?`, path, location: get(path).location });
-      }
-    }
-  }
-  return results.length ? results : pass('every key is one Synapse reads');
-};
-
-export const noDeprecatedKeys: CheckFunction = (_fact, { facts }) => {
-  const results: CheckResult[] = [];
-  for (const { key, location } of server(facts).topLevelKeys) {
-    const entry = catalogue.keys[key];
-    if (!entry || (entry.status !== 'legacy' && !(entry.status === 'removed' && entry.effect !== 'refuses-to-start'))) continue;
-    const what = entry.status === 'legacy' ? 'is deprecated' : `was removed${entry.since ? ` in Synapse ${entry.since}` : ''} and is ignored`;
-    results.push({ status: 'fail', message: `${key} ${what}${entry.replacement ? `; use ${entry.replacement}` : ''}${entry.note ? ` (${entry.note})` : ''}`, path: key, location });
-  }
-  return results.length ? results : pass('no deprecated or removed key');
-};

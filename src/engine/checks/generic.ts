@@ -19,11 +19,6 @@ export const oneOf: CheckFunction = known((fact, { options }) => {
   return result(ok ? 'pass' : 'fail', fact, `${describeFact(fact, show(fact.value))}${ok ? '' : `; expected one of ${(options.values as unknown[]).map(show).join(', ')}`}`);
 });
 
-export const notOneOf: CheckFunction = known((fact, { options }) => {
-  const bad = (options.values as unknown[]).some((value) => sameValue(value, fact.value));
-  return result(bad ? 'fail' : 'pass', fact, describeFact(fact, show(fact.value)));
-});
-
 /** Python truthiness, as Synapse's `if config.get(...)`: a quoted "false" counts as true. */
 export const truthy: CheckFunction = known((fact) => {
   const ok = pythonTruthy(fact.value);
@@ -85,12 +80,6 @@ export const listExcludes: CheckFunction = known((fact, { options }) => {
   return result(banned.length ? 'fail' : 'pass', fact, `${describeFact(fact, show(fact.value))}${banned.length ? `; contains ${banned.map(show).join(', ')}` : ''}`);
 });
 
-export const listIncludes: CheckFunction = known((fact, { options }) => {
-  const items = asList(fact.value).map((item) => lower(options.field && item && typeof item === 'object' ? (item as any)[options.field] : item));
-  const missing = (options.values as unknown[]).map(lower).filter((value) => !items.includes(value));
-  return result(missing.length ? 'fail' : 'pass', fact, `${describeFact(fact, show(fact.value))}${missing.length ? `; lacks ${missing.map(show).join(', ')}` : ''}`);
-});
-
 const numeric = (fact: { value: unknown }): number | undefined =>
   typeof fact.value === 'number' ? fact.value : Array.isArray(fact.value) ? fact.value.length : undefined;
 
@@ -112,9 +101,4 @@ export const atLeast: CheckFunction = known((fact, { options }) => {
 export const notMatches: CheckFunction = known((fact, { options }) => {
   const bad = typeof fact.value === 'string' && new RegExp(options.pattern, 'i').test(fact.value);
   return result(bad ? 'fail' : 'pass', fact, describeFact(fact, show(fact.value)));
-});
-
-export const matches: CheckFunction = known((fact, { options }) => {
-  const ok = typeof fact.value === 'string' && new RegExp(options.pattern, 'i').test(fact.value);
-  return result(ok ? 'pass' : 'fail', fact, describeFact(fact, show(fact.value)));
 });

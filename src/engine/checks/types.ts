@@ -25,3 +25,39 @@ export const unknownOf = (fact: Fact): CheckResult =>
 export function describeFact(fact: Fact, shown: string): string {
   return fact.state === 'default' ? `${fact.path} is not set (${fact.defaultBy ?? 'Synapse'}'s default: ${shown})` : `${fact.path} is ${shown}`;
 }
+
+/** A JSON Schema (draft-07), as ajv takes it. */
+export type JsonSchema = Record<string, unknown>;
+
+/** What a check function says about itself, so rules naming it are checked when they are loaded. */
+export interface CheckDeclaration {
+  /** required: the rule must name the fact it reads; none: it must not (the check reads what it needs); optional: either. */
+  path: 'required' | 'none' | 'optional';
+  /** The JSON Schema of each option (absent: the function takes no options). */
+  options?: Record<string, JsonSchema>;
+  /** The options a rule must give. */
+  requiredOptions?: string[];
+  /** Only rules of this target may use it (absent: config and room alike). */
+  target?: 'config' | 'room';
+  /** One line: what passes and what fails. */
+  doc: string;
+  /** Why the function may stay though no built-in rule names it (for user rules, or a rule on its way). */
+  library?: string;
+}
+
+export interface RegisteredCheck extends CheckDeclaration {
+  run: CheckFunction;
+}
+
+export const defineCheck = (declaration: CheckDeclaration, run: CheckFunction): RegisteredCheck => ({ ...declaration, run });
+
+/** The options of a declaration as one JSON Schema: only the declared options, with their types. */
+export const optionsSchema = (declaration: CheckDeclaration): JsonSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  properties: declaration.options ?? {},
+  ...(declaration.requiredOptions?.length ? { required: declaration.requiredOptions } : {}),
+});
+
+/** A Synapse duration written as a string: a whole number with an optional unit. */
+export const DURATION_PATTERN = '^\\s*[+-]?\\d(?:_?\\d)*\\s*[smhdwy]?$';

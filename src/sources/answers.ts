@@ -1,0 +1,37 @@
+// What each homeserver endpoint mxlint reads answers, as types and as the JSON Schemas of
+// answers.schema.json (compiled at build time into src/generated/validate-answers.js).
+import type { ErrorObject } from 'ajv';
+import type { StateEvent } from '../facts/room-facts.js';
+import * as validators from '../generated/validate-answers.js';
+
+/** One row of GET /_synapse/admin/v1/rooms (the fields mxlint reads). */
+export interface AdminRoom {
+  room_id: string;
+  name: string | null;
+  canonical_alias: string | null;
+  joined_members: number;
+  public: boolean;
+}
+
+/** Each answer, by the name of its schema. */
+export interface Answers {
+  whoami: { user_id: string };
+  userAdmin: { admin: boolean };
+  roomList: { rooms: AdminRoom[]; total_rooms: number; next_batch?: number | null };
+  adminRoom: AdminRoom;
+  adminState: { state: StateEvent[] };
+  state: StateEvent[];
+  messages: { chunk: Array<{ origin_server_ts: number }> };
+  joinedMembers: { joined: Record<string, object> };
+  directoryVisibility: { visibility: 'public' | 'private' };
+  roomAlias: { room_id: string };
+}
+
+/** What is wrong with `answer` for that endpoint ("user_id must be string"), or undefined. */
+export function answerProblem(shape: keyof Answers, answer: unknown): string | undefined {
+  const validate = validators[shape];
+  if (validate(answer)) return undefined;
+  const error = validate.errors?.[0] as ErrorObject;
+  const where = error.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : 'the answer';
+  return `${where} ${error.message ?? 'is not valid'}`;
+}
