@@ -24,7 +24,8 @@ Output:
   {"loaded": bool, "error": "Class: message" (only when refused), "dropped": [...],
    "prepared": [...], "files": [...], "messages": [...], "warnings": [...],
    "raw": <the merged dict as PyYAML read it, or null>, "effective": {...} or null,
-   "missing": [...] (only if an attribute is absent), "where": "file:line in fn" (when refused)}
+   "missing": [...] (only if an attribute is absent), "where": "file:line in fn" (when refused),
+   "sso": {"oidc": [{"idp_id", "enable_registration"}], "cas": {"enabled", "enable_registration"}}}
 `effective` uses homeserver.yaml's dotted option names; durations are milliseconds, None is null.
 """
 
@@ -321,6 +322,53 @@ def effective_values(cfg, missing):
     return values
 
 
+def sso_registration(raw):
+    """Which single sign-on providers create accounts, read by Synapse's own parsers of the sections
+    the loader has to drop (authlib and pysaml2 are not installed). OIDC providers are parsed with a
+    stand-in user mapping provider (the default one imports authlib); the mapping provider decides
+    nothing about registration. CAS is read by CasConfig itself. JWT and SAML are not read: their
+    readers demand the missing libraries."""
+    import types
+    from synapse.config import oidc
+    from synapse.config.cas import CasConfig
+
+    class MappingProvider:
+        @staticmethod
+        def parse_config(config):
+            return config
+
+        def get_remote_user_id(self, userinfo):
+            return None
+
+        def map_user_attributes(self, userinfo, token, failures):
+            return {}
+
+    stub = types.ModuleType("mxlint_oracle_stub")
+    stub.MappingProvider = MappingProvider
+    sys.modules["mxlint_oracle_stub"] = stub
+    raw = raw if isinstance(raw, dict) else {}
+    sections = {key: copy.deepcopy(raw[key]) for key in ("oidc_providers", "oidc_config") if key in raw}
+    providers = list(sections.get("oidc_providers") or [])
+    if isinstance(sections.get("oidc_config"), dict):
+        providers.append(sections["oidc_config"])
+    for provider in providers:
+        if isinstance(provider, dict):
+            provider["user_mapping_provider"] = {"module": "mxlint_oracle_stub.MappingProvider", "config": {}}
+    result = {}
+    try:
+        result["oidc"] = [{"idp_id": p.idp_id, "enable_registration": p.enable_registration}
+                          for p in oidc._parse_oidc_provider_configs(sections)]
+    except Exception as error:
+        result["oidc_error"] = describe_error(error)
+    try:
+        cas = CasConfig(types.SimpleNamespace(server=types.SimpleNamespace(public_baseurl="https://oracle.invalid/")))
+        cas.read_config({"cas_config": copy.deepcopy(raw.get("cas_config"))})
+        result["cas"] = {"enabled": bool(cas.cas_enabled), "enable_registration": cas.cas_enable_registration}
+    except Exception as error:
+        result["cas_error"] = describe_error(error)
+    return result
+
+
 def read_config(argv):
     """Synapse's reading of one -c list, as the JSON-able dict described above."""
     from synapse.config._base import find_config_files
@@ -343,6 +391,7 @@ def read_config(argv):
                 # What load_config_with_parser says (through argparse, which exits 2).
                 raise SystemExit("Must supply a config file.")
             result["raw"] = read_raw(config_files, result["files"], result["messages"])
+            result["sso"] = sso_registration(result["raw"])
             config, result["dropped"], result["prepared"] = prepare(result["raw"], work_dir)
             cfg = load(config, work_dir)
             result["loaded"] = True
@@ -370,7 +419,7 @@ def read_config(argv):
     if result["raw"] is not None:
         result["raw"] = jsonable(result["raw"])
     ordered = {key: result[key] for key in
-               ("loaded", "error", "dropped", "prepared", "files", "messages", "warnings", "raw", "effective")
+               ("loaded", "error", "dropped", "prepared", "files", "messages", "warnings", "raw", "effective", "sso")
                if key in result}
     if missing:
         ordered["missing"] = missing

@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { findDefaultConfig, DEFAULT_LOCATIONS } from '../sources/config-files.js';
 import { lintConfig } from '../lint-config.js';
 import { catalogue } from '../facts/catalogue.js';
+import { DERIVED_FACTS } from '../facts/derived.js';
 import { InputError, EXIT } from '../errors.js';
 import { log } from '../log.js';
 import { terminalOutput } from './stdout.js';
@@ -55,11 +56,12 @@ export function dumpFacts(facts: ServerFacts) {
   const where = (location?: { file: string; line: number; column: number }) =>
     location ? `${location.file}:${location.line}:${location.column}` : 'default';
   const options: Record<string, unknown> = {};
-  for (const path of Object.keys(catalogue.options).sort()) {
+  for (const path of [...new Set([...Object.keys(catalogue.options), ...Object.keys(DERIVED_FACTS)])].sort()) {
     const fact = facts.get(path);
     options[path] = {
       value: fact.value ?? null,
       origin: fact.state === 'default' ? 'default' : where(fact.location),
+      ...(fact.from ? { from: fact.from } : {}),
       ...(fact.state === 'unknown' ? { unknown: fact.reason } : {}),
     };
   }

@@ -49,12 +49,6 @@ interface Difference {
 
 /** Differences that are deliberate or come from the oracle's own preparation, each with its reason. */
 const KNOWN_DIFFERENCES: Array<{ config: RegExp; kind: DifferenceKind; what: RegExp; reason: string }> = [
-  {
-    config: /^fixtures\/federation-avoids-matrix-org\/fail-not-a-list\.yaml/,
-    kind: 'value',
-    what: /^federation_domain_whitelist$/,
-    reason: 'a string where a list belongs: Synapse iterates its characters (an allow-list of one-letter names), mxlint keeps the string and its federation rules report "not a list"',
-  },
 ];
 
 /**

@@ -14,6 +14,7 @@ import { catalogue, type OptionType } from '../../src/facts/catalogue.js';
 import { parseDuration, parseSize } from '../../src/facts/duration.js';
 import { REDACTED } from '../../src/facts/redact.js';
 import type { ServerFacts } from '../../src/facts/server-facts.js';
+import { registrationSwitch } from '../../src/facts/signup.js';
 import { pythonTruthy, strtobool } from '../../src/facts/values.js';
 
 const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '../../scripts/synapse-sandbox.sh');
@@ -35,6 +36,8 @@ export interface OracleResult {
   /** Dotted option name → Synapse's value (durations in ms, None as null); null when refused. */
   effective: Record<string, unknown> | null;
   missing?: string[];
+  /** Which single sign-on providers create accounts, by Synapse's own parsers (see sso_registration). */
+  sso?: { oidc?: Array<{ idp_id: string; enable_registration: boolean }>; cas?: { enabled: boolean; enable_registration: boolean }; oidc_error?: string; cas_error?: string };
 }
 
 /** Why the oracle cannot run here, or undefined when it can (root, and the chroot already built). */
@@ -153,17 +156,10 @@ const isMapping = (value: unknown): value is Record<string, unknown> =>
  * into them, or keeps them in another shape. Each says which mxlint check folds them the same way.
  */
 const DERIVED: Record<string, (get: Get) => unknown> = {
-  // registrationSwitch (src/engine/checks/registration.ts): disable_registration, when present, wins.
+  // registrationSwitch (src/facts/signup.ts): disable_registration, when present, wins.
   enable_registration: (get) => {
-    const legacy = get('disable_registration');
-    if (legacy.state === 'default') return byType('strtobool', get('enable_registration').value);
-    const disabled = byType('strtobool', legacy.value);
-    return typeof disabled === 'boolean' ? !disabled : disabled;
-  },
-  // presenceOff (src/engine/checks/config.ts): presence.enabled absent or null → use_presence (default on).
-  'presence.enabled': (get) => {
-    const enabled = get('presence.enabled');
-    return pythonTruthy(enabled.state === 'set' && enabled.value !== null ? enabled.value : get('use_presence').value);
+    const toggle = registrationSwitch(get);
+    return 'unknown' in toggle ? new Refused(`strtobool(${JSON.stringify(toggle.unknown.value)})`) : toggle.value;
   },
   // rules/config/push-without-content.yaml: email.redact_content, when not null, replaces push.include_content.
   'push.include_content': (get) => {
@@ -196,11 +192,8 @@ const DERIVED: Record<string, (get: Get) => unknown> = {
     const value = get('encryption_enabled_by_default_for_room_type').value;
     return value === false ? 'off' : value;
   },
-  // Synapse keeps the allow-list as a dict (the oracle prints its keys): duplicates go, order stays.
-  federation_domain_whitelist: (get) => {
-    const value = get('federation_domain_whitelist').value;
-    return Array.isArray(value) ? [...new Set(value)] : value ?? null;
-  },
+  // federation.allowList (src/facts/federation.ts): Synapse keeps the names it iterates as a dict's keys.
+  federation_domain_whitelist: (get) => get('federation.allowList').value ?? null,
 };
 
 /** mxlint's reading of one oracle key, in the oracle's form. */

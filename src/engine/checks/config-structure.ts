@@ -5,6 +5,7 @@ import { catalogue } from '../../facts/catalogue.js';
 import { parseDuration, parseSize } from '../../facts/duration.js';
 import { findPlaceholder, pythonTruthy, show, strtobool } from '../../facts/values.js';
 import { databaseFailures, refusedCombinations, retentionFailures, secretTypeFailures, sectionShapeFailures } from './synapse-startup.js';
+import { registrationSwitch } from '../../facts/signup.js';
 import type { CheckFunction } from './types.js';
 
 const server = (facts: unknown): ServerFacts => facts as ServerFacts;
@@ -72,14 +73,13 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
   else if (typeof serverName.value !== 'string' || !/^[A-Za-z0-9.\-[\]:]+$/.test(serverName.value)) fail('server_name', `server_name ${show(serverName.value)} is not a valid server name`);
   if (!Object.hasOwn(config, 'report_stats')) fail(undefined, 'report_stats is missing: Synapse refuses to start until it is set (true or false)');
 
-  // Open registration: enable_registration, or the inverse of the legacy disable_registration when that key is present.
-  const switchPath = get('disable_registration').state === 'default' ? 'enable_registration' : 'disable_registration';
-  const switchValue = strtobool(get(switchPath).value);
-  const registrationOpen = switchPath === 'disable_registration' ? switchValue === false : switchValue === true;
-  if (registrationOpen && !strtobool(get('enable_registration_without_verification').value)
+  // Open registration, read as the sign-up facts read it (the legacy disable_registration wins when present).
+  const registration = registrationSwitch(get);
+  if ('value' in registration && registration.value && !strtobool(get('enable_registration_without_verification').value)
     && !pythonTruthy(get('enable_registration_captcha').value) && !pythonTruthy(get('registrations_require_3pid').value)
     && !pythonTruthy(get('registration_requires_token').value)) {
-    fail(switchPath, `open registration with no captcha, 3PID or token check${switchPath === 'disable_registration' ? ' (disable_registration overrides enable_registration)' : ''}: Synapse refuses to start unless enable_registration_without_verification is true`);
+    const legacy = registration.fact.path === 'disable_registration';
+    fail(registration.fact.path, `open registration with no captcha, 3PID or token check${legacy ? ' (disable_registration overrides enable_registration)' : ''}: Synapse refuses to start unless enable_registration_without_verification is true`);
   }
   if (pythonTruthy(get('url_preview_enabled').value) && get('url_preview_ip_range_blacklist').value == null
     && !get('http_proxy').value && !get('https_proxy').value) {
