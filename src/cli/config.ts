@@ -6,7 +6,7 @@ import { catalogue } from '../facts/catalogue.js';
 import { DERIVED_FACTS } from '../facts/derived.js';
 import { InputError, EXIT } from '../errors.js';
 import { log } from '../log.js';
-import { stdoutIsTerminal } from './stdout.js';
+import { terminalOutput } from './stdout.js';
 import type { Finding, Report, Rule } from '../types.js';
 import type { ServerFacts } from '../facts/server-facts.js';
 import { auditOutput, deliver, openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
@@ -35,11 +35,7 @@ export async function runConfig(paths: string[], options: ConfigCommandOptions, 
   const files = report.facts.files.map((file) => file.path);
   const settled = settleReport(report, session, files);
   const serverName = typeof report.facts.config.server_name === 'string' ? report.facts.config.server_name : undefined;
-  return deliver(auditOutput(report, session, settled, { anchorFiles: files, serverName, color: useColor() }), session, write);
-}
-
-export function useColor(): boolean {
-  return stdoutIsTerminal() && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  return deliver(auditOutput(report, session, settled, { anchorFiles: files, serverName, ...terminalOutput() }), session, write);
 }
 
 /** 1 when an error-level check fails (or cannot be checked) for the selected use cases; with none selected, only

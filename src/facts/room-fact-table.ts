@@ -3,7 +3,7 @@
 // refuses any other path, a value of another type is recorded as unknown, and a rule naming another
 // path is refused at build and at load.
 
-export type RoomFactType = 'boolean' | 'number' | 'string' | 'string[]' | 'boolean | null' | 'number | null' | 'string | null';
+export type RoomFactType = 'boolean' | 'number' | 'string' | 'string[]' | 'counts' | 'boolean | null' | 'number | null' | 'string | null';
 
 export interface RoomFactEntry {
   type: RoomFactType;
@@ -42,6 +42,7 @@ export const ROOM_FACTS = {
   'members.count': { type: 'number | null', from: 'm.room.member', doc: 'How many members have joined.' },
   'members.servers': { type: 'string[]', from: 'm.room.member', doc: 'The servers of the joined members.' },
   'members.serverCount': { type: 'number', from: 'm.room.member', doc: 'How many servers the joined members are on.' },
+  'members.perServer': { type: 'counts', from: 'm.room.member', doc: 'Joined members per server, most first (where the room\'s metadata goes).' },
   'members.hasMatrixOrg': { type: 'boolean', from: 'm.room.member', doc: 'A joined member is on matrix.org.' },
   'members.bots': { type: 'string[]', from: 'm.room.member', doc: 'Joined members that are bridge bots.' },
   'members.humanCount': { type: 'number | null', from: 'm.room.member', doc: 'Joined members that are not bridge bots.' },
@@ -77,5 +78,6 @@ export const ROOM_FACT_SOURCES: ReadonlySet<string> = new Set(Object.values(ROOM
 export function fitsType(type: RoomFactType, value: unknown, state: 'set' | 'default' | 'unknown'): boolean {
   if (value === null) return type.endsWith('| null') || state === 'unknown';
   const base = type.replace(' | null', '');
+  if (base === 'counts') return typeof value === 'object' && !Array.isArray(value) && Object.values(value as object).every((count) => typeof count === 'number');
   return base === 'string[]' ? Array.isArray(value) && value.every((item) => typeof item === 'string') : typeof value === base;
 }

@@ -156,17 +156,19 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   const memberReason = MEMBER_REASON;
   // Member servers and the local count in one pass.
   const local = input.localServer?.toLowerCase();
-  const serverSet = new Set<string>();
+  const perServer = new Map<string, number>();
   let localCount = 0;
   for (const id of members ?? []) {
     const name = serverOf(id);
-    serverSet.add(name);
+    perServer.set(name, (perServer.get(name) ?? 0) + 1);
     if (name === local) localCount += 1;
   }
-  const servers = [...serverSet].sort();
+  const servers = [...perServer.keys()].sort();
   put('members.count', members?.length ?? null, undefined, memberState, memberReason);
   put('members.servers', servers, undefined, memberState, memberReason);
   put('members.serverCount', servers.length, undefined, memberState, memberReason);
+  // Where the room's metadata goes: members per server, most first (the HTML report draws it).
+  put('members.perServer', Object.fromEntries([...perServer].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))), undefined, memberState, memberReason);
   put('members.hasMatrixOrg', servers.includes('matrix.org'), undefined, memberState, memberReason);
   const bots = members ? bridgeBots(members, server) : [];
   put('members.bots', bots, undefined, memberState, memberReason);

@@ -103,7 +103,7 @@ describe('policy file', () => {
     const after = mxlint(['config', file, '-f', 'json'], { cwd: dir, env: { MXLINT_TODAY: '2030-07-01' } });
     expect(findings(after, 'presence-off')[0].message).toMatch(/\[ignored until 2030-06-30 \(expired\)\]$/);
     expect(json(after.stdout).notes).toEqual([expect.objectContaining({ ruleId: 'expired-ignore', location: expect.objectContaining({ line: 3 }) })]);
-    const text = mxlint(['config', file], { cwd: dir, env: { MXLINT_TODAY: '2030-07-01' } }).stdout;
+    const text = mxlint(['config', file], { cwd: dir, env: { MXLINT_TODAY: '2030-07-01', COLUMNS: '200' } }).stdout;
     expect(text).toMatch(/presence-off was ignored by the policy file until 2030-06-30; the ignore has expired/);
   });
 
@@ -169,7 +169,7 @@ describe('baseline', () => {
     const next = mxlint(['config', file, '-u', 'chatons', '--baseline', 'baseline.json', '-f', 'json'], { cwd: dir });
     expect(findings(next).map((f: any) => f.ruleId)).toEqual(['url-previews-off']);
     expect(json(next.stdout).notes).toEqual([expect.objectContaining({ ruleId: 'stale-baseline', message: expect.stringContaining('retention-max-lifetime|chatons') })]);
-    expect(mxlint(['config', file, '-u', 'chatons', '--baseline', 'baseline.json'], { cwd: dir }).stdout).toMatch(/baseline entry no longer found: retention-max-lifetime\|chatons/);
+    expect(mxlint(['config', file, '-u', 'chatons', '--baseline', 'baseline.json'], { cwd: dir, env: { COLUMNS: '200' } }).stdout).toMatch(/baseline entry no longer found: retention-max-lifetime\|chatons/);
   });
 
   it('a missing or foreign baseline is an input error', () => {
