@@ -3,7 +3,7 @@
 import type { Finding, Rule } from './types.js';
 import type { Homeserver } from './sources/homeserver.js';
 import { BadAnswer, isRefusal, NetworkError } from './sources/homeserver.js';
-import { listRooms, newestEventTs, roomDetails, roomState } from './sources/admin-api.js';
+import { listRooms, newestEventTs, oldestStored, roomDetails, roomState } from './sources/admin-api.js';
 import type { AdminRoom } from './sources/answers.js';
 import type { ServerFacts } from './facts/server-facts.js';
 import { lintRoom, ROOM_USE_CASES } from './lint-room.js';
@@ -128,10 +128,12 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
 
 async function auditRoom(room: AdminRoom, options: AuditOptions): Promise<RoomRecord> {
   // The listing has the headline settings; power levels, ACL, bridges and members need the state.
-  const [{ state, warnings }, lastEventTs] = await Promise.all([
+  // The newest and oldest events feed facts of their own: a refusal leaves them unknown, a fault or a bad answer does not.
+  const refused = <T>(orElse: (error: Error) => T) => (error: Error): T => { if (!isRefusal(error)) throw error; return orElse(error); };
+  const [{ state, warnings }, lastEventTs, stored] = await Promise.all([
     roomState(options.hs, room.room_id),
-    // The newest event only feeds the inactivity note: a refusal leaves it unknown, a fault or a bad answer does not.
-    newestEventTs(options.hs, room.room_id).catch((error) => { if (!isRefusal(error)) throw error; return undefined; }),
+    newestEventTs(options.hs, room.room_id).catch(refused(() => undefined)),
+    oldestStored(options.hs, room.room_id).catch(refused((error) => ({ unknown: `the admin API refused to list the oldest events: ${error.message}` }))),
   ]);
   const declared = options.declared?.get(room.room_id) ?? (room.canonical_alias ? options.declared?.get(room.canonical_alias) : undefined);
   const result = lintRoom({
@@ -141,6 +143,7 @@ async function auditRoom(room: AdminRoom, options: AuditOptions): Promise<RoomRe
     published: room.public,
     localServer: options.localServer,
     lastEventTs,
+    stored,
   }, { useCases: declared ? [declared] : undefined, server: options.server, rules: options.rules });
   const best = result.classification.fits[0];
   const useCase = declared ?? best?.useCase ?? null;

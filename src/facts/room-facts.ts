@@ -6,6 +6,7 @@ import { guessNetworks } from './appservices.js';
 import { parseDuration } from './duration.js';
 import { pythonTruthy } from './values.js';
 import { fitsType, isRoomFact, ROOM_FACTS, type RoomFactPath } from './room-fact-table.js';
+import { putPurgeJobs, putStoredHistory, type StoredHistoryInput } from './stored-history.js';
 
 export interface StateEvent {
   type: string;
@@ -29,6 +30,8 @@ export interface RoomInput {
   localServer?: string;
   /** Timestamp of the newest event, when known. */
   lastEventTs?: number;
+  /** The oldest history still stored (mxlint server measures it), or why it is not known. */
+  stored?: StoredHistoryInput;
   /** "Now" in ms, for the ages (room.ageDays, activity.idleDays); defaults to the clock when the facts are built. */
   now?: number;
 }
@@ -148,6 +151,8 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   const effective = effectiveMaxLifetime(values['retention.maxLifetime'].value as number | null, server);
   put('retention.effectiveMaxLifetime', effective.value, retention, effective.state, effective.reason);
   put('retention.effectiveSource', effective.source ?? null, retention, effective.state, effective.reason);
+  putPurgeJobs(put, values['retention.maxLifetime'].value as number | null, server);
+  putStoredHistory(put, input.stored, now);
   put('room.name', stateOf('m.room.name')?.content.name ?? null, stateOf('m.room.name'));
 
   // Members: given, or read from the state's membership events.

@@ -1,6 +1,7 @@
 // The Synapse admin API, read-only: who we are, the room list, each room's state and newest event.
 import { BadAnswer, Homeserver, NetworkError } from './homeserver.js';
 import type { StateEvent } from '../facts/room-facts.js';
+import type { StoredHistoryInput } from '../facts/stored-history.js';
 import type { AdminRoom } from './answers.js';
 import { currentState } from './state-dump.js';
 
@@ -74,4 +75,27 @@ export async function roomState(hs: Homeserver, roomId: string): Promise<{ state
 /** Timestamp of the room's newest event (admin API; works whether or not the admin is in the room). */
 export async function newestEventTs(hs: Homeserver, roomId: string): Promise<number | undefined> {
   return (await hs.get('messages', `/rooms/${enc(roomId)}/messages`, { dir: 'b', limit: '1' }, ADMIN)).chunk[0]?.origin_server_ts;
+}
+
+/** Events read from the start of the timeline to find the oldest message: membership events (most
+ *  of a large room's state) are filtered out by the server; if this many are all other state
+ *  events, the oldest message is not known. */
+const OLDEST_PAGE = 50;
+
+/** The oldest non-state event the server still stores, and the event right after it, with the
+ *  times the server received them (now - unsigned.age; origin_server_ts when age is absent).
+ *  Purged history is gone from this listing; the state Synapse keeps comes back as state events. */
+export async function oldestStored(hs: Homeserver, roomId: string, now = Date.now()): Promise<StoredHistoryInput> {
+  const query = { dir: 'f', limit: String(OLDEST_PAGE), filter: JSON.stringify({ not_types: ['m.room.member'] }) };
+  const { chunk } = await hs.get('oldestEvents', `/rooms/${enc(roomId)}/messages`, query, ADMIN);
+  const received = (event: (typeof chunk)[number]) => (typeof event.unsigned?.age === 'number' ? now - event.unsigned.age : event.origin_server_ts);
+  const index = chunk.findIndex((event) => event.state_key === undefined);
+  if (index < 0) {
+    if (chunk.length >= OLDEST_PAGE) return { unknown: `the first ${OLDEST_PAGE} events of the timeline are all state events` };
+    return { oldestMessage: null, nextEventReceivedTs: null };
+  }
+  const oldest = chunk[index];
+  const next = chunk[index + 1];
+  if (!next && chunk.length >= OLDEST_PAGE) return { unknown: `the oldest message is the last of the ${OLDEST_PAGE} events read: the one after it is not known` };
+  return { oldestMessage: { receivedTs: received(oldest), sentTs: oldest.origin_server_ts }, nextEventReceivedTs: next ? received(next) : null };
 }

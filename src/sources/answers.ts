@@ -22,6 +22,7 @@ export interface Answers {
   adminState: { state: StateEvent[] };
   state: StateEvent[];
   messages: { chunk: Array<{ origin_server_ts: number }> };
+  oldestEvents: { chunk: Array<{ origin_server_ts: number; state_key?: string; unsigned?: { age?: number } }> };
   joinedMembers: { joined: Record<string, object> };
   directoryVisibility: { visibility: 'public' | 'private' };
   roomAlias: { room_id: string };

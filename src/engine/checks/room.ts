@@ -1,5 +1,6 @@
 // Dedicated room checks: what the generic functions cannot say about a room's state.
 import type { CheckResult } from '../../types.js';
+import { formatDuration } from '../../facts/duration.js';
 import { durationAtMost } from './generic.js';
 import { result, unknownOf, type CheckFunction } from './types.js';
 
@@ -75,4 +76,42 @@ export const postingLevel: CheckFunction = (fact, { facts, options }) => {
   const counted = posters.state === 'unknown' || members.state === 'unknown' ? '' : `: ${posters.value} of ${members.value} members can post`;
   return result(ok ? 'pass' : 'fail', fact,
     `sending messages needs power level ${needed.value} (${key}), members get ${usersDefault.value} by default (users_default)${counted}`);
+};
+
+/** Roughly how long, for a person: "412 days", "5 hours", "37 seconds". */
+const roughly = (ms: number): string => {
+  for (const [unit, size] of [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000]] as const) {
+    if (ms >= 2 * size) return `${Math.floor(ms / size)} ${unit}s`;
+  }
+  return `${Math.floor(ms / 1000)} seconds`;
+};
+const dateOf = (ts: number): string => new Date(ts).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** Retention really applied: the oldest message still stored (stored.oldestMessageAgeMs, measured
+ *  from its reception, the clock Synapse's purge uses) is not older than the effective lifetime plus
+ *  the longest purge-job interval. Synapse's documented exceptions pass: state events are never
+ *  purged (they are not messages here), and the newest event before the purge point is kept. */
+export const retentionApplied: CheckFunction = (fact, { facts }) => {
+  if (fact.state === 'unknown') return unknownOf(fact);
+  const lifetime = facts.get('retention.effectiveMaxLifetime');
+  if (lifetime.state === 'unknown') return unknownOf(lifetime);
+  if (fact.value === null) return result('pass', fact, 'the server stores no message of this room, only its state');
+  const age = fact.value as number;
+  const receivedTs = facts.get('stored.oldestMessageTs').value as number;
+  const sentTs = facts.get('stored.oldestMessageSentTs').value as number;
+  const sent = sentTs < receivedTs - 60_000 ? `, sent as of ${dateOf(sentTs)}` : '';
+  const oldest = `the oldest message stored was received ${dateOf(receivedTs)} (${roughly(age)} ago${sent})`;
+  const source = facts.get('retention.effectiveSource').value;
+  if (lifetime.value === null) return result('fail', fact, `${oldest}, and nothing purges it: ${source}`);
+  const max = lifetime.value as number;
+  const interval = facts.get('retention.purgeIntervalMs');
+  const grace = (interval.value as number | null) ?? 0;
+  const limit = `the lifetime ${formatDuration(max)} (${source}) plus the longest purge-job interval ${formatDuration(grace)}`;
+  if (age <= max + grace) return result('pass', fact, `${oldest}: within ${limit}`);
+  const nextAge = facts.get('stored.nextEventAgeMs').value as number | null;
+  if (nextAge === null || nextAge <= max) {
+    return result('pass', fact, `${oldest}, older than ${limit}, but it is the newest event before the purge point, which Synapse keeps`);
+  }
+  const covers = facts.get('retention.purgeJobCovers').value === false ? '; no purge job visits this room (retention.purge_jobs ranges leave its max_lifetime out)' : '';
+  return result('fail', fact, `retention configured but not applied: ${oldest}, older than ${limit}${covers}`);
 };
