@@ -3,7 +3,8 @@
 import type { Finding, Rule } from './types.js';
 import type { Homeserver } from './sources/homeserver.js';
 import { BadAnswer, isRefusal, NetworkError } from './sources/homeserver.js';
-import { listRooms, newestEventTs, oldestStored, roomDetails, roomState } from './sources/admin-api.js';
+import { largestRooms, listRooms, newestEventTs, oldestStored, pendingRoomPurges, roomDetails, roomState } from './sources/admin-api.js';
+import type { RoomStorage } from './facts/stored-history.js';
 import type { AdminRoom } from './sources/answers.js';
 import type { ServerFacts } from './facts/server-facts.js';
 import { lintRoom, ROOM_USE_CASES } from './lint-room.js';
@@ -44,6 +45,26 @@ export interface AuditOptions {
   onFailure(failure: RoomFailure): void;
 }
 
+/** A refused request (a 4xx other than 429) as the reason its facts stay unknown; anything else is thrown. */
+const refused = <T>(orElse: (error: Error) => T) => (error: Error): T => { if (!isRefusal(error)) throw error; return orElse(error); };
+
+type Measured<T> = T | { unknown: string };
+const isUnknown = <T>(value: Measured<T>): value is { unknown: string } => typeof value === 'object' && value !== null && 'unknown' in value;
+
+/** What the server's storage says, read once per audit (two requests), then told to each room. A
+ *  refusal leaves those facts unknown; a fault or a bad answer too, and `onFault` makes the audit incomplete. */
+async function readStorage(hs: Homeserver, onFault: (what: string, error: Error) => void): Promise<(roomId: string) => RoomStorage> {
+  const read = <T>(what: string, request: Promise<T>): Promise<Measured<T>> => request.catch((error: Error) => {
+    if (!isRefusal(error)) onFault(what, error);
+    return { unknown: `the ${what} were not read: ${error.message}` };
+  });
+  const [sizes, purges] = await Promise.all([read('database statistics', largestRooms(hs)), read('scheduled tasks', pendingRoomPurges(hs))]);
+  return (roomId) => ({
+    sizeBytes: isUnknown(sizes) ? sizes : sizes.get(roomId) ?? { unknown: `not among the ${sizes.size} largest rooms Synapse's database statistics list` },
+    forgottenPurge: isUnknown(purges) ? purges : purges.get(roomId) ?? null,
+  });
+}
+
 /** A fault of the server or of the network (not a refusal about one room, nor an answer mxlint
  *  will not use): the kind that, repeated on every room in flight, means the server is gone. */
 const serverFault = (error: unknown): boolean =>
@@ -63,9 +84,10 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
   let consecutiveFaults = 0;
   let gone: string | undefined;
   const tripAfter = Math.max(3, concurrency);
+  const storageOf = await readStorage(hs, (what, error) => fail(`(${what})`, `cannot read the ${what}: ${error.message}`));
   const start = async (room: AdminRoom) => {
     if (gone) return fail(room.room_id, gone);
-    const task = auditRoom(room, options)
+    const task = auditRoom(room, options, storageOf(room.room_id))
       .then((record) => { consecutiveFaults = 0; audited += 1; options.onRoom(record); })
       .catch((error: Error) => {
         consecutiveFaults = serverFault(error) ? consecutiveFaults + 1 : 0;
@@ -126,10 +148,9 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
   return { total, audited, failed, skipped };
 }
 
-async function auditRoom(room: AdminRoom, options: AuditOptions): Promise<RoomRecord> {
+async function auditRoom(room: AdminRoom, options: AuditOptions, storage: RoomStorage): Promise<RoomRecord> {
   // The listing has the headline settings; power levels, ACL, bridges and members need the state.
   // The newest and oldest events feed facts of their own: a refusal leaves them unknown, a fault or a bad answer does not.
-  const refused = <T>(orElse: (error: Error) => T) => (error: Error): T => { if (!isRefusal(error)) throw error; return orElse(error); };
   const [{ state, warnings }, lastEventTs, stored] = await Promise.all([
     roomState(options.hs, room.room_id),
     newestEventTs(options.hs, room.room_id).catch(refused(() => undefined)),
@@ -144,6 +165,7 @@ async function auditRoom(room: AdminRoom, options: AuditOptions): Promise<RoomRe
     localServer: options.localServer,
     lastEventTs,
     stored,
+    storage,
   }, { useCases: declared ? [declared] : undefined, server: options.server, rules: options.rules });
   const best = result.classification.fits[0];
   const useCase = declared ?? best?.useCase ?? null;

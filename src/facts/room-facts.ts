@@ -6,7 +6,7 @@ import { guessNetworks } from './appservices.js';
 import { parseDuration } from './duration.js';
 import { pythonTruthy } from './values.js';
 import { fitsType, isRoomFact, ROOM_FACTS, type RoomFactPath } from './room-fact-table.js';
-import { putPurgeJobs, putStoredHistory, type StoredHistoryInput } from './stored-history.js';
+import { putPurgeJobs, putStorage, putStoredHistory, type RoomStorage, type StoredHistoryInput } from './stored-history.js';
 
 export interface StateEvent {
   type: string;
@@ -32,6 +32,8 @@ export interface RoomInput {
   lastEventTs?: number;
   /** The oldest history still stored (mxlint server measures it), or why it is not known. */
   stored?: StoredHistoryInput;
+  /** The room's database size and pending purge (mxlint server reads them once per audit). */
+  storage?: RoomStorage;
   /** "Now" in ms, for the ages (room.ageDays, activity.idleDays); defaults to the clock when the facts are built. */
   now?: number;
 }
@@ -153,6 +155,7 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   put('retention.effectiveSource', effective.source ?? null, retention, effective.state, effective.reason);
   putPurgeJobs(put, values['retention.maxLifetime'].value as number | null, server);
   putStoredHistory(put, input.stored, now);
+  putStorage(put, input.storage, now);
   put('room.name', stateOf('m.room.name')?.content.name ?? null, stateOf('m.room.name'));
 
   // Members: given, or read from the state's membership events.

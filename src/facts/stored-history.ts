@@ -18,6 +18,15 @@ export interface StoredHistory {
 /** A measurement, or why it could not be made. */
 export type StoredHistoryInput = StoredHistory | { unknown: string };
 
+/** What the server's storage says of the room, read once per audit: its database size (Synapse's
+ *  statistics list the largest rooms only) and the purge scheduled when it was forgotten. */
+export interface RoomStorage {
+  /** Estimated bytes; a reason when the statistics cannot be read or do not list the room. */
+  sizeBytes: number | { unknown: string };
+  /** The purge Synapse scheduled and has not done; null when none is pending. */
+  forgottenPurge: { dueTs: number; status: string } | null | { unknown: string };
+}
+
 type PutFact = (path: RoomFactPath, value: unknown, event: undefined, state?: Fact['state'], reason?: string) => void;
 
 /** Synapse's one daily job over every room, when retention.purge_jobs is absent or empty. */
@@ -33,6 +42,22 @@ export function putStoredHistory(put: PutFact, stored: StoredHistoryInput | unde
   put('stored.oldestMessageAgeMs', oldest ? Math.max(0, now - oldest.receivedTs) : null, undefined, state, reason);
   const next = measured?.nextEventReceivedTs ?? null;
   put('stored.nextEventAgeMs', next === null ? null : Math.max(0, now - next), undefined, state, reason);
+}
+
+export function putStorage(put: PutFact, storage: RoomStorage | undefined, now: number): void {
+  const notMeasured = 'only measured on a live server (mxlint server, admin API)';
+  const size = storage?.sizeBytes;
+  if (typeof size === 'number') put('stored.sizeBytes', size, undefined, 'set');
+  else put('stored.sizeBytes', null, undefined, 'unknown', size?.unknown ?? notMeasured);
+  const purge = storage?.forgottenPurge;
+  if (purge === undefined || (purge && 'unknown' in purge)) {
+    const reason = purge?.unknown ?? notMeasured;
+    put('stored.forgottenPurgeOverdueMs', null, undefined, 'unknown', reason);
+    put('stored.forgottenPurgeStatus', null, undefined, 'unknown', reason);
+    return;
+  }
+  put('stored.forgottenPurgeOverdueMs', purge && purge.dueTs < now ? now - purge.dueTs : null, undefined, 'set');
+  put('stored.forgottenPurgeStatus', purge?.status ?? null, undefined, 'set');
 }
 
 const durationOf = (value: unknown): number | null => {

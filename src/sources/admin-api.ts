@@ -99,3 +99,17 @@ export async function oldestStored(hs: Homeserver, roomId: string, now = Date.no
   if (!next && chunk.length >= OLDEST_PAGE) return { unknown: `the oldest message is the last of the ${OLDEST_PAGE} events read: the one after it is not known` };
   return { oldestMessage: { receivedTs: received(oldest), sentTs: oldest.origin_server_ts }, nextEventReceivedTs: next ? received(next) : null };
 }
+
+/** The database size of the rooms Synapse's statistics list (its 10 largest; PostgreSQL only). */
+export async function largestRooms(hs: Homeserver): Promise<Map<string, number>> {
+  const { rooms } = await hs.get('roomSizes', '/statistics/database/rooms', undefined, ADMIN);
+  return new Map(rooms.map((room) => [room.room_id, room.estimated_size]));
+}
+
+/** Purges of forgotten rooms not done yet (scheduled, running or failed), by room: Synapse schedules
+ *  one, forgotten_room_retention_period ahead, when the last local member forgets a room. */
+export async function pendingRoomPurges(hs: Homeserver): Promise<Map<string, { dueTs: number; status: string }>> {
+  const query = new URLSearchParams([['action_name', 'purge_room'], ['status', 'scheduled'], ['status', 'active'], ['status', 'failed']]);
+  const { scheduled_tasks: tasks } = await hs.get('scheduledTasks', `/scheduled_tasks?${query}`, undefined, ADMIN);
+  return new Map(tasks.filter((task) => task.resource_id).map((task) => [task.resource_id!, { dueTs: task.timestamp_ms, status: task.status }]));
+}

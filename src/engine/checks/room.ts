@@ -1,6 +1,6 @@
 // Dedicated room checks: what the generic functions cannot say about a room's state.
 import type { CheckResult } from '../../types.js';
-import { formatDuration } from '../../facts/duration.js';
+import { formatDuration, parseDuration } from '../../facts/duration.js';
 import { durationAtMost } from './generic.js';
 import { result, unknownOf, type CheckFunction } from './types.js';
 
@@ -114,4 +114,30 @@ export const retentionApplied: CheckFunction = (fact, { facts }) => {
   }
   const covers = facts.get('retention.purgeJobCovers').value === false ? '; no purge job visits this room (retention.purge_jobs ranges leave its max_lifetime out)' : '';
   return result('fail', fact, `retention configured but not applied: ${oldest}, older than ${limit}${covers}`);
+};
+
+/** "3.2 MB", "512 kB". */
+const sizeOf = (bytes: number): string => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.ceil(bytes / 1e3)} kB`);
+
+/** An inactive room (activity.idleDays above options.max) the server still stores, with its size
+ *  in the database (stored.sizeBytes) when Synapse's statistics give it. */
+export const inactiveRoomStored: CheckFunction = (fact, { facts, options }) => {
+  if (fact.state === 'unknown') return unknownOf(fact);
+  const newest = dateOf(facts.get('activity.lastEventTs').value as number);
+  if ((fact.value as number) <= options.max) return result('pass', fact, `the newest event is ${fact.value} days old (${newest})`);
+  const size = facts.get('stored.sizeBytes');
+  const stored = size.state === 'unknown' ? `its size is not known (${size.reason})` : `it takes about ${sizeOf(size.value as number)} in the database`;
+  return result('fail', fact, `no event for ${fact.value} days (the newest ${newest}), more than ${options.max}, and the server still stores the room: ${stored}`);
+};
+
+/** A forgotten room whose purge (stored.forgottenPurgeOverdueMs) is overdue by more than options.grace. */
+export const forgottenRoomPurged: CheckFunction = (fact, { facts, options }) => {
+  if (fact.state === 'unknown') return unknownOf(fact);
+  if (fact.value === null) return result('pass', fact, 'no purge of this room is overdue');
+  const grace = parseDuration(options.grace);
+  if (!grace.ok) throw new Error(`rule option grace: ${grace.error}`);
+  const overdue = fact.value as number;
+  const status = facts.get('stored.forgottenPurgeStatus').value;
+  const seen = `every local member forgot the room; its purge was due ${roughly(overdue)} ago (task ${status})`;
+  return overdue <= grace.value ? result('pass', fact, `${seen}, within ${formatDuration(grace.value)}`) : result('fail', fact, `${seen}, and the room is still stored`);
 };
