@@ -1,6 +1,8 @@
 // Audits every room of a server through the admin API: bounded concurrency, each room read,
 // linted and reduced to a compact record as it comes, so memory stays bounded.
-import type { Finding, Rule } from './types.js';
+import type { Finding, Rule, Status } from './types.js';
+import { runCheck } from './engine/evaluate.js';
+import type { RoomFacts } from './facts/room-facts.js';
 import type { Homeserver } from './sources/homeserver.js';
 import { BadAnswer, isRefusal, NetworkError } from './sources/homeserver.js';
 import { largestRooms, listRooms, newestEventTs, oldestStored, pendingRoomPurges, roomDetails, roomState } from './sources/admin-api.js';
@@ -23,6 +25,8 @@ export interface RoomRecord {
   findings: Finding[];
   /** What the server's answers repeated (see currentState), when anything did. */
   warnings?: string[];
+  /** For the summary: is retention configured within the limit, and really applied (see RETENTION_RULES). */
+  retention: { configured: Status | null; applied: Status | null };
   /** Full facts, only kept when the caller asks (JSON output). */
   facts?: Record<string, unknown>;
 }
@@ -148,6 +152,17 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
   return { total, audited, failed, skipped };
 }
 
+/** The rules whose status, whatever the room's use case, makes the summary's "configured / applied". */
+const RETENTION_RULES = { configured: 'room-retention-effective', applied: 'retention-applied' } as const;
+
+function retentionOf(rules: Rule[], facts: RoomFacts): RoomRecord['retention'] {
+  const status = (ruleId: string): Status | null => {
+    const rule = rules.find((candidate) => candidate.id === ruleId);
+    return (rule && runCheck(rule.check, facts)?.[0]?.status) ?? null;
+  };
+  return { configured: status(RETENTION_RULES.configured), applied: status(RETENTION_RULES.applied) };
+}
+
 async function auditRoom(room: AdminRoom, options: AuditOptions, storage: RoomStorage): Promise<RoomRecord> {
   // The listing has the headline settings; power levels, ACL, bridges and members need the state.
   // The newest and oldest events feed facts of their own: a refusal leaves them unknown, a fault or a bad answer does not.
@@ -182,13 +197,14 @@ async function auditRoom(room: AdminRoom, options: AuditOptions, storage: RoomSt
     fits: result.classification.fits.map((fit) => fit.useCase),
     findings: relevant,
     ...(warnings.length ? { warnings } : {}),
+    retention: retentionOf(options.rules, result.facts),
     ...(options.withFacts ? { facts: Object.fromEntries(Object.entries(result.facts.values).map(([path, fact]) => [path, fact.value])) } : {}),
   };
 }
 
 /** Running totals for the summary table; constant memory whatever the number of rooms. */
 export class AuditSummary {
-  readonly perUseCase = new Map<string, { rooms: number; fit: number; warnings: number; unfit: number; unknown: number }>();
+  readonly perUseCase = new Map<string, { rooms: number; fit: number; warnings: number; unfit: number; unknown: number; retention: { configured: number; applied: number; notApplied: number; unknown: number } }>();
   readonly ruleCounts = new Map<string, number>();
   unclassified = 0;
 
@@ -196,8 +212,13 @@ export class AuditSummary {
     if (!record.useCase) {
       this.unclassified += 1;
     } else {
-      const row = this.perUseCase.get(record.useCase) ?? { rooms: 0, fit: 0, warnings: 0, unfit: 0, unknown: 0 };
+      const row = this.perUseCase.get(record.useCase) ?? { rooms: 0, fit: 0, warnings: 0, unfit: 0, unknown: 0, retention: { configured: 0, applied: 0, notApplied: 0, unknown: 0 } };
       row.rooms += 1;
+      const { configured, applied } = record.retention;
+      if (configured === 'pass') row.retention.configured += 1;
+      if (applied === 'pass') row.retention.applied += 1;
+      else if (applied === 'fail') row.retention.notApplied += 1;
+      else if (applied === 'unknown') row.retention.unknown += 1;
       if (record.verdict === 'fit') row.fit += 1;
       else if (record.verdict === 'fit-with-warnings') row.warnings += 1;
       else if (record.verdict === 'unfit') row.unfit += 1;

@@ -77,6 +77,8 @@ const en = {
   'summary.failures': 'could not audit {count} room(s) (reported as unknown, not as passing):',
   'label.declared': 'declared',
   'heading.topFindings': 'Top findings (rooms)',
+  'heading.retention': 'Retention (rooms): configured within the limit / really applied',
+  'table.retention': '{configured} / {applied} ({notApplied} not applied, {unknown} not measured)',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -156,6 +158,8 @@ const fr: Record<MessageKey, string> = {
   'summary.failures': "{count} salon(s) n'ont pas pu être audités (comptés inconnus, pas conformes) :",
   'label.declared': 'déclaré',
   'heading.topFindings': 'Constats les plus fréquents (salons)',
+  'heading.retention': 'Rétention (salons) : configurée dans la limite / réellement appliquée',
+  'table.retention': '{configured} / {applied} ({notApplied} non appliquée, {unknown} non mesurée)',
 };
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, fr };

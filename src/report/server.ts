@@ -51,6 +51,10 @@ export function formatServerText(args: {
     lines.push(`  ${row.useCase.padEnd(width)} ${cells.join('  ')}`);
   }
   lines.push(`  ${`(${t(lang, 'label.fitsNone')})`.padEnd(width)} ${String(table.unclassified).padStart(headers[0].length)}`);
+  if (table.useCases.length) {
+    lines.push('', t(lang, 'heading.retention'));
+    for (const { useCase, retention } of table.useCases) lines.push(`  ${useCase.padEnd(width)} ${t(lang, 'table.retention', retention)}`);
+  }
   if (table.topFindings.length) {
     lines.push('', t(lang, 'heading.topFindings'));
     for (const { ruleId, rooms } of table.topFindings) lines.push(`  ${String(rooms).padStart(5)}  ${ruleId}`);

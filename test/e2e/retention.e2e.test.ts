@@ -11,7 +11,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import schema from '../../src/report/report.schema.json' with { type: 'json' };
 import { startExtraSynapse, type ExtraSynapse } from './extra-synapse.js';
 import { FaultProxy } from './fault-proxy.js';
 import { mxlintAsync } from './matrix.js';
@@ -153,6 +155,12 @@ describeSandbox('what the server really keeps: retention applied or not, on a re
     expect(age).toBeGreaterThanOrEqual(auditStart - sentUntil - 1000);
     expect(age).toBeLessThanOrEqual(auditEnd - sentFrom + 1000);
     expect(uncovered.facts['stored.oldestMessageSentTs']).toBe(YEAR_AGO);
+
+    // The summary: three rooms configured within the limit, two really applied.
+    const json = JSON.parse(run.stdout);
+    expect(json.summary.useCases.find((row: { useCase: string }) => row.useCase === 'association').retention).toEqual({ configured: 3, applied: 2, notApplied: 1, unknown: 0 });
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    expect(validate(json) ? [] : validate.errors).toEqual([]);
 
     expect(proxy.requests.length).toBeGreaterThan(0);
     expect(proxy.requests.filter((request) => request.method !== 'GET')).toEqual([]);
