@@ -105,6 +105,7 @@ export const retentionApplied: CheckFunction = (fact, { facts }) => {
   if (lifetime.value === null) return result('fail', fact, `${oldest}, and nothing purges it: ${source}`);
   const max = lifetime.value as number;
   const interval = facts.get('retention.purgeIntervalMs');
+  if (interval.state === 'unknown') return unknownOf(interval);
   const grace = (interval.value as number | null) ?? 0;
   const limit = `the lifetime ${formatDuration(max)} (${source}) plus the longest purge-job interval ${formatDuration(grace)}`;
   if (age <= max + grace) return result('pass', fact, `${oldest}: within ${limit}`);
