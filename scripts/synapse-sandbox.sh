@@ -21,6 +21,11 @@
 #   MXLINT_DEBIAN_MIRROR   Debian mirror for build   (default http://deb.debian.org/debian)
 #   MXLINT_SANDBOX_OWNER   pid of the process start runs for (a test runner): stop --stale stops
 #                          those whose owner died; stop with it set stops only that owner's Synapse
+#   MXLINT_SANDBOX_EXTRA_CONFIG  start: a YAML file whose top-level keys replace those of the
+#                          generated homeserver.yaml (a Synapse with retention on, for example)
+#   MXLINT_SANDBOX_APPSERVICE    start: when 1, also register an application service (a bridge's
+#                          way to send events with old timestamps, ?ts=); its token and sender
+#                          go to the env file under "appservice"
 #
 # Several runs may share one chroot (two test runs on different ports, oracle calls): every user
 # of the chroot holds a shared lock on "$ROOT.use.lock" for as long as it lives (Synapse inherits
@@ -260,11 +265,17 @@ generate_config() {
     || { tail -n 20 "$DATA_DIR/setup.log" >&2; die "synapse --generate-config failed"; }
 
   # Loopback only, very high rate limits, guests and room directory publication allowed.
-  in_chroot python3 - "$DATA_IN_CHROOT/homeserver.yaml" "$PORT" <<'PY' >>"$DATA_DIR/setup.log" 2>&1 \
+  local extra=""
+  if [[ -n ${MXLINT_SANDBOX_EXTRA_CONFIG:-} ]]; then
+    [[ -f $MXLINT_SANDBOX_EXTRA_CONFIG ]] || die "MXLINT_SANDBOX_EXTRA_CONFIG: no such file: $MXLINT_SANDBOX_EXTRA_CONFIG"
+    cp -- "$MXLINT_SANDBOX_EXTRA_CONFIG" "$DATA_DIR/extra.yaml"
+    extra="$DATA_IN_CHROOT/extra.yaml"
+  fi
+  in_chroot python3 - "$DATA_IN_CHROOT/homeserver.yaml" "$PORT" "$extra" "${MXLINT_SANDBOX_APPSERVICE:-}" <<'PY' >>"$DATA_DIR/setup.log" 2>&1 \
     || die "cannot adjust the generated homeserver.yaml (see $DATA_DIR/setup.log)"
-import secrets, sys, yaml
+import os, secrets, sys, yaml
 
-path, port = sys.argv[1], int(sys.argv[2])
+path, port, extra, appservice = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
 with open(path) as f:
     cfg = yaml.safe_load(f)
 
@@ -298,6 +309,19 @@ cfg.update({
     "enable_metrics": False,
     "url_preview_enabled": False,
 })
+if appservice:
+    # A bridge-like appservice: no URL (Synapse pushes nothing), a namespace of its own.
+    registration = os.path.join(os.path.dirname(path), "appservice.yaml")
+    with open(os.open(registration, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        yaml.safe_dump({"id": "mxlint-e2e-bridge", "url": None, "as_token": secrets.token_urlsafe(32),
+                        "hs_token": secrets.token_urlsafe(32), "sender_localpart": "mxlint-bridge",
+                        "rate_limited": False,
+                        "namespaces": {"users": [{"exclusive": True, "regex": "@mxlint-bridge_.*:test\\.local"}],
+                                       "aliases": [], "rooms": []}}, f)
+    cfg["app_service_config_files"] = [registration]
+if extra:
+    with open(extra) as f:
+        cfg.update(yaml.safe_load(f) or {})
 with open(path, "w") as f:
     yaml.safe_dump(cfg, f, sort_keys=False)
 PY
@@ -339,7 +363,7 @@ register_and_login() {
 
   (umask 077 && in_chroot python3 - "$PORT" "$password_dir" "$ROOT" "$START_PID" "$SERVER_NAME" "${USERS[@]}" \
     <<'PY' >"$ENV_FILE.tmp") || die "logging the test users in failed"
-import json, sys, urllib.request
+import json, sys, urllib.request, yaml
 port, password_dir, root, pid, server_name, *users = sys.argv[1:]
 base_url = f"http://127.0.0.1:{port}"
 info = {"baseUrl": base_url, "serverName": server_name, "adminToken": None, "users": {},
@@ -357,6 +381,14 @@ for user in users:
                            "deviceId": login["device_id"], "password": password}
     if user == "admin":
         info["adminToken"] = login["access_token"]
+registration = f"{password_dir}/../appservice.yaml"
+try:
+    with open(registration) as f:
+        service = yaml.safe_load(f)
+    info["appservice"] = {"id": service["id"], "token": service["as_token"],
+                          "userId": f"@{service['sender_localpart']}:{server_name}"}
+except FileNotFoundError:
+    pass
 json.dump(info, sys.stdout, indent=2)
 PY
   chmod 600 "$ENV_FILE.tmp"

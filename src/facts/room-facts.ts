@@ -6,6 +6,7 @@ import { guessNetworks } from './appservices.js';
 import { parseDuration } from './duration.js';
 import { pythonTruthy } from './values.js';
 import { fitsType, isRoomFact, ROOM_FACTS, type RoomFactPath } from './room-fact-table.js';
+import { putPurgeJobs, putStorage, putStoredHistory, type RoomStorage, type StoredHistoryInput } from './stored-history.js';
 
 export interface StateEvent {
   type: string;
@@ -29,6 +30,10 @@ export interface RoomInput {
   localServer?: string;
   /** Timestamp of the newest event, when known. */
   lastEventTs?: number;
+  /** The oldest history still stored (mxlint server measures it), or why it is not known. */
+  stored?: StoredHistoryInput;
+  /** The room's database size and pending purge (mxlint server reads them once per audit). */
+  storage?: RoomStorage;
   /** "Now" in ms, for the ages (room.ageDays, activity.idleDays); defaults to the clock when the facts are built. */
   now?: number;
 }
@@ -148,6 +153,9 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   const effective = effectiveMaxLifetime(values['retention.maxLifetime'].value as number | null, server);
   put('retention.effectiveMaxLifetime', effective.value, retention, effective.state, effective.reason);
   put('retention.effectiveSource', effective.source ?? null, retention, effective.state, effective.reason);
+  putPurgeJobs(put, values['retention.maxLifetime'].value as number | null, server);
+  putStoredHistory(put, input.stored, now);
+  putStorage(put, input.storage, now);
   put('room.name', stateOf('m.room.name')?.content.name ?? null, stateOf('m.room.name'));
 
   // Members: given, or read from the state's membership events.

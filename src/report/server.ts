@@ -54,6 +54,10 @@ export function formatServerText(args: {
     lines.push(`  ${row.useCase.padEnd(nameWidth)} ${cells.join(' ')}`);
   }
   lines.push(`  ${`(${t(lang, 'label.fitsNone')})`.padEnd(nameWidth)} ${String(table.unclassified).padStart(headers[0].length)}`);
+  if (table.useCases.length) {
+    lines.push('', paint('bold', t(lang, 'heading.retention')));
+    for (const { useCase, retention } of table.useCases) lines.push(`  ${useCase.padEnd(nameWidth)} ${t(lang, 'table.retention', retention)}`);
+  }
   if (args.summaryOnly && table.topFindings.length) {
     lines.push('', t(lang, 'heading.topFindings'));
     for (const { ruleId, rooms } of table.topFindings) lines.push(`  ${String(rooms).padStart(5)}  ${ruleId}`);

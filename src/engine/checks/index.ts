@@ -72,6 +72,18 @@ export const checks = {
   membersOnOneServer: defineCheck({ path: 'required', target: 'room', doc: 'Every member is on one server (else each server keeps its own copy).' }, room.membersOnOneServer),
   notBridged: defineCheck({ path: 'required', target: 'room', doc: 'The room is not bridged, naming what gave a bridge away.' }, room.notBridged),
   effectiveRetentionAtMost: defineCheck({ path: 'required', target: 'room', options: { max: duration }, requiredOptions: ['max'], doc: 'durationAtMost on the lifetime the server applies, saying where it comes from.' }, room.effectiveRetentionAtMost),
+  retentionApplied: defineCheck({
+    path: 'required', target: 'room',
+    doc: 'The oldest message still stored is not older than the effective lifetime plus the longest purge-job interval (Synapse\'s kept events excepted).',
+  }, room.retentionApplied),
+  inactiveRoomStored: defineCheck({
+    path: 'required', target: 'room', options: { max: { type: 'number' } }, requiredOptions: ['max'],
+    doc: 'A room idle more than options.max days fails, saying that the server still stores it and its size when known.',
+  }, room.inactiveRoomStored),
+  forgottenRoomPurged: defineCheck({
+    path: 'required', target: 'room', options: { grace: duration }, requiredOptions: ['grace'],
+    doc: 'A forgotten room whose scheduled purge is overdue by more than options.grace fails (none pending passes).',
+  }, room.forgottenRoomPurged),
   postingLevel: defineCheck({ path: 'required', target: 'room', options: { everyone: { type: 'boolean' } }, requiredOptions: ['everyone'], doc: 'Every member can post (everyone: true), or only some can (false).' }, room.postingLevel),
 } satisfies Record<string, RegisteredCheck>;
 
