@@ -2,7 +2,7 @@
 // environment without what `npm test` adds (node_modules/.bin on PATH, npm_* variables), so that
 // commands run as a user types them.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ROOT } from '../cli/run.js';
@@ -29,3 +29,23 @@ export function sh(command: string, cwd: string, env: NodeJS.ProcessEnv = userEn
   const result = spawnSync('bash', ['-c', command], { cwd, env, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** Node.js 24: the dev dependency. */
+export const NODE24 = join(ROOT, 'node_modules/node/bin/node');
+
+/** Node.js 22 from npm's `node@22` package, installed once under node_modules/.cache (npm ci
+ *  empties it): not a dev dependency, whose `node` command would replace Node.js 24's. */
+export function node22(): string {
+  const dir = join(ROOT, 'node_modules/.cache/mxlint-node22');
+  const binary = join(dir, 'node_modules/node/bin/node');
+  if (!existsSync(binary)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), '{"private":true,"allowScripts":{"node":true}}\n');
+    const install = sh('npm install --no-save --no-audit --no-fund --loglevel=error node@22', dir);
+    if (install.code !== 0) throw new Error(`npm install node@22: ${install.stderr}`);
+  }
+  return binary;
+}
+
+/** npm's own command-line script, to run npm on a chosen Node.js as that Node.js's users do. */
+export const NPM_CLI = realpathSync(execFileSync('bash', ['-c', 'command -v npm'], { env: userEnv(), encoding: 'utf8' }).trim());
