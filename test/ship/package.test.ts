@@ -3,10 +3,10 @@
 // namespace: unshare -rn). npm test has built dist/, so the tarball is packed without prepack.
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../cli/run.js';
-import { NODE24, NPM_CLI, node22, sh, userEnv } from './shell.js';
+import { NODE24, NPM_CLI, node22, pack, sh, userEnv } from './shell.js';
 
 /** The stated bound (README "Install"): the tarball stays under 512 kB. */
 const MAX_PACKED_BYTES = 512 * 1024;
@@ -16,15 +16,12 @@ let tarball = '';
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 beforeAll(() => {
-  const pack = sh(`npm pack --ignore-scripts --json --pack-destination "${work}"`, ROOT);
-  expect(pack.code, pack.stderr).toBe(0);
-  const [packed] = JSON.parse(pack.stdout);
-  tarball = join(work, packed.filename);
-  console.log(`${packed.filename}: ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked, ${packed.entryCount} files (bound: ${MAX_PACKED_BYTES / 1024} kB packed)`);
+  const packed = pack(work);
+  tarball = packed.tarball;
+  console.log(`${basename(tarball)}: ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked, ${packed.entryCount} files (bound: ${MAX_PACKED_BYTES / 1024} kB packed)`);
   expect(packed.size).toBeLessThan(MAX_PACKED_BYTES);
-  // Only what runs: the launcher, the bundles and their types, the schemas users' editors read.
-  const unexpected = packed.files.map((file: { path: string }) => file.path)
-    .filter((path: string) => !/^(bin\/mxlint\.cjs|dist\/.+\.(cjs|js|d\.ts)|rules\/rule\.schema\.json|schemas\/.+\.json|package\.json|README\.md)$/.test(path));
+  // Only what runs: the launchers, the bundles and their types, the schemas users' editors read.
+  const unexpected = packed.files.filter((path) => !/^(bin\/mxlint(-pre-commit)?\.cjs|dist\/.+\.(cjs|js|d\.ts)|rules\/rule\.schema\.json|schemas\/.+\.json|package\.json|README\.md)$/.test(path));
   expect(unexpected).toEqual([]);
 }, 60_000);
 

@@ -49,3 +49,13 @@ export function node22(): string {
 
 /** npm's own command-line script, to run npm on a chosen Node.js as that Node.js's users do. */
 export const NPM_CLI = realpathSync(execFileSync('bash', ['-c', 'command -v npm'], { env: userEnv(), encoding: 'utf8' }).trim());
+
+export interface Packed { tarball: string; size: number; unpackedSize: number; entryCount: number; files: string[] }
+
+/** `npm pack` of the checkout into `dir`, without prepack: npm test has built dist/. */
+export function pack(dir: string): Packed {
+  const run = sh(`npm pack --ignore-scripts --json --pack-destination "${dir}"`, ROOT);
+  if (run.code !== 0) throw new Error(`npm pack: ${run.stderr}`);
+  const [packed] = JSON.parse(run.stdout);
+  return { ...packed, tarball: join(dir, packed.filename), files: packed.files.map((file: { path: string }) => file.path) };
+}
