@@ -21,8 +21,10 @@ beforeAll(() => {
   console.log(`${basename(tarball)}: ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked, ${packed.entryCount} files (bound: ${MAX_PACKED_BYTES / 1024} kB packed)`);
   expect(packed.size).toBeLessThan(MAX_PACKED_BYTES);
   // Only what runs: the launchers, the bundles and their types, the schemas users' editors read.
-  const unexpected = packed.files.filter((path) => !/^(bin\/mxlint(-pre-commit)?\.cjs|dist\/.+\.(cjs|js|d\.ts)|rules\/rule\.schema\.json|schemas\/.+\.json|package\.json|README\.md)$/.test(path));
+  const unexpected = packed.files.filter((path) => !/^(bin\/mxlint(-pre-commit)?\.cjs|dist\/.+\.(cjs|js|d\.ts)|(rules\/rule|src\/policy\/policy)\.schema\.json|package\.json|README\.md)$/.test(path));
   expect(unexpected).toEqual([]);
+  // The policy file's schema, for editors and SchemaStore (docs/schemastore.md).
+  expect(packed.files).toContain('src/policy/policy.schema.json');
 }, 60_000);
 
 describe.each([['22', node22], ['24', () => NODE24]])('on Node.js %s', (major, nodeBinary) => {
