@@ -16,6 +16,8 @@ function setOutput(name, value) {
 }
 
 export async function run() {
+  // Paths are the workflow's, relative to the repository checkout (where GitHub starts a step).
+  if (process.env.GITHUB_WORKSPACE) process.chdir(process.env.GITHUB_WORKSPACE);
   const temp = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'mxlint-'));
   const install = spawnSync('npm', ['install', '--prefix', temp, '--no-audit', '--no-fund', '--loglevel=error', input('package') || 'mxlint'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (install.status !== 0) {

@@ -9,31 +9,22 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { mxlint, ROOT } from '../cli/run.js';
-import { pack, sh, userEnv } from './shell.js';
+import { pack } from './shell.js';
+import { runAction } from './runners.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mxlint-action-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }), 60_000);
 const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'));
 
-/** Outputs as the runner reads $GITHUB_OUTPUT (name<<DELIMITER blocks). */
-function outputs(file: string): Record<string, string> {
-  return Object.fromEntries([...readFileSync(file, 'utf8').matchAll(/^([\w-]+)<<(\w+)\n([\s\S]*?)\n\2$/gm)].map((match) => [match[1], match[3]]));
-}
-
 describe('the GitHub Action', () => {
   let tarball = '';
   beforeAll(() => { tarball = pack(work).tarball; }, 60_000);
 
-  function runAction(name: string, inputs: Record<string, string>) {
+  function runIn(name: string, inputs: Record<string, string>) {
     const dir = join(work, name);
     mkdirSync(dir);
-    const env = { ...Object.fromEntries(Object.entries({ package: tarball, 'sarif-file': join(dir, 'mxlint.sarif'), ...inputs }).map(([key, value]) => [`INPUT_${key.toUpperCase()}`, value])), GITHUB_OUTPUT: join(dir, 'output'), RUNNER_TEMP: dir, GITHUB_STEP_SUMMARY: join(dir, 'summary.md') };
     for (const key of Object.keys(inputs)) expect(action.inputs).toHaveProperty([key]);
-    writeFileSync(join(dir, '.env'), Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n'));
-    writeFileSync(env.GITHUB_OUTPUT, '');
-    // The workspace is the repository: paths are relative to it, as in a workflow.
-    const run = sh(`npx local-action run "${ROOT}" action/main.mjs "${join(dir, '.env')}"`, ROOT, userEnv({ PATH: `${join(ROOT, 'node_modules/.bin')}:${userEnv().PATH}` }));
-    return { run, dir, outputs: outputs(env.GITHUB_OUTPUT) };
+    return { dir, ...runAction(dir, { package: tarball, 'sarif-file': join(dir, 'mxlint.sarif'), ...inputs }) };
   }
 
   it('runs on node24 with the inputs and outputs the workflow examples use', () => {
@@ -43,7 +34,7 @@ describe('the GitHub Action', () => {
   });
 
   it('fails on a bad config: annotations in the log, SARIF written, outputs set, exit 1', () => {
-    const { run, dir, outputs: set } = runAction('bad', { paths: 'fixtures/examples/homeserver.yaml', 'use-cases': 'chatons', format: 'markdown' });
+    const { run, dir, outputs: set } = runIn('bad', { paths: 'fixtures/examples/homeserver.yaml', 'use-cases': 'chatons', format: 'markdown' });
     expect(run.code, run.stderr).toBe(1);
     expect(run.stdout).toContain('::error file=fixtures/examples/homeserver.yaml,line=33,col=5,title=mxlint retention-not-minutes');
     expect(set['exit-code']).toBe('1');
@@ -54,12 +45,12 @@ describe('the GitHub Action', () => {
   }, 120_000);
 
   it('passes with a policy and fail-on as given, and exits 2 on a bad input', () => {
-    const passing = runAction('policy', { paths: 'fixtures/examples/homeserver.yaml', 'use-cases': 'chatons', policy: 'test/ship/fixtures/policy-ignore-minutes.yaml' });
+    const passing = runIn('policy', { paths: 'fixtures/examples/homeserver.yaml', 'use-cases': 'chatons', policy: 'test/ship/fixtures/policy-ignore-minutes.yaml' });
     expect(passing.run.code, passing.run.stdout).toBe(0);
     expect(passing.outputs['exit-code']).toBe('0');
-    const strict = runAction('strict', { paths: 'fixtures/examples/homeserver.yaml', 'use-cases': 'chatons', policy: 'test/ship/fixtures/policy-ignore-minutes.yaml', 'fail-on': 'warning' });
+    const strict = runIn('strict', { paths: 'fixtures/examples/homeserver.yaml', 'use-cases': 'chatons', policy: 'test/ship/fixtures/policy-ignore-minutes.yaml', 'fail-on': 'warning' });
     expect(strict.run.code).toBe(1);
-    const missing = runAction('missing', { paths: 'no/such/homeserver.yaml' });
+    const missing = runIn('missing', { paths: 'no/such/homeserver.yaml' });
     expect(missing.run.code).toBe(2);
     expect(missing.outputs['exit-code']).toBe('2');
   }, 240_000);

@@ -7,24 +7,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { ROOT } from '../cli/run.js';
-import { NODE24, pack, sh, userEnv } from './shell.js';
+import { pack } from './shell.js';
+import { componentInputs, interpolate, runJobScript } from './runners.js';
 
-const [specDocument, jobsDocument] = parseAllDocuments(readFileSync(join(ROOT, 'templates/mxlint.yml'), 'utf8')).map((document) => document.toJS());
-const inputs: Record<string, { default?: string; options?: string[] }> = specDocument.spec.inputs;
-
-/** GitLab's interpolation, for the string inputs this component has. */
-function interpolate(given: Record<string, string>): any {
-  for (const name of Object.keys(given)) if (!(name in inputs)) throw new Error(`unknown input ${name}`);
-  const text = JSON.stringify(jobsDocument).replace(/\$\[\[\s*inputs\.([\w-]+)\s*\]\]/g, (_, name: string) => {
-    const value = given[name] ?? inputs[name].default;
-    if (value === undefined) throw new Error(`input ${name} has no value`);
-    if (inputs[name].options && !inputs[name].options!.includes(value)) throw new Error(`input ${name}: ${value} is not an option`);
-    return JSON.stringify(value).slice(1, -1);
-  });
-  return JSON.parse(text);
-}
+const inputs = componentInputs;
 
 describe('the GitLab CI component', () => {
   const work = mkdtempSync(join(tmpdir(), 'mxlint-gitlab-'));
@@ -40,10 +27,7 @@ describe('the GitLab CI component', () => {
       mkdirSync(dirname(join(project, to)), { recursive: true });
       copyFileSync(join(ROOT, from), join(project, to));
     }
-    const prefix = join(work, 'npm-global');
-    const env = userEnv({ ...job.variables, npm_config_prefix: prefix, npm_config_prefer_offline: 'true', PATH: `${join(prefix, 'bin')}:${dirname(NODE24)}:/usr/bin:/bin` });
-    const run = sh(`set -e\n${job.script.join('\n')}`, project, env);
-    return { job, project, run };
+    return { job, project, run: runJobScript(job, project, join(work, 'npm-global')) };
   }
 
   it('declares a default or options for each input, and reports the files its script writes', () => {

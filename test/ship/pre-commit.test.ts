@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { ROOT } from '../cli/run.js';
 import { freshCopy, NODE24, sh, userEnv } from './shell.js';
 
@@ -56,18 +56,35 @@ describe.skipIf(!available && !process.env.CI)('the pre-commit hook', () => {
     expect(hook.language).toBe('node');
   });
 
-  it('passes a good config and fails a bad one, naming its file and line', () => {
-    git(scratch, 'add', '-A');
-    const good = tryRepo();
-    expect(good.code, good.stdout + good.stderr).toBe(0);
-    expect(good.stdout).toMatch(/mxlint \(Synapse config\)\.+Passed/);
-
+  // try-repo installs the hook in a store of its own each time: one run, both servers.
+  it('try-repo: fails the bad server, naming its file and line, and lints the good one whole', () => {
     write('bad/homeserver.yaml', example);
     git(scratch, 'add', '-A');
-    const bad = tryRepo();
-    expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/mxlint \(Synapse config\)\.+Failed/);
-    expect(bad.stdout).toContain('retention-not-minutes  bad/homeserver.yaml:33:5');
-    expect(bad.stdout).toContain('mxlint 0.1.0: config good/homeserver.yaml, good/conf.d/20-contact.yaml');
+    const run = tryRepo();
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/mxlint \(Synapse config\)\.+Failed/);
+    expect(run.stdout).toContain('retention-not-minutes  bad/homeserver.yaml:33:5');
+    expect(run.stdout).toContain('mxlint 0.1.0: config good/homeserver.yaml, good/conf.d/20-contact.yaml');
+    expect(run.stdout).toMatch(/chatons +fit with warnings/);
+  }, 900_000);
+
+  it("docs/ci.md's .pre-commit-config.yaml, with its args: passes the good server, fails the bad one", () => {
+    const section = readFileSync(join(ROOT, 'docs/ci.md'), 'utf8').split(/^## /m).find((part) => part.startsWith('pre-commit\n'))!;
+    const config = parse(/```yaml\n([\s\S]*?)```/.exec(section)![1]);
+    expect(config.repos[0]).toMatchObject({ repo: expect.stringMatching(/\/OWNER\/mxlint$/), hooks: [{ id: 'mxlint' }] });
+    // The same hook from this checkout's copy.
+    config.repos[0].repo = hookRepo;
+    config.repos[0].rev = rev;
+    write('.pre-commit-config.yaml', stringify(config));
+    write('.mxlint.yaml', 'useCases: [anonymous]\n'); // the args' --use-case chatons is what counts
+    git(scratch, 'add', '-A');
+    const good = sh('pre-commit run --files good/homeserver.yaml good/conf.d/20-contact.yaml', scratch, env, 600_000);
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+    expect(good.stdout).toMatch(/mxlint \(Synapse config\)\.+Passed/);
+    const all = sh('pre-commit run --all-files', scratch, env, 600_000);
+    expect(all.code).toBe(1);
+    expect(all.stdout).toContain('retention-not-minutes  bad/homeserver.yaml:33:5');
+    expect(all.stdout).toContain('chatons (CHATONS hoster (ARN model)): unfit');
+    expect(all.stdout).not.toContain('anonymous (');
   }, 900_000);
 });
