@@ -21,12 +21,12 @@ it('lists install, build, the example lint and the tests', () => {
 
 it('works as typed in a fresh clone, with nothing on stderr', () => {
   const clone = freshCopy();
-  onTestFinished(() => rmSync(clone, { recursive: true, force: true }));
+  onTestFinished(() => rmSync(clone, { recursive: true, force: true }), 120_000);
   // From npm's cache when it holds the packages (CI has just run npm ci): no download.
   const env = userEnv({ npm_config_prefer_offline: 'true' });
   expect(sh('node --version', clone, env).stdout).toMatch(/^v\d+/);
   for (const command of commands.slice(0, 2)) {
-    const run = sh(command, clone, env);
+    const run = sh(command, clone, env, 540_000);
     expect({ command, code: run.code, stderr: run.stderr }).toEqual({ command, code: 0, stderr: '' });
   }
   const lint = sh(commands[2], clone, env);
@@ -34,4 +34,4 @@ it('works as typed in a fresh clone, with nothing on stderr', () => {
   expect(lint.code).toBe(1);
   expect(lint.stdout).toMatch(/^mxlint \d+\.\d+\.\d+: config fixtures\/examples\/homeserver\.yaml\n\nchatons \(.*\): unfit\n/);
   // The rest of `npm test` is this suite itself: CI runs it from .ci/run.
-}, 300_000);
+}, 600_000);
