@@ -1,5 +1,6 @@
 // Regenerates the README's example outputs from the built binary: each ```console block whose
-// first line is a one-line `$ mxlint ...` command gets that command's real output (80 columns,
+// first line is a one-line `$ mxlint ...` (or `$ npx mxlint ...`, as a fresh clone types it) command
+// gets that command's real output (80 columns,
 // no colour, run from the repository's root).
 //   node scripts/readme-examples.mjs           rewrite README.md
 //   node scripts/readme-examples.mjs --check   exit 1 when an example is stale
@@ -12,8 +13,8 @@ const readmePath = join(root, 'README.md');
 
 /** The README with every runnable example replaced by the command's output now. */
 export function renderReadme(text = readFileSync(readmePath, 'utf8')) {
-  return text.replace(/```console\n\$ (mxlint [^\n\\]*)\n[^]*?```/g, (whole, command) => {
-    const args = command.split(/\s+/).slice(1);
+  return text.replace(/```console\n\$ ((?:npx )?mxlint [^\n\\]*)\n[^]*?```/g, (whole, command) => {
+    const args = command.replace(/^npx /, '').split(/\s+/).slice(1);
     const run = spawnSync(process.execPath, [join(root, 'bin/mxlint.cjs'), ...args], {
       cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', COLUMNS: '80', LANG: 'C', LC_ALL: '' },
     });

@@ -190,9 +190,14 @@ export async function main(argv: string[]): Promise<number> {
     },
     schema: () => {
       program.command('schema')
-        .description('print a JSON Schema: json (the --format json report) or policy (.mxlint.yaml)')
-        .addArgument(new Argument('<name>', 'which schema').choices(['json', 'policy']))
-        .action(async (name: 'json' | 'policy') => {
+        .description('print a JSON Schema: json (the --format json report), policy (.mxlint.yaml) or homeserver (homeserver.yaml, for editors)')
+        .addArgument(new Argument('<name>', 'which schema').choices(['json', 'policy', 'homeserver']))
+        .action(async (name: 'json' | 'policy' | 'homeserver') => {
+          if (name === 'homeserver') {
+            const [{ homeserverSchema }, { builtInRules }] = await Promise.all([import('../report/homeserver-schema.js'), import('../engine/rules.js')]);
+            write(`${JSON.stringify(homeserverSchema(builtInRules()), null, 2)}\n`);
+            return;
+          }
           const { schemaText } = await import('../report/explain.js');
           write(await schemaText(name));
         });

@@ -47,6 +47,12 @@ export function writeRoomSnapshot(file: string, rooms: RoomSnapshot[]): Snapshot
 }
 
 const SARIF_LEVEL: Record<Exclude<Level, 'off'>, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+/** GitHub code scanning ranks security alerts by this score (high from 7, medium from 4, low). */
+const SECURITY_SEVERITY: Record<Exclude<Level, 'off'>, string> = { error: '7.5', warning: '5.0', info: '2.0' };
+/** GitHub code scanning stores at most 5,000 results of a run (and refuses a run of more than
+ *  25,000): beyond that, the most severe are kept and a notification says how many were left out. */
+export const MAX_SARIF_RESULTS = 5000;
+const LEVEL_RANK: Record<string, number> = { error: 0, warning: 1, note: 2 };
 const pascal = (id: string) => id.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
 const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
@@ -77,7 +83,7 @@ export function formatSarif(output: AuditOutput, snapshot?: SnapshotIndex): stri
         markdown: `${text.rationale}${text.fix ? `\n\n**${t(lang, 'label.whatToChange')}:** ${text.fix}` : ''}${levels.length ? `\n\n${t(lang, 'label.levels')}: ${levels.map(([useCase, value]) => `${useCase}: ${value}`).join(', ')}` : ''}`,
       },
       defaultConfiguration: { level: SARIF_LEVEL[level] },
-      properties: { tags: ['privacy', ...(rule?.tags ?? []), rule?.target ?? 'mxlint'], ...(rule ? { levels: Object.fromEntries(levels) } : {}) },
+      properties: { tags: ['privacy', ...(rule?.tags ?? []), rule?.target ?? 'mxlint'], 'security-severity': SECURITY_SEVERITY[level], ...(rule ? { levels: Object.fromEntries(levels) } : {}) },
     };
   });
 
@@ -149,11 +155,20 @@ export function formatSarif(output: AuditOutput, snapshot?: SnapshotIndex): stri
     locations: note.location ? [physical(note.location.file, note.location.line, note.location.column)] : [],
     partialFingerprints: { 'mxlintFindingKey/v1': fingerprint(`${note.ruleId}|${note.message}`) },
   });
-  const results = [
+  const allResults = [
     ...shownFindings(output).filter((finding) => finding.status !== 'pass').map((finding) => resultOf(finding)),
     ...output.suppressed.filter((entry) => entry.by !== 'baseline').map((entry) => resultOf(entry.finding, entry)),
     ...output.notes.map(noteResult),
   ].map((result) => (result.locations.length ? result : (({ locations: _locations, ...rest }) => rest)(result)));
+
+  const results = allResults.length <= MAX_SARIF_RESULTS ? allResults
+    : allResults.map((result, index) => ({ result, index })).sort((a, b) => LEVEL_RANK[a.result.level] - LEVEL_RANK[b.result.level] || a.index - b.index)
+      .slice(0, MAX_SARIF_RESULTS).sort((a, b) => a.index - b.index).map(({ result }) => result);
+  const leftOut = allResults.length - results.length;
+  const notifications = [
+    ...output.report.warnings.map((warning) => ({ level: 'warning', message: { text: sentence(warning) } })),
+    ...(leftOut ? [{ level: 'warning', message: { text: `${leftOut} of ${allResults.length} results left out: GitHub code scanning keeps at most ${MAX_SARIF_RESULTS} per run; the most severe are kept, and the other formats list them all.` } }] : []),
+  ];
 
   const cwd = pathToFileURL(process.cwd()).href;
   const sarif = {
@@ -173,7 +188,7 @@ export function formatSarif(output: AuditOutput, snapshot?: SnapshotIndex): stri
       originalUriBaseIds: { SRCROOT: { uri: cwd.endsWith('/') ? cwd : `${cwd}/` } },
       invocations: [{
         executionSuccessful: true,
-        ...(output.report.warnings.length ? { toolExecutionNotifications: output.report.warnings.map((warning) => ({ level: 'warning', message: { text: sentence(warning) } })) } : {}),
+        ...(notifications.length ? { toolExecutionNotifications: notifications } : {}),
       }],
       results,
       properties: { target: output.report.target, useCases: output.report.useCases, verdicts: output.report.verdicts },

@@ -9,7 +9,7 @@ import { renderReadme } from '../../scripts/readme-examples.mjs';
 describe('README examples', () => {
   it('are what mxlint prints today (run `npm run readme` to regenerate them)', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    expect(readme).toMatch(/```console\n\$ mxlint config fixtures\/examples\/homeserver\.yaml --use-case chatons\n/);
+    expect(readme).toMatch(/```console\n\$ npx mxlint config fixtures\/examples\/homeserver\.yaml -u chatons\n/);
     expect(renderReadme(readme)).toBe(readme);
   });
 });
