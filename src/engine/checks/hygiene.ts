@@ -7,6 +7,8 @@ import type { CheckFunction } from './types.js';
 
 const server = (facts: unknown): ServerFacts => facts as ServerFacts;
 const secretOptions = () => Object.entries(catalogue.options).filter(([, entry]) => entry.secret);
+// An empty string is no secret (NixOS writes `turn_shared_secret: ''` for "none").
+const holdsSecret = (value: unknown) => value !== undefined && value !== null && value !== '';
 
 /** Inline secrets that Synapse can read from a file instead (`*_path`). */
 export const secretsInFiles: CheckFunction = (_fact, { facts }) => {
@@ -15,7 +17,7 @@ export const secretsInFiles: CheckFunction = (_fact, { facts }) => {
   for (const [path, entry] of secretOptions()) {
     if (!entry.pathTwin) continue;
     const fact = get(path);
-    if (fact.state === 'default' || fact.value === null || fact.value === undefined) continue;
+    if (fact.state === 'default' || !holdsSecret(fact.value)) continue;
     // A placeholder is inline once rendered, and worse unrendered: the fact's reason says why.
     const unrendered = fact.state === 'unknown' ? `; it is an ${fact.reason}` : '';
     results.push({ status: 'fail', message: `${path} is written in the config; Synapse can read it from a file (${entry.pathTwin})${unrendered}`, path, location: fact.location });
@@ -30,7 +32,7 @@ export const secretFilesPrivate: CheckFunction = (_fact, { facts }) => {
   const secretsIn = (data: Record<string, unknown>) => secretOptions().some(([path]) => {
     let value: any = data;
     for (const part of path.split('.')) value = value && typeof value === 'object' ? value[part] : undefined;
-    return value !== undefined && value !== null && value !== '';
+    return holdsSecret(value);
   });
   for (const file of files) {
     if (!file.data || file.mode === undefined || !(file.mode & 0o004) || !secretsIn(file.data)) continue;
