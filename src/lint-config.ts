@@ -1,6 +1,7 @@
 // The config pipeline in one call: files → ServerFacts → findings → verdicts.
 import type { Lang, Report, Rule } from './types.js';
 import { loadConfigFiles, type MergedConfig } from './sources/config-files.js';
+import { loadMasConfig } from './sources/mas-config.js';
 import { buildServerFacts, type ServerFacts } from './facts/server-facts.js';
 import { evaluate } from './engine/evaluate.js';
 import { verdicts } from './engine/verdicts.js';
@@ -13,6 +14,8 @@ export interface LintConfigOptions {
   rules?: Rule[];
   ruleDirs?: string[];
   lang?: Lang;
+  /** Matrix Authentication Service config files, in the order MAS is given them. */
+  masConfig?: string[];
 }
 
 export interface ConfigLintResult extends Report {
@@ -24,7 +27,7 @@ export function lintConfig(paths: string[], options: LintConfigOptions = {}): Co
     ? options.useCases
     : USE_CASES.filter((useCase) => useCase.scope.includes('config')).map((useCase) => useCase.id);
   const rules = options.rules ?? loadRules(options.ruleDirs);
-  return lintMerged(loadConfigFiles(paths), paths, rules, useCases, options.lang);
+  return lintMerged({ ...loadConfigFiles(paths), mas: loadMasConfig(options.masConfig ?? []) }, paths, rules, useCases, options.lang);
 }
 
 /** lintConfig over files already read and merged (the fixer lints texts it has not written yet). */
