@@ -2,6 +2,7 @@
 import type { Lang, Report, Rule } from './types.js';
 import { loadConfigFiles, type MergedConfig } from './sources/config-files.js';
 import { loadMasConfig } from './sources/mas-config.js';
+import { NO_MAS_CONFIG } from './facts/mas.js';
 import { buildServerFacts, type ServerFacts } from './facts/server-facts.js';
 import { evaluate } from './engine/evaluate.js';
 import { verdicts } from './engine/verdicts.js';
@@ -35,6 +36,8 @@ export function lintMerged(merged: MergedConfig, inputs: string[], rules: Rule[]
   const facts = buildServerFacts(merged, inputs);
   const findings = evaluate(rules, facts, { useCases, lang });
   const warnings = facts.files.filter((file) => file.data === null).map((file) => `${file.path}: skipped, ${file.skipped}`);
+  const decidedBy = facts.get('signup.decidedBy');
+  if (decidedBy.value === 'mas' && !facts.mas) warnings.push(`Synapse delegates sign-up to Matrix Authentication Service (${decidedBy.from}), but ${NO_MAS_CONFIG}; the sign-up rules stay unknown`);
   return {
     schemaVersion: 1,
     tool: { name: 'mxlint', version: VERSION },
