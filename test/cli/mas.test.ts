@@ -40,6 +40,17 @@ describe('mxlint config --mas-config: the real MAS configs', () => {
     expect(signup(['--mas-config', join(REAL, '06-kimsokhom-railway-inline-secrets.yaml')]).findings).toEqual([['registration-gated', 'pass', null]]);
   });
 
+  it('the two configs compared: a placeholder is unknown, an absent matrix.homeserver is MAS\'s default, a URL is no server name', () => {
+    const agreement = (name: string) => {
+      const run = mxlint(['config', HOMESERVER, '--mas-config', join(REAL, name), '-u', 'chatons', '-f', 'json']);
+      return (JSON.parse(run.stdout).findings as Finding[]).filter((finding) => finding.ruleId === 'mas-synapse-agree').map((finding) => [finding.status, finding.location?.line ?? null]);
+    };
+    expect(agreement('01-binaryvanguard-keycloak-sso.yaml')).toEqual([['unknown', 21]]);
+    // 05's matrix section lives in a companion file (secrets.json) that is not in the corpus.
+    expect(agreement('05-potemkin-salt-split-base.yaml')).toEqual([['fail', null]]);
+    expect(agreement('06-kimsokhom-railway-inline-secrets.yaml')).toEqual([['fail', 25]]);
+  });
+
   it.each([
     ['02-rumpusroom-google-discord-token.yaml', /02-rumpusroom-google-discord-token\.yaml:44:1: invalid YAML/],
     ['03-nycmesh-ess-email-allowlist.yaml', /03-nycmesh-ess-email-allowlist\.yaml: an Element Server Suite Helm values file, not a MAS config: give/],

@@ -1,0 +1,51 @@
+// Dedicated checks on a server that delegates sign-up to Matrix Authentication Service: the two
+// configs must agree, and Synapse's own sign-up options decide nothing there.
+import type { ServerFacts } from '../../facts/server-facts.js';
+import { NO_MAS_CONFIG } from '../../facts/mas.js';
+import { findPlaceholder, show } from '../../facts/values.js';
+import type { CheckResult } from '../../types.js';
+import { describeFact, result, type CheckFunction } from './types.js';
+
+const server = (facts: unknown): ServerFacts => facts as ServerFacts;
+
+/** Synapse's sign-up options that start-up does not refuse under MAS, and that then do nothing. */
+const SYNAPSE_SIGNUP_OPTIONS = ['registrations_require_3pid', 'registration_requires_token', 'enable_registration_token_3pid_bypass', 'enable_registration_without_verification',
+  'disable_msisdn_registration', 'account_threepid_delegates', 'recaptcha_public_key', 'recaptcha_private_key', 'recaptcha_siteverify_api'];
+
+/** An inline shared secret, or undefined when it is read from a file (never opened: it is a secret)
+ *  or is a template's placeholder (two templates may fill the same secret from different names). */
+const inline = (section: unknown, key: string): string | undefined => {
+  const value = (section as Record<string, unknown> | undefined)?.[key];
+  return typeof value === 'string' && !findPlaceholder(value) ? value : undefined;
+};
+
+/** MAS's matrix.homeserver is Synapse's server_name, and the shared secret is the same on both sides
+ *  when both are written inline (compared, never shown). */
+export const masLinkAgrees: CheckFunction = (_fact, { facts }) => {
+  const { get, mas, config } = server(facts);
+  if (!mas) return result('unknown', get('signup.decidedBy'), `${NO_MAS_CONFIG}: the two configs cannot be compared`);
+  const results: CheckResult[] = [];
+  const homeserver = get('mas.matrix.homeserver');
+  const serverName = get('server_name');
+  if (homeserver.state === 'unknown' || serverName.state === 'unknown') {
+    results.push(result('unknown', homeserver.state === 'unknown' ? homeserver : serverName, `cannot compare mas.matrix.homeserver with server_name (${(homeserver.reason ?? serverName.reason)!})`));
+  } else if (homeserver.value !== serverName.value) {
+    results.push(result('fail', homeserver, `${describeFact(homeserver, show(homeserver.value))}, but Synapse's server_name is ${show(serverName.value)}: MAS would make user IDs for another server`));
+  }
+  const synapseSecret = inline(config.matrix_authentication_service, 'secret');
+  const masSecret = inline(mas.config.matrix, 'secret');
+  if (synapseSecret !== undefined && masSecret !== undefined && synapseSecret !== masSecret) {
+    results.push(result('fail', get('mas.matrix.secret'), "mas.matrix.secret differs from Synapse's matrix_authentication_service.secret (neither shown): MAS and Synapse will refuse each other's requests"));
+  }
+  if (results.length) return results;
+  const secret = synapseSecret !== undefined && masSecret !== undefined ? ', and the shared secret is the same on both sides' : '';
+  return result('pass', homeserver, `mas.matrix.homeserver is server_name (${show(serverName.value)})${secret}`);
+};
+
+/** None of Synapse's own sign-up options is set while MAS decides sign-up (they would do nothing). */
+export const synapseSignupOptionsUnused: CheckFunction = (_fact, { facts }) => {
+  const { get } = server(facts);
+  const set = SYNAPSE_SIGNUP_OPTIONS.map((path) => get(path)).filter((fact) => fact.state === 'set');
+  if (set.length === 0) return result('pass', get('signup.decidedBy'), "none of Synapse's own sign-up options is set");
+  return set.map((fact) => result('fail', fact, `${fact.path} is set, but Matrix Authentication Service decides sign-up: Synapse ignores it (set it in MAS's config, or delete it)`));
+};
