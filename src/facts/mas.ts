@@ -12,7 +12,7 @@ export interface MasOption {
   values?: unknown[];
 }
 
-export const masCatalogue = masCatalogueData as { mas: string; options: Record<string, MasOption> };
+export const masCatalogue = masCatalogueData as { mas: string; options: Record<string, MasOption>; topLevel: string[]; sections: Record<string, string[]> };
 
 export const MAS_PREFIX = 'mas.';
 

@@ -7,6 +7,7 @@ import type { SourceLocation } from '../types.js';
 import { parseWithPositions } from './pyyaml.js';
 import { readBounded } from './read-bounded.js';
 import { LIMITS } from './yaml-file.js';
+import masCatalogue from '../generated/mas-catalogue.json' with { type: 'json' };
 
 const types = (jsyaml as unknown as { types: Record<string, Type> }).types;
 
@@ -36,7 +37,7 @@ export const MAS_YAML_SCHEMA = FAILSAFE_SCHEMA.extend({
 });
 
 /** The top-level sections of MAS 1.22's config.yaml (a file with none of them is no MAS config). */
-export const MAS_SECTIONS = ['clients', 'http', 'database', 'telemetry', 'templates', 'email', 'secrets', 'passwords', 'matrix', 'policy', 'rate_limiting', 'upstream_oauth2', 'branding', 'captcha', 'account', 'oauth', 'experimental'];
+const MAS_SECTIONS: string[] = masCatalogue.topLevel;
 
 export interface MasFile {
   path: string;

@@ -51,6 +51,13 @@ describe('mxlint config --mas-config: the real MAS configs', () => {
     expect(agreement('06-kimsokhom-railway-inline-secrets.yaml')).toEqual([['fail', 25]]);
   });
 
+  it('every key of the three readable real MAS configs is one MAS 1.22 reads', () => {
+    for (const name of ['01-binaryvanguard-keycloak-sso.yaml', '05-potemkin-salt-split-base.yaml', '06-kimsokhom-railway-inline-secrets.yaml']) {
+      const run = mxlint(['config', HOMESERVER, '--mas-config', join(REAL, name), '-u', 'chatons', '-f', 'json']);
+      expect((JSON.parse(run.stdout).findings as Finding[]).filter((finding) => finding.ruleId === 'mas-known-keys').map((finding) => finding.status), name).toEqual(['pass']);
+    }
+  });
+
   it.each([
     ['02-rumpusroom-google-discord-token.yaml', /02-rumpusroom-google-discord-token\.yaml:44:1: invalid YAML/],
     ['03-nycmesh-ess-email-allowlist.yaml', /03-nycmesh-ess-email-allowlist\.yaml: an Element Server Suite Helm values file, not a MAS config: give/],

@@ -1,8 +1,9 @@
 // Dedicated checks on a server that delegates sign-up to Matrix Authentication Service: the two
 // configs must agree, and Synapse's own sign-up options decide nothing there.
 import type { ServerFacts } from '../../facts/server-facts.js';
-import { NO_MAS_CONFIG } from '../../facts/mas.js';
-import { findPlaceholder, show } from '../../facts/values.js';
+import { MAS_PREFIX, NO_MAS_CONFIG, masCatalogue } from '../../facts/mas.js';
+import { findPlaceholder, show, walk } from '../../facts/values.js';
+import { closest } from './did-you-mean.js';
 import type { CheckResult } from '../../types.js';
 import { describeFact, result, type CheckFunction } from './types.js';
 
@@ -48,4 +49,34 @@ export const synapseSignupOptionsUnused: CheckFunction = (_fact, { facts }) => {
   const set = SYNAPSE_SIGNUP_OPTIONS.map((path) => get(path)).filter((fact) => fact.state === 'set');
   if (set.length === 0) return result('pass', get('signup.decidedBy'), "none of Synapse's own sign-up options is set");
   return set.map((fact) => result('fail', fact, `${fact.path} is set, but Matrix Authentication Service decides sign-up: Synapse ignores it (set it in MAS's config, or delete it)`));
+};
+
+/** The concrete paths of a catalogued section (`upstream_oauth2.providers.*`: each provider). */
+function sectionPaths(config: unknown, section: string): string[] {
+  const [head, tail] = section.split('.*');
+  const { value, found } = walk(config, head.split('.'));
+  if (found < head.split('.').length) return [];
+  if (tail === undefined) return [head];
+  return Array.isArray(value) ? value.map((_item, index) => `${head}.${index}${tail}`) : [];
+}
+
+/** Every key of the MAS config is one MAS 1.22 reads, at the top level and in the sections the
+ *  catalogue lists (MAS ignores any other key without a word), with the nearest known key. */
+export const masKnownKeys: CheckFunction = (_fact, { facts }) => {
+  const { get, mas } = server(facts);
+  if (!mas) return result('unknown', get('signup.decidedBy'), `${NO_MAS_CONFIG}: its keys cannot be checked`);
+  const ignored: CheckResult[] = [];
+  const check = (prefix: string, mapping: unknown, known: string[]) => {
+    if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) return;
+    for (const key of Object.keys(mapping).filter((name) => !known.includes(name))) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      const near = closest(key, known);
+      ignored.push({ status: 'fail', message: `${path} is not a key MAS ${masCatalogue.mas} reads: MAS ignores it${near ? ` (did you mean ${prefix ? `${prefix}.` : ''}${near}?)` : ''}`, path: MAS_PREFIX + path, location: mas.positions.get(path) });
+    }
+  };
+  check('', mas.config, masCatalogue.topLevel);
+  for (const [section, known] of Object.entries(masCatalogue.sections)) {
+    for (const path of sectionPaths(mas.config, section)) check(path, walk(mas.config, path.split('.')).value, known);
+  }
+  return ignored.length ? ignored : result('pass', undefined, `every key of the MAS config is one MAS ${masCatalogue.mas} reads`);
 };
