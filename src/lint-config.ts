@@ -38,6 +38,7 @@ export function lintMerged(merged: MergedConfig, inputs: string[], rules: Rule[]
   const warnings = facts.files.filter((file) => file.data === null).map((file) => `${file.path}: skipped, ${file.skipped}`);
   const decidedBy = facts.get('signup.decidedBy');
   if (decidedBy.value === 'mas' && !facts.mas) warnings.push(`Synapse delegates sign-up to Matrix Authentication Service (${decidedBy.from}), but ${NO_MAS_CONFIG}; the sign-up rules stay unknown`);
+  if (decidedBy.value === 'synapse' && facts.mas) warnings.push(`a MAS config was given, but Synapse does not delegate to Matrix Authentication Service (matrix_authentication_service.enabled is not true): MAS's config is not used, and the sign-up rules judge Synapse's own settings`);
   return {
     schemaVersion: 1,
     tool: { name: 'mxlint', version: VERSION },

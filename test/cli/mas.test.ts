@@ -87,6 +87,13 @@ describe('mxlint config: which MAS files are read', () => {
     for (const finding of findings) expect(finding.message).toMatch(/pass --mas-config FILE/);
   });
 
+  it('a MAS config given for a Synapse that does not delegate to MAS: said once, and Synapse judged', () => {
+    const synapseOnly = join(ROOT, 'fixtures/config/mas-synapse-agree/na-synapse.yaml');
+    const report = JSON.parse(mxlint(['config', synapseOnly, '--mas-config', join(MERGED, 'config.yaml'), '-u', 'chatons', '-f', 'json']).stdout);
+    expect(report.warnings).toEqual([expect.stringMatching(/^a MAS config was given, but Synapse does not delegate to Matrix Authentication Service/)]);
+    expect((report.findings as Finding[]).find((finding) => finding.ruleId === 'registration-gated')).toMatchObject({ status: 'pass', path: 'enable_registration' });
+  });
+
   it('--dump-facts shows MAS options with their origin beside Synapse options', () => {
     const run = mxlint(['config', HOMESERVER, '--mas-config', join(REAL, '05-potemkin-salt-split-base.yaml'), '--dump-facts', '-f', 'json']);
     const dump = JSON.parse(run.stdout);
