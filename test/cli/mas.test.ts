@@ -51,6 +51,13 @@ describe('mxlint config --mas-config: the real MAS configs', () => {
     expect(agreement('06-kimsokhom-railway-inline-secrets.yaml')).toEqual([['fail', 25]]);
   });
 
+  it('upstream providers: 01\'s Keycloak issuer is a placeholder, so who it is stays unknown', () => {
+    const thirdParty = (name: string) => (JSON.parse(mxlint(['config', HOMESERVER, '--mas-config', join(REAL, name), '-u', 'chatons', '-f', 'json']).stdout).findings as Finding[])
+      .filter((finding) => finding.ruleId === 'mas-upstream-third-party').map((finding) => [finding.status, finding.location?.line ?? null]);
+    expect(thirdParty('01-binaryvanguard-keycloak-sso.yaml')).toEqual([['unknown', 48]]);
+    expect(thirdParty('05-potemkin-salt-split-base.yaml')).toEqual([['pass', null]]);
+  });
+
   it('every key of the three readable real MAS configs is one MAS 1.22 reads', () => {
     for (const name of ['01-binaryvanguard-keycloak-sso.yaml', '05-potemkin-salt-split-base.yaml', '06-kimsokhom-railway-inline-secrets.yaml']) {
       const run = mxlint(['config', HOMESERVER, '--mas-config', join(REAL, name), '-u', 'chatons', '-f', 'json']);

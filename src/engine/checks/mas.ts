@@ -80,3 +80,43 @@ export const masKnownKeys: CheckFunction = (_fact, { facts }) => {
   }
   return ignored.length ? ignored : result('pass', undefined, `every key of the MAS config is one MAS ${masCatalogue.mas} reads`);
 };
+
+/** Large third parties an upstream provider may be, by issuer host or by MAS's brand_name. */
+const THIRD_PARTIES: Array<{ name: string; hosts: RegExp; brand: string }> = [
+  { name: 'Google', hosts: /(^|\.)google\.com$/, brand: 'google' },
+  { name: 'GitHub', hosts: /(^|\.)github\.com$/, brand: 'github' },
+  { name: 'Apple', hosts: /(^|\.)apple\.com$/, brand: 'apple' },
+  { name: 'Microsoft', hosts: /(^|\.)(microsoftonline\.com|live\.com|microsoft\.com)$/, brand: 'microsoft' },
+  { name: 'Facebook', hosts: /(^|\.)facebook\.com$/, brand: 'facebook' },
+  { name: 'Discord', hosts: /(^|\.)discord\.com$/, brand: 'discord' },
+];
+
+const hostOf = (issuer: unknown): string | undefined => {
+  try {
+    return typeof issuer === 'string' ? new URL(issuer).hostname.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** No enabled MAS upstream provider is a large third party (it learns who logs in, and when). */
+export const masUpstreamThirdParties: CheckFunction = (_fact, { facts }) => {
+  const { get, mas } = server(facts);
+  if (!mas) return result('unknown', get('signup.decidedBy'), `${NO_MAS_CONFIG}: its upstream providers cannot be checked`);
+  const providers = get('mas.upstream_oauth2.providers');
+  const count = Array.isArray(providers.value) ? providers.value.length : 0;
+  const results: CheckResult[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const at = (key: string) => get(`mas.upstream_oauth2.providers.${index}.${key}`);
+    if (at('enabled').value === false) continue;
+    const issuer = at('issuer');
+    const brand = String(at('brand_name').value ?? '').toLowerCase();
+    const party = THIRD_PARTIES.find((candidate) => candidate.brand === brand || candidate.hosts.test(hostOf(issuer.value) ?? '')
+      || (candidate.brand === 'apple' && at('sign_in_with_apple').state === 'set'));
+    const name = String(at('human_name').value ?? issuer.value ?? index);
+    if (party) results.push(result('fail', get(`mas.upstream_oauth2.providers.${index}`), `upstream provider "${name}" is ${party.name}: ${party.name} learns who logs in to this server, and when`));
+    else if (issuer.state === 'unknown' && !brand) results.push(result('unknown', issuer, `cannot tell who upstream provider ${index} is: mas.upstream_oauth2.providers.${index}.issuer is unknown (${issuer.reason!})`));
+  }
+  if (results.length) return results;
+  return result('pass', providers, count ? 'no upstream provider is a large third party' : 'MAS has no upstream provider');
+};
