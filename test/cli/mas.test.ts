@@ -101,6 +101,15 @@ describe('mxlint config: which MAS files are read', () => {
     expect((report.findings as Finding[]).find((finding) => finding.ruleId === 'registration-gated')).toMatchObject({ status: 'pass', path: 'enable_registration' });
   });
 
+  it("06's inline secrets (database password, encryption key, signing key, shared and client secrets) appear in no output", () => {
+    const mas = ['--mas-config', join(REAL, '06-kimsokhom-railway-inline-secrets.yaml')];
+    for (const args of [['-v', '-f', 'text'], ['-v', '-f', 'json'], ['-f', 'sarif'], ['--dump-facts'], ['--dump-facts', '-f', 'json']]) {
+      const run = mxlint(['config', HOMESERVER, ...mas, ...args]);
+      expect(run.stdout.length, args.join(' ')).toBeGreaterThan(0);
+      expect(run.stdout + run.stderr, args.join(' ')).not.toContain('REDACTED-BY-CORPUS');
+    }
+  });
+
   it('--dump-facts shows MAS options with their origin beside Synapse options', () => {
     const run = mxlint(['config', HOMESERVER, '--mas-config', join(REAL, '05-potemkin-salt-split-base.yaml'), '--dump-facts', '-f', 'json']);
     const dump = JSON.parse(run.stdout);
