@@ -29,6 +29,12 @@ describe("MAS fixtures against MAS's own schema", () => {
     expect(valid, JSON.stringify(validate.errors)).toBe(name !== 'no-google-recaptcha/unknown-mas-yes');
   });
 
+  it('catalogues only options something reads (a rule, or the sign-up facts and MAS checks)', () => {
+    const readers = [join(ROOT, 'src/facts/signup.ts'), join(ROOT, 'src/engine/checks/mas.ts'), ...readdirSync(join(ROOT, 'rules/config')).map((name) => join(ROOT, 'rules/config', name))]
+      .map((file) => readFileSync(file, 'utf8')).join('\n');
+    for (const path of Object.keys(masCatalogue.options)) expect(readers, path).toContain(`mas.${path}`);
+  });
+
   it("types each catalogued option as MAS's schema does", () => {
     const jsonType = { bool: 'boolean', integer: 'integer', string: 'string', list: 'array' } as const;
     for (const [path, option] of Object.entries(masCatalogue.options)) {
