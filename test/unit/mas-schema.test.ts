@@ -3,7 +3,7 @@
 // required sections (secrets, matrix) are not asked for: the fixtures hold only what the rules read.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { loadMasConfig } from '../../src/sources/mas-config.js';
 import { masCatalogue } from '../../src/facts/mas.js';
