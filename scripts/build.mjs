@@ -39,6 +39,7 @@ writeFileSync(join(generated, 'validate-answers.d.ts'), `import type { ErrorObje
 // schemas, refusing a broken one), then the built-in rules, checked as a user's are at load
 // (src/engine/rule-problems.ts) so a broken rule never ships.
 writeFileSync(join(generated, 'catalogue.json'), JSON.stringify(readYaml(process.env.MXLINT_CATALOGUE_FILE ?? join(root, 'catalogue/synapse-options.yaml'))));
+writeFileSync(join(generated, 'mas-catalogue.json'), JSON.stringify(readYaml(join(root, 'catalogue/mas-options.yaml'))));
 writeFileSync(join(generated, 'sections.json'), JSON.stringify(readYaml(join(root, 'catalogue/synapse-sections.yaml')).sections));
 writeFileSync(join(generated, 'use-cases.json'), JSON.stringify(readYaml(join(root, 'catalogue/use-cases.yaml'))));
 

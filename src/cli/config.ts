@@ -4,6 +4,8 @@ import { findDefaultConfig, DEFAULT_LOCATIONS } from '../sources/config-files.js
 import { lintConfig } from '../lint-config.js';
 import { catalogue } from '../facts/catalogue.js';
 import { DERIVED_FACTS } from '../facts/derived.js';
+import { masFactPaths } from '../facts/mas.js';
+import { masConfigPaths } from '../sources/mas-config.js';
 import { InputError, EXIT } from '../errors.js';
 import { log } from '../log.js';
 import { terminalOutput } from './stdout.js';
@@ -13,6 +15,7 @@ import { auditOutput, deliver, openSession, settleReport, type ReportCliOptions 
 
 export interface ConfigCommandOptions extends ReportCliOptions {
   dumpFacts?: boolean;
+  masConfig?: string[];
 }
 
 export async function runConfig(paths: string[], options: ConfigCommandOptions, write: (text: string) => void): Promise<number> {
@@ -27,7 +30,8 @@ export async function runConfig(paths: string[], options: ConfigCommandOptions, 
     process.stderr.write(`mxlint: using ${found.join(' + ')}\n`);
   }
   log().debug({ inputs }, 'loading config');
-  const report = lintConfig(inputs, { useCases: session.useCases, rules: session.rules, lang: session.lang });
+  const masConfig = masConfigPaths(options.masConfig, process.env.MAS_CONFIG);
+  const report = lintConfig(inputs, { useCases: session.useCases, rules: session.rules, lang: session.lang, masConfig });
   if (options.dumpFacts) {
     write(session.outputs[0].format === 'json' ? `${JSON.stringify(dumpFacts(report.facts), null, 2)}\n` : formatFactsText(report.facts));
     return EXIT.ok;
@@ -56,7 +60,9 @@ export function dumpFacts(facts: ServerFacts) {
   const where = (location?: { file: string; line: number; column: number }) =>
     location ? `${location.file}:${location.line}:${location.column}` : 'default';
   const options: Record<string, unknown> = {};
-  for (const path of [...new Set([...Object.keys(catalogue.options), ...Object.keys(DERIVED_FACTS)])].sort()) {
+  const paths = [...new Set([...Object.keys(catalogue.options), ...Object.keys(DERIVED_FACTS)])].sort();
+  // MAS's options after Synapse's, and only when a MAS config was given.
+  for (const path of [...paths, ...(facts.mas ? masFactPaths() : [])]) {
     const fact = facts.get(path);
     options[path] = {
       value: fact.value ?? null,
@@ -68,6 +74,7 @@ export function dumpFacts(facts: ServerFacts) {
   return {
     schemaVersion: 1,
     files: facts.files.map((file) => ({ path: file.path, used: file.data !== null, ...(file.skipped ? { skipped: file.skipped } : {}) })),
+    ...(facts.mas ? { masFiles: facts.mas.files } : {}),
     options,
   };
 }

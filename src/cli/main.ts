@@ -75,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
         .description('lint a Synapse config: homeserver.yaml files and conf.d directories, merged as Synapse does')
         .argument('[paths...]', 'config files and directories, in the order Synapse is given them')
         .option('--dump-facts', 'print the effective value and origin of every catalogued option')
+        .option('--mas-config <file>', "Matrix Authentication Service config file, in the order MAS is given them (repeatable; default: MAS_CONFIG's colon-separated list)", collect, [])
         .option('-v, --verbose', 'show passing checks too')
         .option('--fix', 'fix the files for the use cases given with -u (README "Fixing")')
         .option('--fix-dry-run', 'print the fix as a unified diff (lines showing a secret left out); change nothing')

@@ -4,7 +4,7 @@
 // value with the effective one.
 import type { Fact } from '../types.js';
 import { federationAllowList, federationEnabled } from './federation.js';
-import { signupForm, signupOpen, signupVia } from './signup.js';
+import { signupDecidedBy, signupForm, signupOpen, signupVia } from './signup.js';
 
 type Get = (path: string) => Fact;
 
@@ -25,8 +25,9 @@ function presenceEnabled(get: Get): Fact {
 
 export const DERIVED_FACTS: Record<string, DerivedFact> = {
   'signup.open': { doc: 'someone can create an account without an administrator (through any way in signup.via)', values: 'true | false', derive: signupOpen },
-  'signup.via': { doc: 'the ways accounts are created without an administrator; [] when sign-up is closed', values: 'list of form | form-token | oidc:<idp_id> | saml | cas | jwt', derive: signupVia },
-  'signup.form': { doc: "Synapse's own registration form (/register)", values: 'closed | open | token', derive: signupForm },
+  'signup.via': { doc: 'the ways accounts are created without an administrator; [] when sign-up is closed', values: 'list of form | form-token | oidc:<idp_id> | saml | cas | jwt | upstream:<name> | upstream-token:<name> (MAS)', derive: signupVia },
+  'signup.form': { doc: "the registration form: Synapse's own (/register), or MAS's password registration when Synapse delegates to MAS", values: 'closed | open | token', derive: signupForm },
+  'signup.decidedBy': { doc: 'which config decides who signs up: Synapse, or Matrix Authentication Service when Synapse delegates to it', values: 'synapse | mas', derive: signupDecidedBy },
   'federation.enabled': { doc: 'this server exchanges data with at least one other server', values: 'true | false', derive: federationEnabled },
   'federation.allowList': { doc: 'the server names federation_domain_whitelist admits, as Synapse iterates it', values: 'null (every server) | list of names', derive: federationAllowList },
   'presence.enabled': { doc: 'presence as Synapse uses it: use_presence decides when presence.enabled is absent or null', values: 'as presence.enabled', derive: presenceEnabled },

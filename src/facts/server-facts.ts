@@ -1,13 +1,15 @@
 // ServerFacts: the effective value of every option as Synapse would use it, with its origin.
 import type { Fact, FactSource, SourceLocation } from '../types.js';
 import type { MergedConfig } from '../sources/config-files.js';
+import type { MergedMas } from '../sources/mas-config.js';
 import type { YamlFile } from '../sources/yaml-file.js';
 import { catalogue, defaultOf } from './catalogue.js';
-import { findPlaceholder } from './values.js';
+import { findPlaceholder, walk } from './values.js';
 import { readAppservices, type AppserviceFacts } from './appservices.js';
 import { isSecret, redactValue, rememberSecrets } from './redact.js';
 import { fileMode } from '../sources/config-files.js';
 import { DERIVED_FACTS } from './derived.js';
+import { MAS_PREFIX, masFact } from './mas.js';
 
 export interface ServerFacts extends FactSource {
   target: 'config';
@@ -17,6 +19,8 @@ export interface ServerFacts extends FactSource {
   /** Top-level key → where it is written (in the file that won the merge). */
   topLevelKeys: Array<{ key: string; location?: SourceLocation }>;
   appservices: AppserviceFacts[];
+  /** Matrix Authentication Service's merged config, when given. */
+  mas?: MergedMas;
   /** Permission bits of a file the config names (the signing key), or undefined if unreadable. */
   fileModes(path: string): number | undefined;
 }
@@ -24,26 +28,18 @@ export interface ServerFacts extends FactSource {
 /** Synapse reads the file as it is: a placeholder in a secret is the secret, in plain sight. */
 const LITERAL_SECRET = '; Synapse does not expand variables (nor does the official Docker image, which does not render a config it is given): deployed as is, this secret is that literal text, known to anyone who has the template';
 
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-
 export function buildServerFacts(merged: MergedConfig, inputs: string[]): ServerFacts {
   const { config, ownerOf, files } = merged;
   // Every secret read, for the output sinks to scrub should one slip past redaction.
   rememberSecrets('', config);
   for (const file of files) rememberSecrets('', file.data);
+  rememberSecrets('', merged.mas?.config);
   const locate = (path: string): SourceLocation | undefined => ownerOf.get(path.split('.')[0])?.positions.get(path);
 
   const optionFact = (path: string): Fact => {
+    if (path.startsWith(MAS_PREFIX)) return masFact(merged.mas, path);
     const parts = path.split('.');
-    let value: unknown = config;
-    let found = 0;
-    for (const part of parts) {
-      if (isMapping(value) && Object.hasOwn(value, part)) value = value[part];
-      else if (Array.isArray(value) && /^\d+$/.test(part) && Number(part) < value.length) value = value[Number(part)];
-      else break;
-      found += 1;
-    }
+    let { value, found } = walk(config, parts);
     // A null section (`retention:` with nothing under it) counts as absent, as in Synapse's `or {}`.
     if (found < parts.length) {
       const nearest = parts.slice(0, found).join('.');
@@ -76,6 +72,7 @@ export function buildServerFacts(merged: MergedConfig, inputs: string[]): Server
     config,
     topLevelKeys,
     appservices,
+    mas: merged.mas,
     get,
     fileModes: fileMode,
     extra: { files, topLevelKeys, appservices, config },

@@ -1,9 +1,10 @@
 // Can anyone sign up, and how: Synapse 1.160's own registration form (synapse/config/registration.py)
 // plus every single sign-on provider that creates an account on first login (oidc.py, saml2.py,
 // cas.py, jwt.py and handlers/sso.py). With Matrix Authentication Service, all of it lives in MAS's
-// own config, which mxlint does not read: the sign-up facts are then unknown.
+// own config: read from `mas.*` facts when a MAS config was given, unknown when not.
 import type { Fact } from '../types.js';
 import { derived, unknownAs } from './fact.js';
+import { NO_MAS_CONFIG } from './mas.js';
 import { pythonTruthy, show, strtobool } from './values.js';
 
 type Get = (path: string) => Fact;
@@ -44,7 +45,48 @@ export function registrationSwitch(get: Get): Decision<boolean> {
   return { value: fact === legacy ? !read : read, fact };
 }
 
-function formDecision(get: Get): Decision<SignupForm> {
+/** MAS's password registration (MAS 1.22): closed unless password login and password registration
+ *  are both on; a token when either token option is on (the older name is still read). */
+function masFormDecision(get: Get): Decision<SignupForm> {
+  for (const path of ['mas.passwords.enabled', 'mas.account.password_registration_enabled']) {
+    const fact = get(path);
+    if (fact.state === 'unknown') return { unknown: fact };
+    if (fact.value !== true) return { value: 'closed', fact };
+  }
+  for (const path of ['mas.account.password_registration_token_required', 'mas.account.registration_token_required']) {
+    const fact = get(path);
+    if (fact.state === 'unknown') return { unknown: fact };
+    if (fact.value === true) return { value: 'token', fact };
+  }
+  return { value: 'open', fact: get('mas.account.password_registration_enabled') };
+}
+
+/** MAS's upstream OAuth2 providers: each enabled one creates an account on a first login (behind a
+ *  registration token when it requires one). Only the keys that decide are read, so a placeholder in
+ *  a provider's issuer or secret leaves this known. */
+function masUpstreamDecision(get: Get): Decision<Array<Decided<SignupWay>>> {
+  const providers = get('mas.upstream_oauth2.providers');
+  const ways: Array<Decided<SignupWay>> = [];
+  const count = Array.isArray(providers.value) ? providers.value.length : 0;
+  for (let index = 0; index < count; index += 1) {
+    const at = (key: string) => get(`mas.upstream_oauth2.providers.${index}.${key}`);
+    const enabled = at('enabled');
+    const token = at('registration_token_required');
+    if (enabled.state === 'unknown') return { unknown: enabled };
+    if (token.state === 'unknown') return { unknown: token };
+    if (enabled.value === false) continue;
+    const name = ['human_name', 'brand_name', 'issuer', 'id'].map((key) => at(key).value).find((value) => typeof value === 'string' && value !== '');
+    ways.push({ value: `${token.value === true ? 'upstream-token' : 'upstream'}:${String(name ?? index)}`, fact: get(`mas.upstream_oauth2.providers.${index}`) });
+  }
+  return { value: ways, fact: providers };
+}
+
+/** Synapse's form, or MAS's when Synapse delegates to it; fact is the option that decides. */
+export function formDecision(get: Get): Decision<SignupForm> {
+  return byMas(get) ? masFormDecision(get) : synapseFormDecision(get);
+}
+
+function synapseFormDecision(get: Get): Decision<SignupForm> {
   const open = registrationSwitch(get);
   if ('unknown' in open || !open.value) return 'unknown' in open ? open : { value: 'closed', fact: open.fact };
   const token = get('registration_requires_token');
@@ -110,11 +152,21 @@ function ssoDecision(get: Get): Decision<Array<Decided<SignupWay>>> {
   }
 }
 
-/** MAS takes sign-up out of Synapse: an unknown fact saying so, or undefined without MAS. */
+/** Synapse delegates to MAS (known once masUnknown said nothing). */
+const byMas = (get: Get): boolean => { const mas = masDelegation(get); return 'fact' in mas && mas.delegated; };
+
+/** Sign-up cannot be known: whether MAS decides is unknown, or MAS decides and no MAS config was given. */
 function masUnknown(get: Get): Fact | undefined {
   const mas = masDelegation(get);
   if ('unknown' in mas) return mas.unknown;
-  return mas.delegated ? { ...mas.fact, state: 'unknown', reason: 'true: sign-up is handled by Matrix Authentication Service, whose config mxlint does not read' } : undefined;
+  if (!mas.delegated || get('mas.passwords.enabled').reason !== NO_MAS_CONFIG) return undefined;
+  return { ...mas.fact, state: 'unknown', reason: `true: sign-up is handled by Matrix Authentication Service, and ${NO_MAS_CONFIG}` };
+}
+
+/** signup.decidedBy: which config decides who signs up, `synapse` or `mas`. */
+export function signupDecidedBy(get: Get): Fact {
+  const mas = masDelegation(get);
+  return 'unknown' in mas ? unknownAs('signup.decidedBy', mas.unknown) : derived('signup.decidedBy', mas.delegated ? 'mas' : 'synapse', mas.fact);
 }
 
 /** signup.form: Synapse's registration form. */
@@ -131,7 +183,7 @@ export function signupWays(get: Get): Decision<Array<Decided<SignupWay>>> {
   if (mas) return { unknown: mas };
   const form = formDecision(get);
   if ('unknown' in form) return form;
-  const sso = ssoDecision(get);
+  const sso = byMas(get) ? masUpstreamDecision(get) : ssoDecision(get);
   if ('unknown' in sso) return sso;
   const formWay = form.value === 'closed' ? [] : [{ value: form.value === 'token' ? 'form-token' : 'form', fact: form.fact }];
   return { value: [...formWay, ...sso.value], fact: form.fact };
@@ -155,5 +207,7 @@ export function describeWay(way: SignupWay): string {
   if (way === 'form') return 'the registration form, open to anyone';
   if (way === 'form-token') return 'the registration form, with a registration token';
   if (way.startsWith('oidc:')) return `OIDC provider "${way.slice(5)}"`;
+  if (way.startsWith('upstream:')) return `MAS upstream provider "${way.slice(9)}"`;
+  if (way.startsWith('upstream-token:')) return `MAS upstream provider "${way.slice(15)}", with a registration token`;
   return { saml: 'SAML', cas: 'CAS', jwt: 'JWT login' }[way] ?? way;
 }

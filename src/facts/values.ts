@@ -48,3 +48,17 @@ export function show(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
+
+/** Follows dotted path parts (list items by index) down a config: the value reached, and how many
+ *  parts were found (fewer than given when a key is absent). */
+export function walk(config: unknown, parts: string[]): { value: unknown; found: number } {
+  let value = config;
+  let found = 0;
+  for (const part of parts) {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && Object.hasOwn(value, part)) value = (value as Record<string, unknown>)[part];
+    else if (Array.isArray(value) && /^\d+$/.test(part) && Number(part) < value.length) value = value[Number(part)];
+    else break;
+    found += 1;
+  }
+  return { value, found };
+}

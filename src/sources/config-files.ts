@@ -5,6 +5,7 @@ import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { readYamlFile, skippedFile, type YamlFile } from './yaml-file.js';
+import type { MergedMas } from './mas-config.js';
 
 /** Where installs keep their config, in the order we look (Debian and YunoHost add conf.d). */
 export const DEFAULT_LOCATIONS: string[][] = [
@@ -103,6 +104,8 @@ export interface MergedConfig {
   config: Record<string, unknown>;
   /** Top-level key → the file that set it last (so positions come from the right file). */
   ownerOf: Map<string, YamlFile>;
+  /** Matrix Authentication Service's config, when given. */
+  mas?: MergedMas;
 }
 
 export function loadConfigFiles(paths: string[]): MergedConfig {

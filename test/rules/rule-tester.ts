@@ -1,7 +1,8 @@
 // The rule tester (ESLint's RuleTester is the model): each fixture case of a rule states what the
 // rule must say about it, and the tester says every way the rule differs.
 //
-// Config cases: fixtures/config/<rule-id>/<status>-<name>.yaml, or a directory of that name (read as
+// Config cases: fixtures/config/<rule-id>/<status>-<name>.yaml, or a directory of that name (its
+// mas/*.yaml files, when there is a mas/ folder, are the MAS config; the rest is read as
 // a conf.d; its first file carries the header). Header comment lines at the top of the file:
 //   # status: fail     pass | fail | unknown | na (runCheck returns null: the rule does not apply);
 //                      default: the file name's prefix
@@ -16,7 +17,7 @@
 // Room cases: fixtures/room/<rule-id>/<status>-<name>.json, a state dump (an array of events, or
 // {"state": [...], "members", "published", "config", "localServer", "lastEventTs", "stored", "storage", "now", "comment"})
 // with the same fields in a top-level "_expect" object (stripped before the facts are built).
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { runCheck } from '../../src/engine/evaluate.js';
@@ -25,6 +26,7 @@ import { buildServerFacts } from '../../src/facts/server-facts.js';
 import { planConfigFix, writeConfigFix } from '../../src/fix/config-fix.js';
 import { inputAfterSteps, planRoom } from '../../src/fix/room-plan.js';
 import { loadConfigFiles } from '../../src/sources/config-files.js';
+import { loadMasConfig } from '../../src/sources/mas-config.js';
 import { parseStateEvents } from '../../src/sources/state-dump.js';
 import type { CheckResult, FactSource, Rule } from '../../src/types.js';
 
@@ -82,7 +84,7 @@ export function configCase(rule: Rule, fixture: string): RuleCase {
   const headerFile = statSync(fixture).isDirectory() ? join(fixture, readdirSync(fixture).filter((name) => /\.ya?ml$/.test(name)).sort()[0]) : fixture;
   const problems: string[] = [];
   const expected = expectedFrom(headerOf(readFileSync(headerFile, 'utf8')), basename(fixture), problems);
-  const facts = (path: string) => buildServerFacts(loadConfigFiles([path]), [path]);
+  const facts = (path: string) => buildServerFacts({ ...loadConfigFiles([path]), mas: loadMasConfig(masFilesOf(path)) }, [path]);
   return {
     name: basename(fixture), fixture, headerFile, expected, problems,
     facts: () => facts(fixture),
@@ -94,6 +96,13 @@ export function configCase(rule: Rule, fixture: string): RuleCase {
       return facts(copy);
     },
   };
+}
+
+/** A directory case's MAS config: the *.yaml files of its `mas/` folder, in name order. */
+function masFilesOf(fixture: string): string[] {
+  const folder = join(fixture, 'mas');
+  if (!statSync(fixture).isDirectory() || !existsSync(folder)) return [];
+  return readdirSync(folder).filter((name) => name.endsWith('.yaml')).sort().map((name) => join(folder, name));
 }
 
 /** A room case: a state dump, its expectation in "_expect". */

@@ -59,10 +59,10 @@ describe('registrationGated', () => {
     expect(refused.message).toMatch(/Synapse would not start/);
   });
 
-  it('gives unknown with Matrix Authentication Service, naming the MAS settings', () => {
+  it('gives unknown with Matrix Authentication Service and no MAS config, saying what to pass', () => {
     const outcome = run(registrationGated, 'matrix_authentication_service:\n  enabled: true\n');
     expect(outcome.status).toBe('unknown');
-    expect(outcome.message).toMatch(/account\.registration_token_required/);
+    expect(outcome.message).toMatch(/no MAS config was given: pass --mas-config FILE/);
     expect(run(registrationGated, 'matrix_authentication_service:\n  enabled: "${MAS}"\n').status).toBe('unknown');
   });
 });

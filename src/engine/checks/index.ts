@@ -7,6 +7,7 @@ import * as structure from './config-structure.js';
 import * as keys from './config-keys.js';
 import * as config from './config.js';
 import * as registration from './registration.js';
+import * as mas from './mas.js';
 import * as room from './room.js';
 import * as hygiene from './hygiene.js';
 import { defineCheck, DURATION_PATTERN, type JsonSchema, type RegisteredCheck } from './types.js';
@@ -62,7 +63,11 @@ export const checks = {
     path: 'required', target: 'config', options: { forbid: { enum: ['identity_server'] } },
     doc: 'The client well-known does not tell clients to turn encryption off (forbid: identity_server: advertises no identity server).',
   }, config.wellKnownClient),
-  registrationGated: defineCheck({ path: 'none', target: 'config', doc: 'Sign-up is closed, or open only with a token (unknown under MAS or when an SSO provider creates accounts).' }, registration.registrationGated),
+  registrationGated: defineCheck({ path: 'none', target: 'config', doc: 'Sign-up is closed, or open only with a token (unknown under MAS without its config, or when an SSO or upstream provider creates accounts).' }, registration.registrationGated),
+  masLinkAgrees: defineCheck({ path: 'none', target: 'config', doc: "MAS's matrix.homeserver is Synapse's server_name, and an inline shared secret is the same on both sides (compared, never shown)." }, mas.masLinkAgrees),
+  masKnownKeys: defineCheck({ path: 'none', target: 'config', doc: 'Every key of the MAS config is one MAS reads (top level, and the sections catalogue/mas-options.yaml lists), with a did-you-mean.' }, mas.masKnownKeys),
+  masUpstreamThirdParties: defineCheck({ path: 'none', target: 'config', doc: 'No enabled MAS upstream provider is a large third party (Google, GitHub, Apple, Microsoft, Facebook, Discord), by issuer host or brand_name.' }, mas.masUpstreamThirdParties),
+  synapseSignupOptionsUnused: defineCheck({ path: 'none', target: 'config', doc: "None of Synapse's own sign-up options is set while MAS decides sign-up (Synapse ignores them)." }, mas.synapseSignupOptionsUnused),
   secretsInFiles: defineCheck({ path: 'none', target: 'config', doc: 'No secret that Synapse can read from a file (its *_path twin) is written inline.' }, hygiene.secretsInFiles),
   secretFilesPrivate: defineCheck({ path: 'none', target: 'config', doc: 'No file holding a secret (config, signing key) is readable by every user.' }, hygiene.secretFilesPrivate),
 

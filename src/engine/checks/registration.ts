@@ -1,6 +1,6 @@
 // Dedicated checks on registration and accounts. Who can sign up is decided once, in facts/signup.ts.
 import type { ServerFacts } from '../../facts/server-facts.js';
-import { describeWay, masDelegation, registrationSwitch, signupWays } from '../../facts/signup.js';
+import { describeWay, formDecision, signupWays, type Decided, type SignupForm } from '../../facts/signup.js';
 import { show } from '../../facts/values.js';
 import { describeFact, result, type CheckFunction } from './types.js';
 
@@ -12,21 +12,24 @@ export const registrationGated: CheckFunction = (_fact, { facts }) => {
   const { get } = server(facts);
   const ways = signupWays(get);
   if ('unknown' in ways) {
-    const delegation = masDelegation(get);
-    const mas = 'fact' in delegation && delegation.delegated;
-    return result('unknown', ways.unknown, `who can sign up depends on ${ways.unknown.path} (${ways.unknown.reason ?? 'unknown'})${mas ? ': check account.password_registration_enabled, account.registration_token_required and its upstream providers in the MAS config' : ''}`);
+    return result('unknown', ways.unknown, `who can sign up depends on ${ways.unknown.path} (${ways.unknown.reason ?? 'unknown'})`);
   }
-  const toggle = registrationSwitch(get) as { fact: typeof ways.fact };
+  // Known once the ways are: the form's decision is part of them.
+  const toggle = formDecision(get) as Decided<SignupForm>;
+  const byMas = toggle.fact.path.startsWith('mas.');
   const seen = toggle.fact.path === 'disable_registration'
     ? `disable_registration is ${show(toggle.fact.value)}, which overrides enable_registration`
     : describeFact(toggle.fact, show(toggle.fact.value));
   const names = ways.value.map((way) => way.value);
-  if (names.includes('form')) return result('fail', toggle.fact, `registration is open to anyone (${seen}; registration_requires_token is not on)`);
-  const providers = ways.value.filter((way) => !way.value.startsWith('form'));
+  if (names.includes('form')) return result('fail', toggle.fact, `registration is open to anyone (${seen}; ${byMas ? 'MAS requires no registration token' : 'registration_requires_token is not on'})`);
+  const providers = ways.value.filter((way) => !way.value.startsWith('form') && !way.value.startsWith('upstream-token:'));
   if (providers.length) {
     const token = names.includes('form-token') ? '; the registration form itself needs a token' : '';
     return result('unknown', providers[0].fact, `accounts are created on first login through ${providers.map((way) => describeWay(way.value)).join(', ')}: whoever the provider lets log in gets an account, and mxlint cannot see whom it lets in${token}`);
   }
-  if (names.includes('form-token')) return result('pass', get('registration_requires_token'), 'registration is open only with a registration token');
-  return result('pass', toggle.fact, `self-service registration is closed (${seen}) and no single sign-on provider creates accounts`);
+  const gated = ways.value.filter((way) => way.value.startsWith('upstream-token:'));
+  const alsoGated = gated.length ? `; ${gated.map((way) => describeWay(way.value)).join(', ')} creates accounts only with a registration token` : '';
+  if (names.includes('form-token')) return result('pass', toggle.fact, `registration is open only with a registration token${alsoGated}`);
+  if (gated.length) return result('pass', gated[0].fact, `self-service registration is closed (${seen})${alsoGated}`);
+  return result('pass', toggle.fact, `self-service registration is closed (${seen}) and no ${byMas ? 'MAS upstream' : 'single sign-on'} provider creates accounts`);
 };
