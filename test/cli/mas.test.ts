@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { mxlint, ROOT } from './run.js';
 
 const HOMESERVER = join(ROOT, 'fixtures/mas/homeserver.yaml');
-const REAL = join(ROOT, '../../shared/fixtures/real/mas');
+const REAL = join(ROOT, '../shared/fixtures/real/mas');
 const MERGED = join(ROOT, 'fixtures/config/registration-gated/pass-mas-merged-token/mas');
 const SIGNUP_RULES = ['registration-email-optional', 'no-phone-registration', 'no-google-recaptcha', 'registration-gated', 'registration-terms'];
 

@@ -9,7 +9,7 @@ import { loadMasConfig } from '../../src/sources/mas-config.js';
 import { masCatalogue } from '../../src/facts/mas.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const schema = JSON.parse(readFileSync(join(ROOT, '../../shared/reference/mas/config.schema.json'), 'utf8'));
+const schema = JSON.parse(readFileSync(join(ROOT, '../shared/reference/mas/config.schema.json'), 'utf8'));
 const validate = new Ajv({ strict: false, allErrors: true }).compile({ ...schema, required: [] });
 
 /** Every directory fixture with a mas/ folder: rule/case → its MAS files. */
