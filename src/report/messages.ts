@@ -77,6 +77,16 @@ const en = {
   'summary.failures': 'could not audit {count} room(s) (reported as unknown, not as passing):',
   'label.declared': 'declared',
   'heading.topFindings': 'Top findings (rooms)',
+  'heading.probe': 'Seen from outside',
+  'label.target.probe': 'running server, seen from outside',
+  'probe.client': 'client API',
+  'probe.federation': 'federation',
+  'probe.software': 'server software',
+  'probe.signUp': 'sign-up',
+  'probe.login': 'login',
+  'probe.noAnswer': 'no answer',
+  'probe.requests': '{count} request(s) ({retries} retried), read-only, no token sent',
+  'probe.guest': 'a guest account was created on the server (--try-guest): {user}',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -156,6 +166,16 @@ const fr: Record<MessageKey, string> = {
   'summary.failures': "{count} salon(s) n'ont pas pu être audités (comptés inconnus, pas conformes) :",
   'label.declared': 'déclaré',
   'heading.topFindings': 'Constats les plus fréquents (salons)',
+  'heading.probe': "Vu de l'extérieur",
+  'label.target.probe': "serveur en service, vu de l'extérieur",
+  'probe.client': 'API client',
+  'probe.federation': 'fédération',
+  'probe.software': 'logiciel du serveur',
+  'probe.signUp': 'inscription',
+  'probe.login': 'connexion',
+  'probe.noAnswer': 'pas de réponse',
+  'probe.requests': '{count} requête(s) ({retries} répétée(s)), en lecture seule, sans jeton',
+  'probe.guest': 'un compte invité a été créé sur le serveur (--try-guest) : {user}',
 };
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, fr };

@@ -86,6 +86,8 @@ export function allRuleIds(rules: Rule[]): string[] {
 
 /** A path as CI systems want it: relative to the working directory, forward slashes. */
 export function repoPath(file: string, cwd = process.cwd()): string {
+  // A probe's facts come from URLs, which are no paths.
+  if (/^https?:\/\//.test(file)) return file;
   const rel = relative(cwd, file) || file;
   return rel.split(sep).join('/');
 }

@@ -3,7 +3,7 @@
 import type { Finding, Lang, Report, Rule, UseCase, UseCaseVerdict } from '../types.js';
 import { relative } from 'node:path';
 import { t, verdictWord } from './messages.js';
-import type { Note, SuppressedFinding } from './model.js';
+import { repoPath, type Note, type SuppressedFinding } from './model.js';
 
 export interface TextOptions {
   color: boolean;
@@ -26,7 +26,7 @@ export function formatText(report: Report, options: TextOptions): string {
   const paint = (color: keyof typeof ANSI, text: string) => (options.color ? `\u001b[${ANSI[color]}m${text}\u001b[0m` : text);
   const where = (finding: Finding) => {
     const location = finding.location;
-    return location ? `${relative(process.cwd(), location.file) || location.file}:${location.line}:${location.column}` : finding.path ? t(lang, 'label.default') : '';
+    return location ? `${repoPath(location.file)}:${location.line}:${location.column}` : finding.path && finding.status !== 'unknown' ? t(lang, 'label.default') : '';
   };
   const markWidth = Math.max(...(['pass', 'unknown'] as const).map((status) => t(lang, `status.${status}`).length),
     ...(['error', 'warning', 'info'] as const).map((level) => t(lang, `level.${level}`).length));
@@ -47,7 +47,7 @@ export function formatText(report: Report, options: TextOptions): string {
   const indent = ' '.repeat(markWidth + 6);
 
   const lines: string[] = [];
-  lines.push(paint('bold', `mxlint ${report.tool.version}: ${report.target} ${report.inputs.map((input) => relative(process.cwd(), input) || input).join(', ')}`));
+  lines.push(paint('bold', `mxlint ${report.tool.version}: ${report.target} ${report.inputs.map((input) => repoPath(input)).join(', ')}`));
   for (const warning of report.warnings) lines.push(paint('yellow', `${t(lang, 'label.warning')}: ${warning}`));
   for (const note of options.notes ?? []) {
     if (options.quiet && note.level !== 'error') continue;
