@@ -20,6 +20,8 @@
 #   MXLINT_DEBIAN_MIRROR   Debian mirror for build   (default http://deb.debian.org/debian)
 #   MXLINT_SANDBOX_OWNER   pid of the process start runs for (a test runner): stop --stale stops
 #                          those whose owner died; stop with it set stops only that owner's Synapse
+#   MXLINT_SANDBOX_CONFIG  a JSON object of options start sets over its own (another Synapse to test
+#                          against: registration open, guests off...)
 #
 # Several runs may share one chroot (two test runs on different ports, oracle calls): every user
 # of the chroot holds a shared lock on "$ROOT.use.lock" for as long as it lives (Synapse inherits
@@ -259,11 +261,11 @@ generate_config() {
     || { tail -n 20 "$DATA_DIR/setup.log" >&2; die "synapse --generate-config failed"; }
 
   # Loopback only, very high rate limits, guests and room directory publication allowed.
-  in_chroot python3 - "$DATA_IN_CHROOT/homeserver.yaml" "$PORT" <<'PY' >>"$DATA_DIR/setup.log" 2>&1 \
+  in_chroot python3 - "$DATA_IN_CHROOT/homeserver.yaml" "$PORT" "${MXLINT_SANDBOX_CONFIG:-{\}}" <<'PY' >>"$DATA_DIR/setup.log" 2>&1 \
     || die "cannot adjust the generated homeserver.yaml (see $DATA_DIR/setup.log)"
-import secrets, sys, yaml
+import json, secrets, sys, yaml
 
-path, port = sys.argv[1], int(sys.argv[2])
+path, port, overrides = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
 with open(path) as f:
     cfg = yaml.safe_load(f)
 
@@ -297,6 +299,7 @@ cfg.update({
     "enable_metrics": False,
     "url_preview_enabled": False,
 })
+cfg.update(overrides)
 with open(path, "w") as f:
     yaml.safe_dump(cfg, f, sort_keys=False)
 PY

@@ -40,9 +40,8 @@ export async function runProbe(target: string, options: ProbeCommandOptions, wri
     })}`,
     json: (shown) => `${JSON.stringify({ ...jsonReport({ ...result, findings: shown.quiet ? result.findings.filter((finding) => finding.level === 'error') : result.findings }, { notes: shown.notes, suppressed: shown.suppressed }), probe }, null, 2)}\n`,
   });
-  // An endpoint that gave no usable answer leaves facts unknown: the probe is incomplete.
-  const faulted = Object.values(probe.answers).some((answer) => answer.fault);
-  return exit === EXIT.ok && faulted ? EXIT.network : exit;
+  // An endpoint that gave no usable answer leaves facts unknown: the probe is incomplete (as `mxlint server`).
+  return Object.values(probe.answers).some((answer) => answer.fault) ? EXIT.network : exit;
 }
 
 /** What was asked and what answered, before the findings. */

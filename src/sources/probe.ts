@@ -155,15 +155,17 @@ class Prober {
   private judge(endpoint: Endpoint, answer: ProbeAnswer, text: string): ProbeAnswer {
     const { schema, ok } = ENDPOINTS[endpoint];
     const status = answer.status!;
-    if (!(ok as readonly number[]).includes(status)) return { ...answer, fault: `HTTP ${status}` };
-    // A 404 from a static web server is HTML or empty: "not served" all the same.
-    if (status === 404) return { ...answer, body: undefined };
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      return { ...answer, fault: `HTTP ${status} but not JSON (a web page or a proxy's error page?)` };
+      body = undefined;
     }
+    const notJson = body === undefined ? ', not JSON (a web page or a proxy\'s error page?)' : '';
+    if (!(ok as readonly number[]).includes(status)) return { ...answer, fault: `HTTP ${status}${notJson}` };
+    // A 404 from a static web server is HTML or empty: "not served" all the same.
+    if (status === 404) return { ...answer, body: undefined };
+    if (notJson) return { ...answer, fault: `HTTP ${status}${notJson}` };
     const problem = answerProblem(status < 300 ? schema : endpoint === 'register' && status === 401 ? 'registerFlows' : 'matrixError', body);
     if (problem) return { ...answer, fault: `HTTP ${status}, an answer of the wrong shape (${problem})` };
     return { ...answer, body };

@@ -1,5 +1,5 @@
-// What Synapse 1.160 answers a stranger for two configs (recorded from the e2e sandbox), replayed by
-// a loopback server: the probe's unit and CLI tests run on these.
+// What Synapse 1.160 answers a stranger, replayed by a loopback server for the probe's unit and CLI
+// tests: CLOSED is the e2e sandbox's config (test/e2e/probe.e2e.test.ts checks each status against it).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
