@@ -9,6 +9,11 @@ import { formatText } from '../report/text.js';
 import { jsonReport } from '../report/json.js';
 import { t } from '../report/messages.js';
 import type { AuditOutput } from '../report/model.js';
+import { loadConfigFiles } from '../sources/config-files.js';
+import { buildServerFacts } from '../facts/server-facts.js';
+import { configDifferences, describeDifference } from '../facts/probe-compare.js';
+import type { Note } from '../report/model.js';
+import type { Lang } from '../types.js';
 import { auditOutput, deliver, openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
 
 export interface ProbeCommandOptions extends ReportCliOptions {
@@ -17,6 +22,7 @@ export interface ProbeCommandOptions extends ReportCliOptions {
   allowInsecureHttp?: boolean;
   allowPrivate?: boolean;
   tryGuest?: boolean;
+  config: string[];
 }
 
 export async function runProbe(target: string, options: ProbeCommandOptions, write: (text: string) => void): Promise<number> {
@@ -32,6 +38,7 @@ export async function runProbe(target: string, options: ProbeCommandOptions, wri
   if (probe.guestUserId) writeStderr(`mxlint: ${t(session.lang, 'probe.guest', { user: probe.guestUserId })}\n`);
   const result = lintProbe(probe, session.rules, session.useCases, session.lang);
   const settled = settleReport(result, session, []);
+  if (options.config.length) settled.notes.push(...differencesFromConfig(result, options.config, session.lang));
   const output = auditOutput(result, session, settled, { anchorFiles: [], serverName: probe.serverName, color: useColor() });
   const exit = await deliver(output, session, write, {
     text: (shown) => `${probeHeader(result, shown)}\n${formatText(result, {
@@ -64,4 +71,13 @@ function probeHeader({ probe }: ProbeLintResult, output: AuditOutput): string {
     ...(probe.guestUserId ? [`  ${t(lang, 'probe.guest', { user: probe.guestUserId })}`] : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** --config: each option the server shows otherwise than the files say, as a note at the file's line. */
+function differencesFromConfig(result: ProbeLintResult, paths: string[], lang: Lang): Note[] {
+  const config = buildServerFacts(loadConfigFiles(paths), paths);
+  return configDifferences(result.facts, config).map((difference) => ({
+    ruleId: 'config-differs', level: 'error', location: difference.location,
+    message: t(lang, 'note.configDiffers', describeDifference(difference)),
+  }));
 }

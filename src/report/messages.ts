@@ -87,6 +87,7 @@ const en = {
   'probe.noAnswer': 'no answer',
   'probe.requests': '{count} request(s) ({retries} retried), read-only, no token sent',
   'probe.guest': 'a guest account was created on the server (--try-guest): {user}',
+  'note.configDiffers': 'the config makes {path} {config}, but the running server shows otherwise: {seen} ({url})',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -176,6 +177,7 @@ const fr: Record<MessageKey, string> = {
   'probe.noAnswer': 'pas de réponse',
   'probe.requests': '{count} requête(s) ({retries} répétée(s)), en lecture seule, sans jeton',
   'probe.guest': 'un compte invité a été créé sur le serveur (--try-guest) : {user}',
+  'note.configDiffers': 'la configuration donne {path} {config}, mais le serveur en service montre autre chose : {seen} ({url})',
 };
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, fr };

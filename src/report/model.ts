@@ -16,7 +16,7 @@ export interface SuppressedFinding {
 /** Something the run itself has to say: an unused suppression, an expired ignore, a stale baseline entry. */
 export interface Note {
   /** An id of src/report/extra-rules.json. */
-  ruleId: 'unused-suppression' | 'invalid-suppression' | 'expired-ignore' | 'stale-baseline';
+  ruleId: 'unused-suppression' | 'invalid-suppression' | 'expired-ignore' | 'stale-baseline' | 'config-differs';
   level: Exclude<Level, 'off'>;
   message: string;
   location?: SourceLocation;

@@ -1,5 +1,8 @@
 // `mxlint probe` as a user runs it (the built binary), on recorded answers: every format, both
 // languages, the request count, exit codes.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mxlintAsync } from '../report/helpers.js';
@@ -43,6 +46,22 @@ describe('mxlint probe', () => {
       expect(run.code, format).toBe(1);
       expect(run.stdout, format).toContain('well-known-no-identity-server');
     }
+  });
+
+  it('--config: each option the server shows otherwise is an error note at the line of the file', async () => {
+    server.routes = CLOSED;
+    const dir = mkdtempSync(join(tmpdir(), 'mxlint-probe-'));
+    const file = join(dir, 'homeserver.yaml');
+    writeFileSync(file, 'server_name: test.local\nenable_registration: true\nregistration_requires_token: true\n');
+    const run = await mxlintAsync(['probe', server.url, '--config', file, '--lang', 'fr']);
+    expect(run.stdout).toMatch(/homeserver\.yaml:2: la configuration donne enable_registration true, mais le serveur en service montre autre chose : POST \/register \{\} answers 403 M_FORBIDDEN/);
+    expect(run.code).toBe(1);
+    const json = JSON.parse((await mxlintAsync(['probe', server.url, '--config', file, '-f', 'json'])).stdout);
+    expect(json.notes).toEqual([expect.objectContaining({ ruleId: 'config-differs', level: 'error', location: expect.objectContaining({ file, line: 2 }) })]);
+    writeFileSync(file, 'server_name: test.local\nenable_registration: false\n');
+    const same = await mxlintAsync(['probe', server.url, '--config', file, '-f', 'json']);
+    expect(JSON.parse(same.stdout).notes).toBeUndefined();
+    rmSync(dir, { recursive: true });
   });
 
   it('refuses plain http to another machine, and a target that is no name nor URL (exit 2)', async () => {

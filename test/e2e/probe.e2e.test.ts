@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -183,5 +183,18 @@ describeSecond('mxlint probe: a second Synapse with sign-up open', () => {
     expect(rule('well-known-encryption-default')).toMatchObject({ status: 'fail', location: { file: `${baseUrl}/.well-known/matrix/client` } });
     expect(rule('no-default-identity-server')).toMatchObject({ status: 'fail', value: 'https://id.example.org' });
     expect(readFileSync(join(dir, 'env.json'), 'utf8')).toContain(baseUrl);
+  });
+
+  it('--config with the file this Synapse runs finds no difference; with registration closed in a copy, one at its line', async () => {
+    const running = join(sandboxOrSkip().root!, `data-${port}`, 'homeserver.yaml');
+    const same = await mxlintAsync(['probe', baseUrl, '--config', running, '-f', 'json', '-u', 'chatons']);
+    expect(JSON.parse(same.stdout).notes).toBeUndefined();
+    const copy = join(dir, 'homeserver.yaml');
+    const text = readFileSync(running, 'utf8').replace(/^enable_registration: true$/m, 'enable_registration: false');
+    writeFileSync(copy, text);
+    const differs = await mxlintAsync(['probe', baseUrl, '--config', copy, '-u', 'chatons']);
+    const line = text.split('\n').findIndex((row) => row === 'enable_registration: false') + 1;
+    expect(differs.stdout).toContain(`homeserver.yaml:${line}: the config makes enable_registration false, but the running server shows otherwise: POST /register {} offers sign-up`);
+    expect(differs.code).toBe(1);
   });
 });

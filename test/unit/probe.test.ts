@@ -5,6 +5,9 @@ import { buildProbeFacts, NOT_SEEN } from '../../src/facts/probe-facts.js';
 import { lintProbe } from '../../src/lint-probe.js';
 import { builtInRules } from '../../src/engine/rules.js';
 import { CLOSED, OPEN, Recorded, type Route, type Routes } from './probe-recorded.js';
+import { configDifferences } from '../../src/facts/probe-compare.js';
+import { buildServerFacts } from '../../src/facts/server-facts.js';
+import { parseYamlText, type YamlFile } from '../../src/sources/yaml-file.js';
 
 const OPTIONS: ProbeOptions = { timeoutMs: 2000, maxRetries: 0, allowPrivate: true, allowInsecureHttp: false, tryGuest: false };
 let server: Recorded;
@@ -159,5 +162,39 @@ describe('probe faults and refusals', () => {
   it('knows the non-public addresses', () => {
     for (const address of ['127.0.0.1', '10.0.0.1', '172.16.0.1', '192.168.1.1', '169.254.1.1', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1']) expect(isNonPublicAddress(address), address).toBe(true);
     for (const address of ['1.1.1.1', '172.32.0.1', '100.128.0.1', '2001:db8::1', '8.8.8.8']) expect(isNonPublicAddress(address), address).toBe(false);
+  });
+});
+
+describe('probe --config: what the file says against what the server shows', () => {
+  const configFacts = (text: string) => {
+    const file = parseYamlText('homeserver.yaml', Buffer.from(text));
+    const config = (file.data ?? {}) as Record<string, unknown>;
+    return buildServerFacts({ files: [file], config, ownerOf: new Map<string, YamlFile>(Object.keys(config).map((key) => [key, file])) }, ['homeserver.yaml']);
+  };
+
+  it('finds no difference when the file is what the server runs', async () => {
+    const { result } = await probe(CLOSED);
+    expect(configDifferences(buildProbeFacts(result), configFacts('server_name: test.local\nenable_registration: false\nallow_guest_access: true\n'))).toEqual([]);
+  });
+
+  it('names each difference, at the line of the file that says otherwise', async () => {
+    const { result } = await probe(OPEN);
+    const differences = configDifferences(buildProbeFacts(result), configFacts([
+      'server_name: test.local', 'enable_registration: true', 'registration_requires_token: false', 'enable_registration_captcha: true',
+      'user_consent:', '  require_at_registration: true', 'allow_public_rooms_without_auth: "false"', 'require_auth_for_profile_requests: true',
+      `public_baseurl: ${server.url}/`, 'default_identity_server: https://vector.im/', 'extra_well_known_client_content:', '  io.element.e2ee: { default: false }', '',
+    ].join('\n')));
+    // A quoted "false" is true for Synapse: the server shows the directory, as the file makes it.
+    expect(differences.map((difference) => [difference.path, difference.config, difference.seen, difference.location?.line])).toEqual([
+      ['registration_requires_token', false, true, 3],
+    ]);
+    expect(differences[0].seenText).toBe('every sign-up flow asks for a registration token');
+  });
+
+  it('compares the stages only while sign-up is open on both sides', async () => {
+    const { result } = await probe(CLOSED);
+    const [difference, ...rest] = configDifferences(buildProbeFacts(result), configFacts('enable_registration: true\nregistration_requires_token: true\n'));
+    expect(rest).toEqual([]);
+    expect(difference).toMatchObject({ path: 'enable_registration', config: true, seen: false, location: { line: 1 } });
   });
 });
