@@ -9,9 +9,6 @@ import { formatText } from '../report/text.js';
 import { jsonReport } from '../report/json.js';
 import { t } from '../report/messages.js';
 import type { AuditOutput } from '../report/model.js';
-import { loadConfigFiles } from '../sources/config-files.js';
-import { buildServerFacts } from '../facts/server-facts.js';
-import { configDifferences, describeDifference } from '../facts/probe-compare.js';
 import type { Note } from '../report/model.js';
 import type { Lang } from '../types.js';
 import { auditOutput, deliver, openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
@@ -38,7 +35,7 @@ export async function runProbe(target: string, options: ProbeCommandOptions, wri
   if (probe.guestUserId) writeStderr(`mxlint: ${t(session.lang, 'probe.guest', { user: probe.guestUserId })}\n`);
   const result = lintProbe(probe, session.rules, session.useCases, session.lang);
   const settled = settleReport(result, session, []);
-  if (options.config.length) settled.notes.push(...differencesFromConfig(result, options.config, session.lang));
+  if (options.config.length) settled.notes.push(...await differencesFromConfig(result, options.config, session.lang));
   const output = auditOutput(result, session, settled, { anchorFiles: [], serverName: probe.serverName, color: useColor() });
   const exit = await deliver(output, session, write, {
     text: (shown) => `${probeHeader(result, shown)}\n${formatText(result, {
@@ -74,7 +71,10 @@ function probeHeader({ probe }: ProbeLintResult, output: AuditOutput): string {
 }
 
 /** --config: each option the server shows otherwise than the files say, as a note at the file's line. */
-function differencesFromConfig(result: ProbeLintResult, paths: string[], lang: Lang): Note[] {
+async function differencesFromConfig(result: ProbeLintResult, paths: string[], lang: Lang): Promise<Note[]> {
+  const [{ loadConfigFiles }, { buildServerFacts }, { configDifferences, describeDifference }] = await Promise.all([
+    import('../sources/config-files.js'), import('../facts/server-facts.js'), import('../facts/probe-compare.js'),
+  ]);
   const config = buildServerFacts(loadConfigFiles(paths), paths);
   return configDifferences(result.facts, config).map((difference) => ({
     ruleId: 'config-differs', level: 'error', location: difference.location,

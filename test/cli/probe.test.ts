@@ -64,6 +64,16 @@ describe('mxlint probe', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it('by default waits 10 s for each answer and retries twice; a fault left after that makes the probe incomplete (exit 3)', async () => {
+    server.routes = { ...CLOSED, 'GET /_matrix/client/versions': [503, { errcode: 'M_UNKNOWN' }] };
+    const run = await mxlintAsync(['probe', server.url, '-f', 'json']);
+    const report = JSON.parse(run.stdout);
+    expect(report.probe).toMatchObject({ requests: 13, retries: 2 });
+    expect(report.probe.answers.clientVersions.fault).toBe('HTTP 503 after 3 tries');
+    expect(run.code).toBe(3);
+    expect((await mxlintAsync(['probe', '--help'])).stdout).toMatch(/--timeout <ms> +timeout of each request in milliseconds \(default:\s+"10000"\)/);
+  });
+
   it('refuses plain http to another machine, and a target that is no name nor URL (exit 2)', async () => {
     const insecure = await mxlintAsync(['probe', 'http://example.org']);
     expect(insecure).toMatchObject({ code: 2, stderr: expect.stringMatching(/plain http/) });
