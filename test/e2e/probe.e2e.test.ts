@@ -1,6 +1,6 @@
 // `mxlint probe` against real Synapses: the suite's sandbox (registration closed, guests on) behind
 // a loopback front that serves the well-known files and delegates to a fault proxy, and a second
-// Synapse started with other options (sign-up open with a token and a captcha, guests off, the
+// Synapse started with other options (sign-up open with a token, a captcha and an e-mail, guests off, the
 // directory and profiles public... , identity server and unencrypted rooms advertised). Each
 // result is checked against the config that Synapse runs with.
 import { spawn } from 'node:child_process';
@@ -141,7 +141,7 @@ describeE2E('mxlint probe: the sandbox behind a front that serves the well-known
   });
 });
 
-/** A second Synapse: sign-up open with a token and a captcha, guests off, the directory and
+/** A second Synapse: sign-up open with a token, a captcha and an e-mail, guests off, the directory and
  *  profiles public... and the client well-known (Synapse's own, as public_baseurl is set)
  *  advertising an identity server and unencrypted rooms. */
 const describeSecond = synapse?.source === 'sandbox' ? describeE2E : describeE2E.skip;
@@ -154,7 +154,8 @@ describeSecond('mxlint probe: a second Synapse with sign-up open', () => {
     baseUrl = `http://127.0.0.1:${port}`;
     dir = mkdtempSync(join(tmpdir(), 'mxlint-probe-e2e-'));
     const config = {
-      enable_registration: true, registration_requires_token: true,
+      enable_registration: true, registration_requires_token: true, registrations_require_3pid: ['email'],
+      email: { smtp_host: '127.0.0.1', smtp_port: 1, notif_from: 'Probe <probe@test.local>', enable_notifs: false },
       enable_registration_captcha: true, recaptcha_public_key: 'probe-public', recaptcha_private_key: 'probe-private',
       allow_guest_access: false, allow_public_rooms_without_auth: true, require_auth_for_profile_requests: true,
       public_baseurl: `${baseUrl}/`, default_identity_server: 'https://id.example.org',
@@ -168,13 +169,15 @@ describeSecond('mxlint probe: a second Synapse with sign-up open', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sees sign-up open with a token and a captcha, guests refused, the directory and profiles as configured', async () => {
+  it('sees sign-up open with a token, a captcha and an e-mail, guests refused, the directory and profiles as configured', async () => {
     const run = await mxlintAsync(['probe', baseUrl, '--try-guest', '-f', 'json', '-u', 'anonymous', '-u', 'chatons', '-u', 'pseudonymous']);
     timings.push(['second Synapse', run.ms]);
     const { report, rule } = findings(run);
     expect(run.stderr).not.toMatch(/guest account was created/);
     expect(report.probe.baseUrl).toBe(baseUrl);
     expect(rule('registration-gated')).toMatchObject({ status: 'pass', message: expect.stringMatching(/only with a registration token.*every sign-up flow asks for a registration token/) });
+    expect(rule('registration-email-optional')).toMatchObject({ status: 'fail', path: 'registrations_require_3pid', value: ['email'] });
+    expect(rule('no-phone-registration')).toMatchObject({ status: 'pass' });
     expect(rule('no-google-recaptcha')).toMatchObject({ status: 'unknown', message: expect.stringMatching(/recaptcha_siteverify_api/) });
     expect(rule('guest-access-available')).toMatchObject({ status: 'fail', path: 'allow_guest_access' });
     expect(rule('public-rooms-without-auth')).toMatchObject({ status: 'fail' });
