@@ -59,7 +59,7 @@ function probeHeader({ probe }: ProbeLintResult, output: AuditOutput): string {
   const software = answers.federationVersion?.body?.server;
   const providers = (answers.login?.body?.flows ?? []).flatMap((flow: { identity_providers?: Array<{ id: string; name?: string }> }) => flow.identity_providers ?? []).map((provider: { id: string; name?: string }) => provider.name ?? provider.id);
   const lines = [
-    `${t(lang, 'heading.probe')}: ${probe.origin} (${probe.serverName})`,
+    `${t(lang, 'heading.probe')}: ${probe.origin}${probe.serverName ? ` (${probe.serverName})` : ''}`,
     `  ${t(lang, 'probe.client')}: ${probe.baseUrl} (versions ${status('clientVersions')}${answers.clientVersions?.body ? `: ${answers.clientVersions.body.versions.at(-1)}` : ''})`,
     `  ${t(lang, 'probe.federation')}: ${probe.federationUrl} (version ${status('federationVersion')}, keys ${status('serverKeys')})`,
     ...(software ? [`  ${t(lang, 'probe.software')}: ${[software.name, software.version].filter(Boolean).join(' ')}`] : []),

@@ -58,7 +58,8 @@ export interface ProbeResult {
   baseUrl: string;
   /** The federation API's base URL (m.server, or the name on port 8448). */
   federationUrl: string;
-  serverName: string;
+  /** From the server's keys, or the name given; unknown when neither answered. */
+  serverName?: string;
   answers: Partial<Record<Endpoint, ProbeAnswer>>;
   /** Requests sent, retries included. */
   requests: number;
@@ -230,10 +231,13 @@ export async function probeServer(target: string, options: ProbeOptions): Promis
     ask('federationVersion', 'GET', at(federationUrl, '/_matrix/federation/v1/version')),
     ask('serverKeys', 'GET', at(federationUrl, '/_matrix/key/v2/server')),
   ]);
-  // A profile of this server's own users: any name does (the check for a token comes first); a
-  // user of another server would make the server ask that one.
-  const serverName = typeof keys.body?.server_name === 'string' ? keys.body.server_name : origin.host;
-  await ask('profile', 'GET', at(client3, `/profile/${encodeURIComponent(`@mxlint-probe:${serverName}`)}`));
+  // A profile of this server's own users: any name does (the check for a token comes first). A
+  // user of another server would make the server ask that one, so without the server's name (its
+  // keys, or the name given) there is no lookup.
+  const named = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? undefined : origin.host;
+  const serverName: string | undefined = typeof keys.body?.server_name === 'string' ? keys.body.server_name : named;
+  if (serverName) await ask('profile', 'GET', at(client3, `/profile/${encodeURIComponent(`@mxlint-probe:${serverName}`)}`));
+  else warnings.push('the server name is unknown (its keys gave no answer): no profile lookup, whose user would have to be of this server');
   let guestUserId: string | undefined;
   if (options.tryGuest) {
     const guest = await ask('guest', 'POST', at(client3, '/register?kind=guest'), {});

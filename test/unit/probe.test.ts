@@ -4,7 +4,7 @@ import { discoveryOrigin, isNonPublicAddress, probeServer, type ProbeOptions } f
 import { buildProbeFacts, NOT_SEEN } from '../../src/facts/probe-facts.js';
 import { lintProbe } from '../../src/lint-probe.js';
 import { builtInRules } from '../../src/engine/rules.js';
-import { CLOSED, OPEN, Recorded, type Route, type Routes } from './probe-recorded.js';
+import { CLOSED, OPEN, Recorded, UNRECOGNIZED, type Route, type Routes } from './probe-recorded.js';
 import { configDifferences } from '../../src/facts/probe-compare.js';
 import { buildServerFacts } from '../../src/facts/server-facts.js';
 import { parseYamlText, type YamlFile } from '../../src/sources/yaml-file.js';
@@ -196,5 +196,15 @@ describe('probe --config: what the file says against what the server shows', () 
     const [difference, ...rest] = configDifferences(buildProbeFacts(result), configFacts('enable_registration: true\nregistration_requires_token: true\n'));
     expect(rest).toEqual([]);
     expect(difference).toMatchObject({ path: 'enable_registration', config: true, seen: false, location: { line: 1 } });
+  });
+});
+
+describe('probe: the profile lookup names a user of this server only', () => {
+  it('asks no profile when the server name is unknown (no key answer, a URL given)', async () => {
+    const { result, lint } = await probe({ ...CLOSED, 'GET /_matrix/key/v2/server': [404, UNRECOGNIZED] });
+    expect(result.serverName).toBeUndefined();
+    expect(server.seen.some((line) => line.includes('/profile/'))).toBe(false);
+    expect(result.warnings).toContain('the server name is unknown (its keys gave no answer): no profile lookup, whose user would have to be of this server');
+    expect(statusOf(lint, 'profile-lookup-limited', 'anonymous')?.status).toBe('unknown');
   });
 });
