@@ -73,6 +73,12 @@ const loopbackHost = (host: string) => host === 'localhost' || host === '[::1]' 
 
 /** An address no one outside this machine or network reaches: loopback, private, link-local, CGNAT, unspecified, ULA. */
 export function isNonPublicAddress(address: string): boolean {
+  // An IPv4-mapped IPv6 address is the IPv4 one; the URL parser writes it in hex (::ffff:7f00:1).
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (mapped) {
+    const [high, low] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
+    return isNonPublicAddress(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+  }
   const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.\d+\.\d+$/i.exec(address);
   if (v4) {
     const [a, b] = [Number(v4[1]), Number(v4[2])];

@@ -160,8 +160,8 @@ describe('probe faults and refusals', () => {
   });
 
   it('knows the non-public addresses', () => {
-    for (const address of ['127.0.0.1', '10.0.0.1', '172.16.0.1', '192.168.1.1', '169.254.1.1', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1']) expect(isNonPublicAddress(address), address).toBe(true);
-    for (const address of ['1.1.1.1', '172.32.0.1', '100.128.0.1', '2001:db8::1', '8.8.8.8']) expect(isNonPublicAddress(address), address).toBe(false);
+    for (const address of ['127.0.0.1', '10.0.0.1', '172.16.0.1', '192.168.1.1', '169.254.1.1', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1', '::ffff:7f00:1', new URL('http://[::ffff:192.168.0.1]/').hostname.slice(1, -1)]) expect(isNonPublicAddress(address), address).toBe(true);
+    for (const address of ['1.1.1.1', '::ffff:808:808', '172.32.0.1', '100.128.0.1', '2001:db8::1', '8.8.8.8']) expect(isNonPublicAddress(address), address).toBe(false);
   });
 });
 
