@@ -146,6 +146,14 @@ describe('probe faults and refusals', () => {
     expect(followed.result.warnings).toEqual([]);
   });
 
+  it('asks federation at m.server (port 8448 by default), and not at a non-public one unless allowed', async () => {
+    const withServer = (name: string): Routes => ({ ...CLOSED, 'GET /.well-known/matrix/server': [200, { 'm.server': name }] });
+    expect((await probe(withServer('127.0.0.1'))).result.federationUrl).toBe('http://127.0.0.1:8448');
+    const refused = await probe(withServer('192.168.4.4:443'), { allowPrivate: false });
+    expect(refused.result.federationUrl).toBe(server.url);
+    expect(refused.result.warnings[0]).toMatch(/not following the server well-known to 192\.168\.4\.4:443: 192\.168\.4\.4 is a non-public address/);
+  });
+
   it('a server that answers nothing usable is a network error (exit 3), not a report', async () => {
     await expect(probe(Object.fromEntries(Object.keys(CLOSED).map((key) => [key, [500, 'no'] as Route])))).rejects.toMatchObject({ name: 'NetworkError', exitCode: 3 });
   });
