@@ -33,6 +33,7 @@ while (from !== undefined) {
     const task = Promise.all([
       get(`${ADMIN}/rooms/${enc(room.room_id)}/state`),
       get(`${ADMIN}/rooms/${enc(room.room_id)}/messages?dir=b&limit=1`),
+      get(`${ADMIN}/rooms/${enc(room.room_id)}/messages?dir=f&limit=50&filter=${enc('{"not_types":["m.room.member"]}')}`),
     ]).then(() => { read += 1; }).finally(() => running.delete(task));
     running.add(task);
     if (running.size >= concurrency) await Promise.race(running);

@@ -2,11 +2,16 @@
 // client (bench/bare-server-client.mjs) that fetches the same endpoints at the same concurrency with
 // plain fetch and nothing else, measured in the same run. Targets: ratio ≤ 1.3, peak memory < 200 MB.
 //
+// BENCH_SERVER_BASELINE=path/to/bin/mxlint.cjs (an earlier build, main's for example) is measured
+// against this one in the same run too (ratio printed, issue #16's target ≤ 1.5), and both are run
+// once through a counting proxy: the requests each sends per room are printed.
+//
 // The server: MXLINT_SYNAPSE_URL + MXLINT_SYNAPSE_ADMIN_TOKEN when set; else, as root, a sandbox
 // started with scripts/synapse-sandbox.sh (MXLINT_SYNAPSE_PORT, MXLINT_SANDBOX_ENV) and stopped at
 // the end; else the bench is skipped, saying why. The rooms are seeded through the client API,
 // or reused when the server already has them (rooms named with ROOM_PREFIX).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { request as httpRequest, createServer as createHttpServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -69,6 +74,39 @@ const KINDS = [
   { preset: 'public_chat', initial_state: [{ type: 'm.room.server_acl', state_key: '', content: { allow: ['*'], deny: ['evil.example'], allow_ip_literals: false } }] },
 ];
 
+/** Requests `args` sends to the server, by method and path pattern (ids replaced), through a proxy
+ *  that counts them; the command's --homeserver is the proxy's URL. */
+async function countRequests(node, args, baseUrl, env) {
+  const target = new URL(baseUrl);
+  const counts = new Map();
+  const proxy = createHttpServer((req, res) => {
+    const key = `${req.method} ${req.url.replace(/\?.*/, '').replace(/(%21|!)[^/]+/g, '{roomId}').replace(/users\/[^/]+/, 'users/{userId}')}${/[?&]dir=f/.test(req.url) ? ' (dir=f)' : ''}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${proxy.address().port}`;
+  const code = await new Promise((resolve, reject) => {
+    const child = spawn(node, args.map((arg) => (arg === baseUrl ? url : arg)), { env, stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  proxy.close();
+  if (![0, 1].includes(code)) throw new Error(`${args[0]} through the counting proxy failed (exit ${code})`);
+  return counts;
+}
+
+/** "3.00 requests per room (GET /_synapse/admin/v1/rooms/{roomId}/state: 1000, ...)" */
+const perRoom = (counts, rooms) => {
+  const perRoomKeys = [...counts].filter(([key]) => key.includes('{roomId}'));
+  const total = perRoomKeys.reduce((sum, [, count]) => sum + count, 0);
+  return `${(total / rooms).toFixed(2)} requests per room (${perRoomKeys.map(([key, count]) => `${key}: ${count}`).join(', ')})`;
+};
+
 async function seed(baseUrl, token) {
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const count = await fetch(`${baseUrl}/_synapse/admin/v1/rooms?limit=1&search_term=${ROOM_PREFIX}`, { headers }).then((response) => response.json());
@@ -113,7 +151,15 @@ export async function benchServer() {
     console.log(`  mxlint server --summary: ${fmt(mxlint.ms)}, peak ${mb(mxlint.maxPeakMb)} (target < 200 MB)`);
     console.log(`  bare fetch client:       ${fmt(bare.ms)} (${bare.last.stdout.trim()}), peak ${mb(bare.maxPeakMb)}`);
     console.log(`  ratio ${ratio.toFixed(2)} (target ≤ 1.3)`);
-    return { mxlint, bare, ratio };
+    const baselineBin = process.env.BENCH_SERVER_BASELINE;
+    if (!baselineBin) return { mxlint, bare, ratio };
+    const baselineArgs = [baselineBin, ...mxlintArgs.slice(1)];
+    const { a: now, b: before } = await compareMeasured(runs, () => measure(node, mxlintArgs, { env }), () => measure(node, baselineArgs, { env }));
+    const baselineRatio = now.ms / before.ms;
+    console.log(`  against ${baselineBin}: ${fmt(now.ms)} vs ${fmt(before.ms)}, ratio ${baselineRatio.toFixed(2)} (target ≤ 1.5); peak ${mb(now.maxPeakMb)} vs ${mb(before.maxPeakMb)} (target ≤ 250 MB)`);
+    console.log(`  this build: ${perRoom(await countRequests(node, mxlintArgs, hs.baseUrl, env), audit.audited)}`);
+    console.log(`  baseline:   ${perRoom(await countRequests(node, baselineArgs, hs.baseUrl, env), audit.audited)}`);
+    return { mxlint, bare, ratio, baseline: before, baselineRatio };
   } finally {
     hs.stop();
   }

@@ -5,6 +5,8 @@ Runs INSIDE the Synapse sandbox chroot (scripts/synapse-sandbox.sh oracle copies
 there and runs this with the chroot's python3 and Synapse 1.160):
 
     python3 synapse-oracle.py CONFIG_PATH [CONFIG_PATH...]
+    python3 synapse-oracle.py --batch CASES    (many such lists: NUL-separated paths, an empty path
+                                                ending each list; one JSON line per list, in order)
 
 The paths are Synapse's -c arguments in order: files, or conf.d directories whose *.yaml files
 are read in sorted order, shallowly merged.
@@ -14,7 +16,7 @@ config names, so a temporary copy is prepared first; nothing of it changes an op
 privacy rules read:
   - dropped: sections that import modules or need optional dependencies or local files
     (modules, password_providers, oidc_providers, redis, log_config, custom template dirs...),
-  - prepared: a sqlite `database` when there is none, a fresh signing key, every secret file a
+  - prepared: a fresh signing key, every secret file a
     `*_path` option names (random content), temporary media/upload directories.
 A refusal to load is a result ("loaded": false with Synapse's error), not a failure.
 
@@ -22,7 +24,8 @@ Output:
   {"loaded": bool, "error": "Class: message" (only when refused), "dropped": [...],
    "prepared": [...], "files": [...], "messages": [...], "warnings": [...],
    "raw": <the merged dict as PyYAML read it, or null>, "effective": {...} or null,
-   "missing": [...] (only if an attribute is absent), "where": "file:line in fn" (when refused)}
+   "missing": [...] (only if an attribute is absent), "where": "file:line in fn" (when refused),
+   "sso": {"oidc": [{"idp_id", "enable_registration"}], "cas": {"enabled", "enable_registration"}}}
 `effective` uses homeserver.yaml's dotted option names; durations are milliseconds, None is null.
 """
 
@@ -259,10 +262,6 @@ def prepare(raw, work_dir):
         del caches["track_memory_usage"]  # needs pympler, not shipped
         dropped.append("caches.track_memory_usage")
 
-    if config.get("database") is None:
-        config["database"] = {"name": "sqlite3", "args": {"database": os.path.join(work_dir, "homeserver.db")}}
-        prepared.append("database: sqlite3 added (the config has none)")
-
     def temp_file(name, content):
         path = os.path.join(work_dir, "files", name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -323,10 +322,55 @@ def effective_values(cfg, missing):
     return values
 
 
-def main(argv):
-    if not argv:
-        print("usage: synapse-oracle.py CONFIG_PATH [CONFIG_PATH...]", file=sys.stderr)
-        return 2
+def sso_registration(raw):
+    """Which single sign-on providers create accounts, read by Synapse's own parsers of the sections
+    the loader has to drop (authlib and pysaml2 are not installed). OIDC providers are parsed with a
+    stand-in user mapping provider (the default one imports authlib); the mapping provider decides
+    nothing about registration. CAS is read by CasConfig itself. JWT and SAML are not read: their
+    readers demand the missing libraries."""
+    import types
+    from synapse.config import oidc
+    from synapse.config.cas import CasConfig
+
+    class MappingProvider:
+        @staticmethod
+        def parse_config(config):
+            return config
+
+        def get_remote_user_id(self, userinfo):
+            return None
+
+        def map_user_attributes(self, userinfo, token, failures):
+            return {}
+
+    stub = types.ModuleType("mxlint_oracle_stub")
+    stub.MappingProvider = MappingProvider
+    sys.modules["mxlint_oracle_stub"] = stub
+    raw = raw if isinstance(raw, dict) else {}
+    sections = {key: copy.deepcopy(raw[key]) for key in ("oidc_providers", "oidc_config") if key in raw}
+    providers = list(sections.get("oidc_providers") or [])
+    if isinstance(sections.get("oidc_config"), dict):
+        providers.append(sections["oidc_config"])
+    for provider in providers:
+        if isinstance(provider, dict):
+            provider["user_mapping_provider"] = {"module": "mxlint_oracle_stub.MappingProvider", "config": {}}
+    result = {}
+    try:
+        result["oidc"] = [{"idp_id": p.idp_id, "enable_registration": p.enable_registration}
+                          for p in oidc._parse_oidc_provider_configs(sections)]
+    except Exception as error:
+        result["oidc_error"] = describe_error(error)
+    try:
+        cas = CasConfig(types.SimpleNamespace(server=types.SimpleNamespace(public_baseurl="https://oracle.invalid/")))
+        cas.read_config({"cas_config": copy.deepcopy(raw.get("cas_config"))})
+        result["cas"] = {"enabled": bool(cas.cas_enabled), "enable_registration": cas.cas_enable_registration}
+    except Exception as error:
+        result["cas_error"] = describe_error(error)
+    return result
+
+
+def read_config(argv):
+    """Synapse's reading of one -c list, as the JSON-able dict described above."""
     from synapse.config._base import find_config_files
 
     result = {"loaded": False, "dropped": [], "prepared": [], "files": [], "messages": [],
@@ -336,6 +380,7 @@ def main(argv):
     logging.getLogger().addHandler(recorder)
     logging.getLogger().setLevel(logging.WARNING)
     printed = io.StringIO()  # Synapse print()s some notices; stdout is ours alone
+    cwd = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="mxlint-oracle-") as work_dir, contextlib.redirect_stdout(printed):
         try:
             config_files = find_config_files(argv)
@@ -343,15 +388,20 @@ def main(argv):
                 parent = os.path.dirname(os.path.abspath(arg))
                 result["files"] += [os.path.relpath(f, parent) for f in find_config_files([arg])]
             if not config_files:
-                raise ValueError("no config file found in the given paths")
+                # What load_config_with_parser says (through argparse, which exits 2).
+                raise SystemExit("Must supply a config file.")
             result["raw"] = read_raw(config_files, result["files"], result["messages"])
+            result["sso"] = sso_registration(result["raw"])
             config, result["dropped"], result["prepared"] = prepare(result["raw"], work_dir)
             cfg = load(config, work_dir)
             result["loaded"] = True
             result["effective"] = effective_values(cfg, missing)
-        except Exception as error:  # a refusal is a result
+        except (Exception, SystemExit) as error:  # a refusal is a result
             result["error"] = describe_error(error)
             result["where"] = raised_where(error)
+        finally:
+            os.chdir(cwd)  # load() moved into the temporary directory, about to go
+            logging.getLogger().removeHandler(recorder)
     result["messages"] += [line for line in printed.getvalue().splitlines() if line.strip()]
     result["warnings"] = recorder.records
 
@@ -369,13 +419,38 @@ def main(argv):
     if result["raw"] is not None:
         result["raw"] = jsonable(result["raw"])
     ordered = {key: result[key] for key in
-               ("loaded", "error", "dropped", "prepared", "files", "messages", "warnings", "raw", "effective")
+               ("loaded", "error", "dropped", "prepared", "files", "messages", "warnings", "raw", "effective", "sso")
                if key in result}
     if missing:
         ordered["missing"] = missing
     if "error" in result:
         ordered["where"] = result["where"]
-    json.dump(ordered, sys.stdout, indent=2)
+    return ordered
+
+
+def main(argv):
+    if not argv or argv == ["--batch"]:
+        print("usage: synapse-oracle.py CONFIG_PATH [CONFIG_PATH...]\n"
+              "       synapse-oracle.py --batch CASES  (-c lists, NUL-separated paths, an empty one ending each list;\n"
+              "                                         one JSON line each)", file=sys.stderr)
+        return 2
+    if argv[0] == "--batch":
+        # Many configs in one process: Synapse's import (most of a run's second) is paid once.
+        with open(argv[1], "rb") as f:
+            paths = [os.fsdecode(path) for path in f.read().split(b"\0")]
+        cases, case = [], []
+        for path in paths:
+            if path:
+                case.append(path)
+            elif case:
+                cases.append(case)
+                case = []
+        for case in cases:
+            json.dump(read_config(case), sys.stdout)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        return 0
+    json.dump(read_config(argv), sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
 

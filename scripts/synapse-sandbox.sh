@@ -12,6 +12,7 @@
 #                                         --stale: stop those whose owner (MXLINT_SANDBOX_OWNER) died
 #   synapse-sandbox.sh status             what is built, mounted and running (exit 0 if $PORT runs)
 #   synapse-sandbox.sh oracle CONFIG...   how Synapse's loader reads a config (files and conf.d dirs, in -c order)
+#   synapse-sandbox.sh oracle --batch CONFIG... [-- CONFIG...]...  several configs, one Python process, one JSON line each
 #
 # Environment:
 #   MXLINT_SYNAPSE_ROOT    chroot location           (default /var/cache/mxlint/synapse-root)
@@ -20,8 +21,11 @@
 #   MXLINT_DEBIAN_MIRROR   Debian mirror for build   (default http://deb.debian.org/debian)
 #   MXLINT_SANDBOX_OWNER   pid of the process start runs for (a test runner): stop --stale stops
 #                          those whose owner died; stop with it set stops only that owner's Synapse
-#   MXLINT_SANDBOX_CONFIG  a JSON object of options start sets over its own (another Synapse to test
-#                          against: registration open, guests off...)
+#   MXLINT_SANDBOX_EXTRA_CONFIG  start: a YAML file whose top-level keys replace those of the
+#                          generated homeserver.yaml (a Synapse with retention on, for example)
+#   MXLINT_SANDBOX_APPSERVICE    start: when 1, also register an application service (a bridge's
+#                          way to send events with old timestamps, ?ts=); its token and sender
+#                          go to the env file under "appservice"
 #
 # Several runs may share one chroot (two test runs on different ports, oracle calls): every user
 # of the chroot holds a shared lock on "$ROOT.use.lock" for as long as it lives (Synapse inherits
@@ -261,11 +265,17 @@ generate_config() {
     || { tail -n 20 "$DATA_DIR/setup.log" >&2; die "synapse --generate-config failed"; }
 
   # Loopback only, very high rate limits, guests and room directory publication allowed.
-  in_chroot python3 - "$DATA_IN_CHROOT/homeserver.yaml" "$PORT" "${MXLINT_SANDBOX_CONFIG:-{\}}" <<'PY' >>"$DATA_DIR/setup.log" 2>&1 \
+  local extra=""
+  if [[ -n ${MXLINT_SANDBOX_EXTRA_CONFIG:-} ]]; then
+    [[ -f $MXLINT_SANDBOX_EXTRA_CONFIG ]] || die "MXLINT_SANDBOX_EXTRA_CONFIG: no such file: $MXLINT_SANDBOX_EXTRA_CONFIG"
+    cp -- "$MXLINT_SANDBOX_EXTRA_CONFIG" "$DATA_DIR/extra.yaml"
+    extra="$DATA_IN_CHROOT/extra.yaml"
+  fi
+  in_chroot python3 - "$DATA_IN_CHROOT/homeserver.yaml" "$PORT" "$extra" "${MXLINT_SANDBOX_APPSERVICE:-}" <<'PY' >>"$DATA_DIR/setup.log" 2>&1 \
     || die "cannot adjust the generated homeserver.yaml (see $DATA_DIR/setup.log)"
-import json, secrets, sys, yaml
+import os, secrets, sys, yaml
 
-path, port, overrides = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
+path, port, extra, appservice = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
 with open(path) as f:
     cfg = yaml.safe_load(f)
 
@@ -299,7 +309,19 @@ cfg.update({
     "enable_metrics": False,
     "url_preview_enabled": False,
 })
-cfg.update(overrides)
+if appservice:
+    # A bridge-like appservice: no URL (Synapse pushes nothing), a namespace of its own.
+    registration = os.path.join(os.path.dirname(path), "appservice.yaml")
+    with open(os.open(registration, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        yaml.safe_dump({"id": "mxlint-e2e-bridge", "url": None, "as_token": secrets.token_urlsafe(32),
+                        "hs_token": secrets.token_urlsafe(32), "sender_localpart": "mxlint-bridge",
+                        "rate_limited": False,
+                        "namespaces": {"users": [{"exclusive": True, "regex": "@mxlint-bridge_.*:test\\.local"}],
+                                       "aliases": [], "rooms": []}}, f)
+    cfg["app_service_config_files"] = [registration]
+if extra:
+    with open(extra) as f:
+        cfg.update(yaml.safe_load(f) or {})
 with open(path, "w") as f:
     yaml.safe_dump(cfg, f, sort_keys=False)
 PY
@@ -341,7 +363,7 @@ register_and_login() {
 
   (umask 077 && in_chroot python3 - "$PORT" "$password_dir" "$ROOT" "$START_PID" "$SERVER_NAME" "${USERS[@]}" \
     <<'PY' >"$ENV_FILE.tmp") || die "logging the test users in failed"
-import json, sys, urllib.request
+import json, sys, urllib.request, yaml
 port, password_dir, root, pid, server_name, *users = sys.argv[1:]
 base_url = f"http://127.0.0.1:{port}"
 info = {"baseUrl": base_url, "serverName": server_name, "adminToken": None, "users": {},
@@ -359,6 +381,14 @@ for user in users:
                            "deviceId": login["device_id"], "password": password}
     if user == "admin":
         info["adminToken"] = login["access_token"]
+registration = f"{password_dir}/../appservice.yaml"
+try:
+    with open(registration) as f:
+        service = yaml.safe_load(f)
+    info["appservice"] = {"id": service["id"], "token": service["as_token"],
+                          "userId": f"@{service['sender_localpart']}:{server_name}"}
+except FileNotFoundError:
+    pass
 json.dump(info, sys.stdout, indent=2)
 PY
   chmod 600 "$ENV_FILE.tmp"
@@ -494,14 +524,27 @@ oracle_cleanup() {
   release_chroot quiet
 }
 
+# Copies a -c path into the chroot as it is: links followed, or (a broken link, a loop: what a
+# conf.d may hold and Synapse skips) kept as links. Special files (a FIFO) stay special.
+copy_into_chroot() {
+  local path=$1 target=$2
+  mkdir -p "$ROOT${target%/*}"
+  cp -rL -- "$path" "$ROOT$target" 2>/dev/null || { rm -rf -- "${ROOT:?}$target"; cp -a -- "$path" "$ROOT$target"; }
+}
+
 cmd_oracle() {
-  (($# > 0)) || die "usage: $0 oracle CONFIG_PATH [CONFIG_PATH...]"
+  (($# > 0)) || die "usage: $0 oracle CONFIG_PATH [CONFIG_PATH...] | oracle --batch PATH... [-- PATH...]..."
   require_root oracle
   require_built
-  local path index=0 target
+  local path index=0 case=0 target batch=false
   local -a args=()
+  if [[ $1 == --batch ]]; then
+    batch=true
+    shift
+  fi
   for path in "$@"; do
-    [[ -e $path ]] || die "no such config file or directory: $path"
+    [[ $path == -- && $batch == true ]] && continue
+    [[ -e $path || -L $path ]] || die "no such config file or directory: $path"
   done
 
   trap oracle_cleanup EXIT
@@ -510,11 +553,29 @@ cmd_oracle() {
   ORACLE_DIR=${ORACLE_DIR#"$ROOT"}
   mkdir "$ROOT$ORACLE_DIR/in"
   cp "$SCRIPT_DIR/synapse-oracle.py" "$ROOT$ORACLE_DIR/oracle.py"
+  if [[ $batch == true ]]; then
+    # One Python process for every case: cases separated by --, written NUL-separated for it.
+    local list="$ROOT$ORACLE_DIR/cases"
+    : >"$list"
+    for path in "$@" --; do
+      if [[ $path == -- ]]; then
+        printf '\0' >>"$list"
+        case=$((case + 1))
+        index=0
+        continue
+      fi
+      target="$ORACLE_DIR/in/$case/$index/$(basename -- "$(realpath -m -- "$path")")"
+      copy_into_chroot "$path" "$target"
+      printf '%s\0' "$target" >>"$list"
+      index=$((index + 1))
+    done
+    in_chroot sh -c 'cd "$1" && exec python3 oracle.py --batch cases' sh "$ORACLE_DIR"
+    return
+  fi
   for path in "$@"; do
     # in/<index>/<name>: -c order kept, names kept (Synapse reads a conf.d dir in name order).
     target="$ORACLE_DIR/in/$index/$(basename -- "$(realpath -m -- "$path")")"
-    mkdir -p "$ROOT${target%/*}"
-    cp -rL -- "$path" "$ROOT$target"
+    copy_into_chroot "$path" "$target"
     args+=("$target")
     index=$((index + 1))
   done

@@ -1,9 +1,12 @@
 // Audits every room of a server through the admin API: bounded concurrency, each room read,
 // linted and reduced to a compact record as it comes, so memory stays bounded.
-import type { Finding, Rule } from './types.js';
+import type { Finding, Rule, Status } from './types.js';
+import { runCheck } from './engine/evaluate.js';
+import type { RoomFacts } from './facts/room-facts.js';
 import type { Homeserver } from './sources/homeserver.js';
 import { BadAnswer, isRefusal, NetworkError } from './sources/homeserver.js';
-import { listRooms, newestEventTs, roomDetails, roomState } from './sources/admin-api.js';
+import { largestRooms, listRooms, newestEventTs, oldestStored, pendingRoomPurges, roomDetails, roomState } from './sources/admin-api.js';
+import type { RoomStorage } from './facts/stored-history.js';
 import type { AdminRoom } from './sources/answers.js';
 import type { ServerFacts } from './facts/server-facts.js';
 import { lintRoom, ROOM_USE_CASES } from './lint-room.js';
@@ -22,6 +25,8 @@ export interface RoomRecord {
   findings: Finding[];
   /** What the server's answers repeated (see currentState), when anything did. */
   warnings?: string[];
+  /** For the summary: is retention configured within the limit, and really applied (see RETENTION_RULES). */
+  retention: { configured: Status | null; applied: Status | null };
   /** Full facts, only kept when the caller asks (JSON output). */
   facts?: Record<string, unknown>;
 }
@@ -44,6 +49,26 @@ export interface AuditOptions {
   onFailure(failure: RoomFailure): void;
 }
 
+/** A refused request (a 4xx other than 429) as the reason its facts stay unknown; anything else is thrown. */
+const refused = <T>(orElse: (error: Error) => T) => (error: Error): T => { if (!isRefusal(error)) throw error; return orElse(error); };
+
+type Measured<T> = T | { unknown: string };
+const isUnknown = <T>(value: Measured<T>): value is { unknown: string } => typeof value === 'object' && value !== null && 'unknown' in value;
+
+/** What the server's storage says, read once per audit (two requests), then told to each room. A
+ *  refusal leaves those facts unknown; a fault or a bad answer too, and `onFault` makes the audit incomplete. */
+async function readStorage(hs: Homeserver, onFault: (what: string, error: Error) => void): Promise<(roomId: string) => RoomStorage> {
+  const read = <T>(what: string, request: Promise<T>): Promise<Measured<T>> => request.catch((error: Error) => {
+    if (!isRefusal(error)) onFault(what, error);
+    return { unknown: `the ${what} were not read: ${error.message}` };
+  });
+  const [sizes, purges] = await Promise.all([read('database statistics', largestRooms(hs)), read('scheduled tasks', pendingRoomPurges(hs))]);
+  return (roomId) => ({
+    sizeBytes: isUnknown(sizes) ? sizes : sizes.get(roomId) ?? { unknown: `not among the ${sizes.size} largest rooms Synapse's database statistics list` },
+    forgottenPurge: isUnknown(purges) ? purges : purges.get(roomId) ?? null,
+  });
+}
+
 /** A fault of the server or of the network (not a refusal about one room, nor an answer mxlint
  *  will not use): the kind that, repeated on every room in flight, means the server is gone. */
 const serverFault = (error: unknown): boolean =>
@@ -63,9 +88,10 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
   let consecutiveFaults = 0;
   let gone: string | undefined;
   const tripAfter = Math.max(3, concurrency);
+  const storageOf = await readStorage(hs, (what, error) => fail(`(${what})`, `cannot read the ${what}: ${error.message}`));
   const start = async (room: AdminRoom) => {
     if (gone) return fail(room.room_id, gone);
-    const task = auditRoom(room, options)
+    const task = auditRoom(room, options, storageOf(room.room_id))
       .then((record) => { consecutiveFaults = 0; audited += 1; options.onRoom(record); })
       .catch((error: Error) => {
         consecutiveFaults = serverFault(error) ? consecutiveFaults + 1 : 0;
@@ -126,12 +152,24 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
   return { total, audited, failed, skipped };
 }
 
-async function auditRoom(room: AdminRoom, options: AuditOptions): Promise<RoomRecord> {
+/** The rules whose status, whatever the room's use case, makes the summary's "configured / applied". */
+const RETENTION_RULES = { configured: 'room-retention-effective', applied: 'retention-applied' } as const;
+
+function retentionOf(rules: Rule[], facts: RoomFacts): RoomRecord['retention'] {
+  const status = (ruleId: string): Status | null => {
+    const rule = rules.find((candidate) => candidate.id === ruleId);
+    return (rule && runCheck(rule.check, facts)?.[0]?.status) ?? null;
+  };
+  return { configured: status(RETENTION_RULES.configured), applied: status(RETENTION_RULES.applied) };
+}
+
+async function auditRoom(room: AdminRoom, options: AuditOptions, storage: RoomStorage): Promise<RoomRecord> {
   // The listing has the headline settings; power levels, ACL, bridges and members need the state.
-  const [{ state, warnings }, lastEventTs] = await Promise.all([
+  // The newest and oldest events feed facts of their own: a refusal leaves them unknown, a fault or a bad answer does not.
+  const [{ state, warnings }, lastEventTs, stored] = await Promise.all([
     roomState(options.hs, room.room_id),
-    // The newest event only feeds the inactivity note: a refusal leaves it unknown, a fault or a bad answer does not.
-    newestEventTs(options.hs, room.room_id).catch((error) => { if (!isRefusal(error)) throw error; return undefined; }),
+    newestEventTs(options.hs, room.room_id).catch(refused(() => undefined)),
+    oldestStored(options.hs, room.room_id).catch(refused((error) => ({ unknown: `the admin API refused to list the oldest events: ${error.message}` }))),
   ]);
   const declared = options.declared?.get(room.room_id) ?? (room.canonical_alias ? options.declared?.get(room.canonical_alias) : undefined);
   const result = lintRoom({
@@ -141,6 +179,8 @@ async function auditRoom(room: AdminRoom, options: AuditOptions): Promise<RoomRe
     published: room.public,
     localServer: options.localServer,
     lastEventTs,
+    stored,
+    storage,
   }, { useCases: declared ? [declared] : undefined, server: options.server, rules: options.rules });
   const best = result.classification.fits[0];
   const useCase = declared ?? best?.useCase ?? null;
@@ -157,13 +197,14 @@ async function auditRoom(room: AdminRoom, options: AuditOptions): Promise<RoomRe
     fits: result.classification.fits.map((fit) => fit.useCase),
     findings: relevant,
     ...(warnings.length ? { warnings } : {}),
+    retention: retentionOf(options.rules, result.facts),
     ...(options.withFacts ? { facts: Object.fromEntries(Object.entries(result.facts.values).map(([path, fact]) => [path, fact.value])) } : {}),
   };
 }
 
 /** Running totals for the summary table; constant memory whatever the number of rooms. */
 export class AuditSummary {
-  readonly perUseCase = new Map<string, { rooms: number; fit: number; warnings: number; unfit: number; unknown: number }>();
+  readonly perUseCase = new Map<string, { rooms: number; fit: number; warnings: number; unfit: number; unknown: number; retention: { configured: number; applied: number; notApplied: number; unknown: number } }>();
   readonly ruleCounts = new Map<string, number>();
   unclassified = 0;
 
@@ -171,8 +212,13 @@ export class AuditSummary {
     if (!record.useCase) {
       this.unclassified += 1;
     } else {
-      const row = this.perUseCase.get(record.useCase) ?? { rooms: 0, fit: 0, warnings: 0, unfit: 0, unknown: 0 };
+      const row = this.perUseCase.get(record.useCase) ?? { rooms: 0, fit: 0, warnings: 0, unfit: 0, unknown: 0, retention: { configured: 0, applied: 0, notApplied: 0, unknown: 0 } };
       row.rooms += 1;
+      const { configured, applied } = record.retention;
+      if (configured === 'pass') row.retention.configured += 1;
+      if (applied === 'pass') row.retention.applied += 1;
+      else if (applied === 'fail') row.retention.notApplied += 1;
+      else if (applied === 'unknown') row.retention.unknown += 1;
       if (record.verdict === 'fit') row.fit += 1;
       else if (record.verdict === 'fit-with-warnings') row.warnings += 1;
       else if (record.verdict === 'unfit') row.unfit += 1;

@@ -43,7 +43,7 @@ export function lintRoom(input: RoomInput, options: LintRoomOptions = {}): RoomL
   const declared = options.useCases?.length ? options.useCases : undefined;
   const useCases = declared ?? all;
   const findings: Finding[] = allFindings.filter((finding) => useCases.includes(finding.useCase));
-  if (declared) findings.push(...mismatchFindings(declared, classification, input.roomId));
+  if (declared) findings.push(...mismatchFindings(declared, classification, allVerdicts, allFindings, input.roomId));
   return {
     schemaVersion: 1,
     tool: { name: 'mxlint', version: VERSION },
@@ -59,17 +59,25 @@ export function lintRoom(input: RoomInput, options: LintRoomOptions = {}): RoomL
   };
 }
 
-/** A room declared as one use case whose settings fit others is a finding in itself. */
-function mismatchFindings(declared: string[], classification: Classification, roomId: string): Finding[] {
-  return declared.filter((useCase) => !classification.fits.some((fit) => fit.useCase === useCase)).map((useCase) => ({
-    ruleId: 'room-fits-declared-use-case',
-    useCase,
-    level: 'error',
-    status: 'fail',
-    title: 'The room\'s settings fit the use case it is declared for',
-    message: classification.fits.length
-      ? `declared ${useCase}, but its settings fit ${classification.fits.map((fit) => fit.useCase).join(', ')}`
-      : `declared ${useCase}, but its settings fit no use case`,
-    room: { id: roomId },
-  }));
+/** A room declared as one use case whose settings fit others is a finding in itself. When what
+ *  decides the use case cannot be known (a dump without directory information), that is unknown,
+ *  naming what to give: never a mismatch. */
+function mismatchFindings(declared: string[], classification: Classification, judged: UseCaseVerdict[], findings: Finding[], roomId: string): Finding[] {
+  return declared.filter((useCase) => !classification.fits.some((fit) => fit.useCase === useCase)).map((useCase) => {
+    const undecided = judged.find((verdict) => verdict.useCase === useCase)?.verdict === 'unknown';
+    const unknowns = findings.filter((finding) => finding.useCase === useCase && finding.level === 'error' && finding.status === 'unknown');
+    return {
+      ruleId: 'room-fits-declared-use-case',
+      useCase,
+      level: 'error',
+      status: undecided ? 'unknown' : 'fail',
+      title: 'The room\'s settings fit the use case it is declared for',
+      message: undecided
+        ? `declared ${useCase}: whether its settings fit it cannot be known: ${unknowns.map((finding) => `${finding.ruleId}: ${finding.message}`).join('; ')}`
+        : classification.fits.length
+          ? `declared ${useCase}, but its settings fit ${classification.fits.map((fit) => fit.useCase).join(', ')}`
+          : `declared ${useCase}, but its settings fit no use case`,
+      room: { id: roomId },
+    };
+  });
 }

@@ -38,6 +38,8 @@ export interface Fact {
   defaultBy?: string;
   /** For room facts: the state event the value comes from. */
   event?: { type: string; stateKey: string };
+  /** For a derived or effective fact: the option whose value decided it (its location is that option's). */
+  from?: string;
 }
 
 /** Anything rules can read by dotted path. */

@@ -3,9 +3,10 @@ import { relative } from 'node:path';
 import { findDefaultConfig, DEFAULT_LOCATIONS } from '../sources/config-files.js';
 import { lintConfig } from '../lint-config.js';
 import { catalogue } from '../facts/catalogue.js';
+import { DERIVED_FACTS } from '../facts/derived.js';
 import { InputError, EXIT } from '../errors.js';
 import { log } from '../log.js';
-import { stdoutIsTerminal } from './stdout.js';
+import { terminalOutput } from './stdout.js';
 import type { Finding, Report, Rule } from '../types.js';
 import type { ServerFacts } from '../facts/server-facts.js';
 import { auditOutput, deliver, openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
@@ -34,11 +35,7 @@ export async function runConfig(paths: string[], options: ConfigCommandOptions, 
   const files = report.facts.files.map((file) => file.path);
   const settled = settleReport(report, session, files);
   const serverName = typeof report.facts.config.server_name === 'string' ? report.facts.config.server_name : undefined;
-  return deliver(auditOutput(report, session, settled, { anchorFiles: files, serverName, color: useColor() }), session, write);
-}
-
-export function useColor(): boolean {
-  return stdoutIsTerminal() && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  return deliver(auditOutput(report, session, settled, { anchorFiles: files, serverName, ...terminalOutput() }), session, write);
 }
 
 /** 1 when an error-level check fails (or cannot be checked) for the selected use cases; with none selected, only
@@ -59,11 +56,12 @@ export function dumpFacts(facts: ServerFacts) {
   const where = (location?: { file: string; line: number; column: number }) =>
     location ? `${location.file}:${location.line}:${location.column}` : 'default';
   const options: Record<string, unknown> = {};
-  for (const path of Object.keys(catalogue.options).sort()) {
+  for (const path of [...new Set([...Object.keys(catalogue.options), ...Object.keys(DERIVED_FACTS)])].sort()) {
     const fact = facts.get(path);
     options[path] = {
       value: fact.value ?? null,
       origin: fact.state === 'default' ? 'default' : where(fact.location),
+      ...(fact.from ? { from: fact.from } : {}),
       ...(fact.state === 'unknown' ? { unknown: fact.reason } : {}),
     };
   }

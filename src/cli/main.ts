@@ -26,7 +26,7 @@ function withNetworkOptions(command: Command, tokenHelp: string): Command {
     });
 }
 
-const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'gitlab', 'markdown'];
+const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'gitlab', 'markdown', 'html'];
 
 /** Output, policy and exit options of every command that reports findings (README "Output formats and CI"). */
 function withOutputOptions(command: Command): Command {

@@ -1,8 +1,7 @@
 // `mxlint probe URL_OR_NAME`: judge a running homeserver from outside, without its config or a token.
 import { EXIT } from '../errors.js';
 import { wholeNumber, MAX_RETRIES, MAX_TIMEOUT_MS } from './access.js';
-import { useColor } from './config.js';
-import { writeStderr } from './stdout.js';
+import { useColor, writeStderr } from './stdout.js';
 import { probeServer, type Endpoint } from '../sources/probe.js';
 import { lintProbe, type ProbeLintResult } from '../lint-probe.js';
 import { formatText } from '../report/text.js';
@@ -40,7 +39,7 @@ export async function runProbe(target: string, options: ProbeCommandOptions, wri
   const exit = await deliver(output, session, write, {
     text: (shown) => `${probeHeader(result, shown)}\n${formatText(result, {
       color: Boolean(shown.color), useCases: shown.useCases, verbose: shown.verbose, lang: shown.lang, quiet: shown.quiet,
-      notes: shown.notes, suppressed: shown.suppressed, rules: shown.rules,
+      notes: shown.notes, suppressed: shown.suppressed, rules: shown.rules, width: shown.width,
     })}`,
     json: (shown) => `${JSON.stringify({ ...jsonReport({ ...result, findings: shown.quiet ? result.findings.filter((finding) => finding.level === 'error') : result.findings }, { notes: shown.notes, suppressed: shown.suppressed }), probe }, null, 2)}\n`,
   });

@@ -5,11 +5,11 @@ import { lintRoom, type RoomLintResult } from '../lint-room.js';
 import { loadConfigFiles } from '../sources/config-files.js';
 import { buildServerFacts } from '../facts/server-facts.js';
 import { readMembers, readStateDump } from '../sources/state-dump.js';
-import { formatText } from '../report/text.js';
+import { formatText, textContext, wrap } from '../report/text.js';
 import { jsonReport } from '../report/json.js';
-import { t, verdictWord } from '../report/messages.js';
+import { colon, t, verdictWord } from '../report/messages.js';
 import type { AuditOutput } from '../report/model.js';
-import { useColor } from './config.js';
+import { terminalOutput } from './stdout.js';
 import { checkHomeserverUrl, readToken, requestLimits } from './access.js';
 import type { RoomInput } from '../facts/room-facts.js';
 import { auditOutput, deliver, openSession, policyRoomUseCase, settleReport, type ReportCliOptions } from '../policy/session.js';
@@ -82,7 +82,7 @@ export async function runRoom(target: string | undefined, options: RoomCommandOp
   const facts = Object.fromEntries(Object.entries(result.facts.values).map(([path, fact]) => [path, fact.value]));
   const best = result.classification.fits[0];
   const output = auditOutput(result, session, settled, {
-    anchorFiles: configFiles, stateFile: options.state, color: useColor(),
+    anchorFiles: configFiles, stateFile: options.state, ...terminalOutput(),
     serverName: typeof server?.config.server_name === 'string' ? server.config.server_name : undefined,
     rooms: [{ roomId: result.roomId, name: (facts['room.name'] as string | null) ?? null, alias: (facts['alias.canonical'] as string | null) ?? null, facts, state: input.state }],
     roomVerdicts: [{
@@ -106,17 +106,18 @@ export function formatRoomJson(result: RoomLintResult, output?: AuditOutput): st
 
 export function formatRoomText(result: RoomLintResult, output: AuditOutput): string {
   const { lang } = output;
+  const ctx = textContext({ lang, color: Boolean(output.color), width: output.width });
   const { fits, nearest } = result.classification;
-  const lines = [`${t(lang, 'label.room')} ${result.roomId}`];
+  const lines = wrap(`${t(lang, 'label.room')} ${result.roomId}`, ctx.width, '').map((line) => ctx.paint('bold', line));
   if (fits.length) {
-    lines.push(`  ${t(lang, 'table.fits')}: ${fits.map((fit) => `${fit.useCase}${fit.verdict === 'fit-with-warnings' ? ` (${verdictWord(lang, fit.verdict)})` : ''}`).join(', ')}`);
-    for (const reason of fits[0].reasons.slice(0, 6)) lines.push(`    ${fits[0].useCase}: ${reason}`);
+    lines.push(...wrap(`${t(lang, 'table.fits')}${colon(lang)}${fits.map((fit) => `${fit.useCase}${fit.verdict === 'fit-with-warnings' ? ` (${verdictWord(lang, fit.verdict)})` : ''}`).join(', ')}`, ctx.width, '  ', '    '));
+    for (const reason of fits[0].reasons.slice(0, 6)) lines.push(...wrap(`${fits[0].useCase}: ${reason}`, ctx.width, '    ', '      '));
   } else {
-    lines.push(`  ${t(lang, 'label.fitsNone')}; ${t(lang, 'label.nearest')}:`);
-    for (const near of nearest) lines.push(`    ${near.useCase}: ${near.blockers.slice(0, 3).join('; ')}`);
+    lines.push(...wrap(`${t(lang, 'label.fitsNone')}${t(lang, 'summary.separator')}${t(lang, 'label.nearest')}${colon(lang).trimEnd()}`, ctx.width, '  '));
+    for (const near of nearest) lines.push(...wrap(`${near.useCase}: ${near.blockers.slice(0, 3).join('; ')}`, ctx.width, '    ', '      '));
   }
   return `${lines.join('\n')}\n\n${formatText(result, {
     color: Boolean(output.color), useCases: output.useCases, verbose: output.verbose, lang, quiet: output.quiet,
-    notes: output.notes, suppressed: output.suppressed, rules: output.rules,
+    notes: output.notes, suppressed: output.suppressed, rules: output.rules, width: output.width,
   })}`;
 }

@@ -8,12 +8,13 @@ import { formatText } from '../report/text.js';
 import { Progress } from '../report/progress.js';
 import { AuditSummary, auditServer, type RoomFailure, type RoomRecord } from '../audit-server.js';
 import { checkHomeserverUrl, readToken, requestLimits, wholeNumber } from './access.js';
-import { useColor } from './config.js';
+import { terminalOutput } from './stdout.js';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { auditOutput, deliver, openSession, Settler, type ReportCliOptions } from '../policy/session.js';
 import { exitStatus } from '../policy/gate.js';
 import { formatServerText, roomLabel, roomSnapshots, serverReport } from '../report/server.js';
 import { VERSION } from '../version.js';
+import { JSON_SCHEMA_VERSION, jsonFinding, jsonSuppressed } from '../report/json.js';
 import { scrubSecrets } from '../redact-text.js';
 
 export interface ServerCommandOptions extends Omit<ReportCliOptions, 'useCase'> {
@@ -83,13 +84,13 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   const json = Boolean(jsonSpec);
   let firstRoom = true;
   if (json) {
-    jsonWrite(`{"schemaVersion":1,"tool":${JSON.stringify({ name: 'mxlint', version: VERSION })},"target":"server","homeserver":${JSON.stringify(baseUrl)},`);
-    if (configReport) jsonWrite(`"config":${JSON.stringify({ inputs: configReport.inputs, verdicts: configReport.verdicts, findings: configReport.findings.filter((f) => f.status !== 'pass' && (!options.quiet || f.level === 'error')) })},`);
+    jsonWrite(`{"schemaVersion":${JSON_SCHEMA_VERSION},"tool":${JSON.stringify({ name: 'mxlint', version: VERSION })},"target":"server","homeserver":${JSON.stringify(baseUrl)},`);
+    if (configReport) jsonWrite(`"config":${JSON.stringify({ inputs: configReport.inputs, verdicts: configReport.verdicts, findings: configReport.findings.filter((f) => f.status !== 'pass' && (!options.quiet || f.level === 'error')).map(jsonFinding) })},`);
     jsonWrite('"rooms":[');
   }
   const counts = await auditServer({
     hs, localServer, server: configReport?.facts, rules, declared, concurrency,
-    searchTerm: searchTerms[0], roomIds, withFacts: (json && !options.summary) || others.some((spec) => spec.format === 'sarif'),
+    searchTerm: searchTerms[0], roomIds, withFacts: (json && !options.summary) || others.some((spec) => spec.format === 'sarif' || spec.format === 'html'),
     onTotal: (total) => progress.setTotal(total),
     onRoom: (record) => {
       progress.tick();
@@ -101,10 +102,11 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
       record.findings = kept;
       summary.add(record);
       if (json && !options.summary) {
-        jsonWrite(`${firstRoom ? '' : ','}\n${JSON.stringify(options.quiet ? { ...record, findings: record.findings.filter((f) => f.level === 'error') } : record)}`);
+        const findings = (options.quiet ? record.findings.filter((f) => f.level === 'error') : record.findings).map(jsonFinding);
+        jsonWrite(`${firstRoom ? '' : ','}\n${JSON.stringify({ ...record, findings })}`);
         firstRoom = false;
       }
-      if (keepRecords) records.push(json && !options.summary && !others.some((spec) => spec.format === 'sarif') ? { ...record, facts: undefined } : record);
+      if (keepRecords) records.push(json && !options.summary && !others.some((spec) => spec.format === 'sarif' || spec.format === 'html') ? { ...record, facts: undefined } : record);
     },
     onFailure: (failure) => { progress.tick(); failures.push(failure); },
   });
@@ -113,21 +115,21 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   const audit = { ...counts, incomplete, faults: hs.faults };
   const settled = settler.finish();
   if (json) {
-    const extras = `${settled.notes.length ? `,"notes":${JSON.stringify(settled.notes)}` : ''}${settled.suppressed.length ? `,"suppressed":${JSON.stringify(settled.suppressed.map(({ finding, by, reason, location }) => ({ ...finding, suppressedBy: by, ...(reason ? { reason } : {}), ...(location ? { suppressedAt: location } : {}) })))}` : ''}`;
+    const extras = `${settled.notes.length ? `,"notes":${JSON.stringify(settled.notes)}` : ''}${settled.suppressed.length ? `,"suppressed":${JSON.stringify(jsonSuppressed(settled.suppressed))}` : ''}`;
     jsonWrite(`],\n"failures":${JSON.stringify(failures)},"audit":${JSON.stringify(audit)},"summary":${JSON.stringify(summary)}${extras}}\n`);
     if (jsonFd !== undefined) closeSync(jsonFd);
   }
   if (others.length) {
     const report = serverReport({ baseUrl, version: VERSION, config: configReport, records, failures });
     const output = auditOutput(report, { ...session, outputs: others }, settled, {
-      anchorFiles: configFiles, color: useColor(), serverName: typeof configReport?.facts.config.server_name === 'string' ? configReport.facts.config.server_name : localServer,
+      anchorFiles: configFiles, ...terminalOutput(), serverName: typeof configReport?.facts.config.server_name === 'string' ? configReport.facts.config.server_name : localServer,
       rooms: roomSnapshots(records),
       roomVerdicts: records.map((record) => ({ roomId: record.roomId, label: roomLabel(record), useCase: record.useCase, verdict: record.verdict, declared: record.declared, fits: record.fits })),
     });
     await deliver(output, { ...session, outputs: others }, write, {
       text: (shown) => formatServerText({
-        baseUrl, version: VERSION, records, failures, summary, audit, summaryOnly: Boolean(options.summary), lang: session.lang, useCases: USE_CASES, notes: settled.notes,
-        configText: configReport ? formatText(configReport, { color: Boolean(shown.color), useCases: USE_CASES, lang: session.lang, quiet: options.quiet, rules, verbose: options.verbose }) : '',
+        baseUrl, version: VERSION, records, failures, summary, audit, summaryOnly: Boolean(options.summary), lang: session.lang, useCases: USE_CASES, notes: settled.notes, color: shown.color, width: shown.width,
+        configText: configReport ? formatText(configReport, { color: Boolean(shown.color), useCases: USE_CASES, lang: session.lang, quiet: options.quiet, rules, verbose: options.verbose, width: shown.width }) : '',
       }),
     });
   }

@@ -35,3 +35,22 @@ export function stdoutIsTerminal(): boolean {
     return false;
   }
 }
+
+/** Colour on a terminal unless NO_COLOR (or TERM=dumb); a non-empty FORCE_COLOR forces it, 0 or false refuses it
+ *  (force-color.org, and Node's reading of 0/false). */
+export function useColor(env: NodeJS.ProcessEnv = process.env, terminal = stdoutIsTerminal()): boolean {
+  const force = env.FORCE_COLOR || undefined;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return terminal && !env.NO_COLOR && env.TERM !== 'dumb';
+}
+
+/** COLUMNS, else the terminal's width, else 80 (a pipe or a file). */
+export function textWidth(env: NodeJS.ProcessEnv = process.env, terminal = stdoutIsTerminal()): number {
+  const columns = Number(env.COLUMNS);
+  if (/^\d+$/.test(env.COLUMNS ?? '') && columns > 0) return columns;
+  // process.stdout loads node:tty and node:net: only on a terminal, where the width is worth it.
+  return (terminal && process.stdout.columns) || 80;
+}
+
+/** How the text report fits this stdout. */
+export const terminalOutput = () => ({ color: useColor(), width: textWidth() });

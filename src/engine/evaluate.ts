@@ -11,7 +11,7 @@ export function runCheck(node: CheckNode, facts: FactSource): CheckResult[] | nu
       const holds = conditionHolds(condition, facts);
       if (holds === 'unknown') {
         const fact = facts.get(condition.path);
-        return [{ status: 'unknown', message: `cannot tell whether this applies: ${condition.path} ${fact.reason ?? 'is unknown'}`, path: fact.path, location: fact.location }];
+        return [{ status: 'unknown', message: `cannot tell whether this applies: ${condition.path} ${fact.reason ?? 'is unknown'}`, path: fact.from ?? fact.path, location: fact.location }];
       }
       if (!holds) return null;
     }

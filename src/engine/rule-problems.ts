@@ -6,6 +6,7 @@ import type { ErrorObject } from 'ajv';
 import validateRule from '../generated/validate-rule.js';
 import * as optionValidators from '../generated/validate-options.js';
 import { catalogue } from '../facts/catalogue.js';
+import { DERIVED_FACTS } from '../facts/derived.js';
 import { isRoomFact, ROOM_FACT_SOURCES, ROOM_FACTS } from '../facts/room-fact-table.js';
 import type { CheckNode, Rule } from '../types.js';
 import { checkNamed, checks } from './checks/index.js';
@@ -41,8 +42,8 @@ const suggest = (word: string, candidates: string[]): string => {
 
 function pathProblem(target: Rule['target'], path: string): string | undefined {
   if (target === 'config') {
-    return Object.hasOwn(catalogue.options, path) ? undefined
-      : `"${path}" is not an option in mxlint's catalogue (catalogue/synapse-options.yaml)${suggest(path, Object.keys(catalogue.options))}`;
+    return Object.hasOwn(catalogue.options, path) || Object.hasOwn(DERIVED_FACTS, path) ? undefined
+      : `"${path}" is not an option in mxlint's catalogue (catalogue/synapse-options.yaml) nor a derived fact (src/facts/derived.ts)${suggest(path, [...Object.keys(catalogue.options), ...Object.keys(DERIVED_FACTS)])}`;
   }
   return isRoomFact(path) ? undefined : `"${path}" is not a room fact (src/facts/room-fact-table.ts)${suggest(path, Object.keys(ROOM_FACTS))}`;
 }

@@ -3,6 +3,7 @@
 // everything else is unknown, needing the config or an admin token.
 import type { Fact, FactSource } from '../types.js';
 import type { Endpoint, ProbeAnswer, ProbeResult } from '../sources/probe.js';
+import { DERIVED_FACTS } from './derived.js';
 
 export const NOT_SEEN = 'cannot be seen from outside: needs the config (`mxlint config`) or an admin token (`mxlint server`)';
 
@@ -38,8 +39,22 @@ function extraContent(body: Record<string, unknown>): Record<string, unknown> {
   return extra;
 }
 
+/** The login page's single sign-on and JWT flows: a provider may create accounts on first login,
+ *  which cannot be seen from outside; without such a flow there is no provider. */
+const noProvider = (kind: RegExp) => (answer: ProbeAnswer): Reading => {
+  const flows = (answer.body?.flows ?? []) as Array<{ type: string; identity_providers?: Array<{ id: string }> }>;
+  const offered = flows.filter((flow) => kind.test(flow.type));
+  if (!offered.length) return { value: null, seen: `the login page offers ${flows.map((flow) => flow.type).join(', ') || 'no flow'}` };
+  const providers = offered.flatMap((flow) => flow.identity_providers ?? []).map((provider) => provider.id);
+  return { unknown: `the login page offers ${offered.map((flow) => flow.type).join(', ')}${providers.length ? ` (${providers.join(', ')})` : ''}: whether it creates accounts on first login cannot be seen from outside` };
+};
+const SSO = /^m\.login\.sso$|cas/;
+const JWT = /jwt/;
+
 /** The mapping, one row per config option a stranger can see. */
 export const PROBE_MAPPINGS: Mapping[] = [
+  ...['oidc_providers', 'oidc_config', 'oidc_config.enabled', 'saml2_config', 'cas_config'].map((path) => ({ path, endpoint: 'login' as const, read: noProvider(SSO) })),
+  { path: 'jwt_config', endpoint: 'login', read: noProvider(JWT) },
   {
     path: 'enable_registration', endpoint: 'register', read: (answer) => {
       const flows = signUpFlows(answer);
@@ -177,12 +192,14 @@ export function buildProbeFacts(result: ProbeResult): ProbeFacts {
     facts.set(mapping.path, { path: mapping.path, value: reading.value, state: 'set', location });
     seen.set(mapping.path, { ...reading, url: answer.url });
   }
-  const get = (path: string): Fact => {
+  const optionFact = (path: string): Fact => {
     const known = facts.get(path);
     if (known) return known;
     const decider = DECIDED_ELSEWHERE[path];
     if (decider && facts.get(decider)?.state === 'set') return { path, value: undefined, state: 'default', defaultBy: `the running server (seen through ${decider})` };
     return { path, value: undefined, state: 'unknown', reason: NOT_SEEN };
   };
+  // The facts built from several options (who can sign up...) are built from these, as from a config.
+  const get = (path: string): Fact => (Object.hasOwn(DERIVED_FACTS, path) ? DERIVED_FACTS[path].derive(optionFact) : optionFact(path));
   return { target: 'config', get, seen, extra: { probe: result } };
 }

@@ -3,7 +3,7 @@
 // refuses any other path, a value of another type is recorded as unknown, and a rule naming another
 // path is refused at build and at load.
 
-export type RoomFactType = 'boolean' | 'number' | 'string' | 'string[]' | 'boolean | null' | 'number | null' | 'string | null';
+export type RoomFactType = 'boolean' | 'number' | 'string' | 'string[]' | 'counts' | 'boolean | null' | 'number | null' | 'string | null';
 
 export interface RoomFactEntry {
   type: RoomFactType;
@@ -38,10 +38,20 @@ export const ROOM_FACTS = {
   'retention.maxLifetime': { type: 'number | null', from: 'm.room.retention', doc: 'The room\'s own m.room.retention max_lifetime (ms).' },
   'retention.effectiveMaxLifetime': { type: 'number | null', from: 'm.room.retention', doc: 'How long the server keeps the messages (ms; null: forever), from the room\'s policy and the server\'s retention config.' },
   'retention.effectiveSource': { type: 'string | null', from: 'm.room.retention', doc: 'Where retention.effectiveMaxLifetime comes from, in words.' },
+  'retention.purgeIntervalMs': { type: 'number | null', doc: 'The longest interval between two runs of a retention purge job (ms; null while retention is off).' },
+  'retention.purgeJobCovers': { type: 'boolean | null', doc: 'A purge job visits the room: its own max_lifetime (else the default policy\'s) falls in a job\'s range.' },
+  'stored.oldestMessageTs': { type: 'number | null', doc: 'When the server received the oldest non-state event it still stores (ms; null: none; measured by mxlint server).' },
+  'stored.oldestMessageSentTs': { type: 'number | null', doc: 'The origin_server_ts of that event (older than its reception when a bridge imported history).' },
+  'stored.oldestMessageAgeMs': { type: 'number | null', doc: 'How long the server has stored that event (ms).' },
+  'stored.nextEventAgeMs': { type: 'number | null', doc: 'How long the server has stored the event right after it (ms; null: none, it is the newest).' },
+  'stored.sizeBytes': { type: 'number | null', doc: 'The room\'s estimated size in the database (bytes; Synapse\'s statistics list its 10 largest rooms, on PostgreSQL).' },
+  'stored.forgottenPurgeOverdueMs': { type: 'number | null', doc: 'How long ago the purge Synapse scheduled when every local member forgot the room was due (ms; null: none pending, or not due yet).' },
+  'stored.forgottenPurgeStatus': { type: 'string | null', doc: 'The status of that purge task (scheduled, active, failed; null: none pending).' },
   'tombstone.present': { type: 'boolean', from: 'm.room.tombstone', doc: 'The room was replaced by another (m.room.tombstone).' },
   'members.count': { type: 'number | null', from: 'm.room.member', doc: 'How many members have joined.' },
   'members.servers': { type: 'string[]', from: 'm.room.member', doc: 'The servers of the joined members.' },
   'members.serverCount': { type: 'number', from: 'm.room.member', doc: 'How many servers the joined members are on.' },
+  'members.perServer': { type: 'counts', from: 'm.room.member', doc: 'Joined members per server, most first (where the room\'s metadata goes).' },
   'members.hasMatrixOrg': { type: 'boolean', from: 'm.room.member', doc: 'A joined member is on matrix.org.' },
   'members.bots': { type: 'string[]', from: 'm.room.member', doc: 'Joined members that are bridge bots.' },
   'members.humanCount': { type: 'number | null', from: 'm.room.member', doc: 'Joined members that are not bridge bots.' },
@@ -77,5 +87,6 @@ export const ROOM_FACT_SOURCES: ReadonlySet<string> = new Set(Object.values(ROOM
 export function fitsType(type: RoomFactType, value: unknown, state: 'set' | 'default' | 'unknown'): boolean {
   if (value === null) return type.endsWith('| null') || state === 'unknown';
   const base = type.replace(' | null', '');
+  if (base === 'counts') return typeof value === 'object' && !Array.isArray(value) && Object.values(value as object).every((count) => typeof count === 'number');
   return base === 'string[]' ? Array.isArray(value) && value.every((item) => typeof item === 'string') : typeof value === base;
 }

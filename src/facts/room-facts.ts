@@ -6,6 +6,7 @@ import { guessNetworks } from './appservices.js';
 import { parseDuration } from './duration.js';
 import { pythonTruthy } from './values.js';
 import { fitsType, isRoomFact, ROOM_FACTS, type RoomFactPath } from './room-fact-table.js';
+import { putPurgeJobs, putStorage, putStoredHistory, type RoomStorage, type StoredHistoryInput } from './stored-history.js';
 
 export interface StateEvent {
   type: string;
@@ -29,6 +30,10 @@ export interface RoomInput {
   localServer?: string;
   /** Timestamp of the newest event, when known. */
   lastEventTs?: number;
+  /** The oldest history still stored (mxlint server measures it), or why it is not known. */
+  stored?: StoredHistoryInput;
+  /** The room's database size and pending purge (mxlint server reads them once per audit). */
+  storage?: RoomStorage;
   /** "Now" in ms, for the ages (room.ageDays, activity.idleDays); defaults to the clock when the facts are built. */
   now?: number;
 }
@@ -148,6 +153,9 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   const effective = effectiveMaxLifetime(values['retention.maxLifetime'].value as number | null, server);
   put('retention.effectiveMaxLifetime', effective.value, retention, effective.state, effective.reason);
   put('retention.effectiveSource', effective.source ?? null, retention, effective.state, effective.reason);
+  putPurgeJobs(put, values['retention.maxLifetime'].value as number | null, server);
+  putStoredHistory(put, input.stored, now);
+  putStorage(put, input.storage, now);
   put('room.name', stateOf('m.room.name')?.content.name ?? null, stateOf('m.room.name'));
 
   // Members: given, or read from the state's membership events.
@@ -156,17 +164,19 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   const memberReason = MEMBER_REASON;
   // Member servers and the local count in one pass.
   const local = input.localServer?.toLowerCase();
-  const serverSet = new Set<string>();
+  const perServer = new Map<string, number>();
   let localCount = 0;
   for (const id of members ?? []) {
     const name = serverOf(id);
-    serverSet.add(name);
+    perServer.set(name, (perServer.get(name) ?? 0) + 1);
     if (name === local) localCount += 1;
   }
-  const servers = [...serverSet].sort();
+  const servers = [...perServer.keys()].sort();
   put('members.count', members?.length ?? null, undefined, memberState, memberReason);
   put('members.servers', servers, undefined, memberState, memberReason);
   put('members.serverCount', servers.length, undefined, memberState, memberReason);
+  // Where the room's metadata goes: members per server, most first (the HTML report draws it).
+  put('members.perServer', Object.fromEntries([...perServer].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))), undefined, memberState, memberReason);
   put('members.hasMatrixOrg', servers.includes('matrix.org'), undefined, memberState, memberReason);
   const bots = members ? bridgeBots(members, server) : [];
   put('members.bots', bots, undefined, memberState, memberReason);

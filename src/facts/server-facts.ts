@@ -2,11 +2,12 @@
 import type { Fact, FactSource, SourceLocation } from '../types.js';
 import type { MergedConfig } from '../sources/config-files.js';
 import type { YamlFile } from '../sources/yaml-file.js';
-import { defaultOf } from './catalogue.js';
+import { catalogue, defaultOf } from './catalogue.js';
 import { findPlaceholder } from './values.js';
 import { readAppservices, type AppserviceFacts } from './appservices.js';
 import { isSecret, redactValue, rememberSecrets } from './redact.js';
 import { fileMode } from '../sources/config-files.js';
+import { DERIVED_FACTS } from './derived.js';
 
 export interface ServerFacts extends FactSource {
   target: 'config';
@@ -20,6 +21,9 @@ export interface ServerFacts extends FactSource {
   fileModes(path: string): number | undefined;
 }
 
+/** Synapse reads the file as it is: a placeholder in a secret is the secret, in plain sight. */
+const LITERAL_SECRET = '; Synapse does not expand variables (nor does the official Docker image, which does not render a config it is given): deployed as is, this secret is that literal text, known to anyone who has the template';
+
 const isMapping = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
@@ -30,7 +34,7 @@ export function buildServerFacts(merged: MergedConfig, inputs: string[]): Server
   for (const file of files) rememberSecrets('', file.data);
   const locate = (path: string): SourceLocation | undefined => ownerOf.get(path.split('.')[0])?.positions.get(path);
 
-  const get = (path: string): Fact => {
+  const optionFact = (path: string): Fact => {
     const parts = path.split('.');
     let value: unknown = config;
     let found = 0;
@@ -50,14 +54,18 @@ export function buildServerFacts(merged: MergedConfig, inputs: string[]): Server
     // rules never need a secret's content, so facts never carry one.
     // In a secret, the placeholder is named only when it is the whole value (a template's, not a secret).
     const written = findPlaceholder(value);
-    const placeholder = written && isSecret(path, value) && written !== value ? 'in a secret (not shown)' : written;
+    const secret = isSecret(path, value);
+    const placeholder = written && secret && written !== value ? 'in a secret (not shown)' : written;
+    // Only a secret that is nothing but a placeholder is surely a template's (and then literal text).
+    const literal = secret && written === value;
     value = redactValue(path, value);
     const location = locate(path);
     if (placeholder) {
-      return { path, value, state: 'unknown', location, reason: `unrendered template placeholder ${placeholder}` };
+      return { path, value, state: 'unknown', location, reason: `unrendered template placeholder ${placeholder}${literal ? LITERAL_SECRET : ''}` };
     }
     return { path, value, state: 'set', location };
   };
+  const get = (path: string): Fact => (Object.hasOwn(DERIVED_FACTS, path) ? DERIVED_FACTS[path].derive(optionFact) : optionFact(path));
 
   const topLevelKeys = Object.keys(config).map((key) => ({ key, location: locate(key) }));
   const appservices = readAppservices(get('app_service_config_files'), files);

@@ -131,12 +131,14 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
   const after = lintMerged(loadWithTexts(fileList, texts, files[0]?.mode), paths, rules, useCases, options.lang);
   after.findings = settle(after.findings);
   after.verdicts = verdicts(after.findings, useCases);
-  // What is left: decisions, manual work, and the mechanical fixes that did not make their rule pass.
+  // What is left: decisions, manual work, and the mechanical fixes that did not make their rule pass
+  // (still failing, or now unknown: a registration token does not gate sign-up through an SSO provider).
   const selection = selectFixes(after.findings, rules, useCases, minLevel, options.lang);
-  const stillFailing = selection.mechanical.map((item): ToDo => ({
+  const fixedIds = new Set(fixes.flatMap((fix) => fix.leaves.flatMap((leaf) => leaf.ruleIds)));
+  const stillFailing = [...selection.mechanical.map((item): ToDo => ({
     ruleId: item.rule.id, useCases: item.useCases, level: item.level, title: item.rule.title[options.lang ?? 'en'], message: item.message,
     what: item.rule.fix?.hint[options.lang ?? 'en'] ?? '', hint: item.rule.fix?.hint[options.lang ?? 'en'],
-  }));
+  })), ...selection.unknown.filter((todo) => fixedIds.has(todo.ruleId))];
   return { inputs: paths, useCases, before, selection, clashes, files: fixes, failed, after, stillFailing };
 }
 

@@ -2,7 +2,7 @@
 // written (dry run, clashes), with the same reader and the same merge as `lintConfig`.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { expandConfigPaths, mergeFiles, type MergedConfig } from '../sources/config-files.js';
+import { byCodePoint, expandConfigPaths, mergeFiles, type MergedConfig } from '../sources/config-files.js';
 export { mergeFiles } from '../sources/config-files.js';
 export { lintMerged } from '../lint-config.js';
 import { parseYamlText, readYamlFile, type YamlFile } from '../sources/yaml-file.js';
@@ -20,7 +20,7 @@ export function configFileList(paths: string[], extra?: string): string[] {
     }
     if (extra && isDirectory && resolve(path) === resolve(dirname(extra)) && !expanded.some((file) => resolve(file) === resolve(extra))) {
       expanded.push(extra);
-      expanded.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      expanded.sort(byCodePoint);
     }
     files.push(...expanded);
   }

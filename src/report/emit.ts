@@ -8,7 +8,7 @@ import type { AuditOutput } from './model.js';
 import { formatText } from './text.js';
 import { formatJson } from './json.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'gitlab', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'gitlab', 'markdown', 'html'] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 export interface OutputSpec {
@@ -40,14 +40,14 @@ export type CustomRenderers = Partial<Record<FormatName, (output: AuditOutput) =
 
 export async function render(format: FormatName, audit: AuditOutput, file: string | undefined, custom: CustomRenderers = {}): Promise<string> {
   // Colours only on the terminal, never in a file.
-  const output = { ...audit, color: Boolean(audit.color) && file === undefined };
+  const output = { ...audit, color: Boolean(audit.color) && file === undefined, width: file === undefined ? audit.width : 80 };
   const own = custom[format];
   if (own) return own(output);
   switch (format) {
     case 'text':
       return formatText(output.report, {
         color: output.color, useCases: output.useCases, verbose: output.verbose, lang: output.lang,
-        quiet: output.quiet, notes: output.notes, suppressed: output.suppressed, rules: output.rules,
+        quiet: output.quiet, notes: output.notes, suppressed: output.suppressed, rules: output.rules, width: output.width,
       });
     case 'json':
       return formatJson({ ...output.report, findings: output.quiet ? output.report.findings.filter((finding) => finding.level === 'error') : output.report.findings },
@@ -65,6 +65,8 @@ export async function render(format: FormatName, audit: AuditOutput, file: strin
       return (await import('./gitlab.js')).formatGitlab(output);
     case 'markdown':
       return (await import('./markdown.js')).formatMarkdown(output);
+    case 'html':
+      return (await import('./html.js')).formatHtml(output);
   }
 }
 

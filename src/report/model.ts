@@ -54,6 +54,8 @@ export interface AuditOutput {
   /** Only error-level findings are printed. */
   quiet?: boolean;
   color?: boolean;
+  /** Columns of the text report. */
+  width?: number;
   policyFile?: string;
   /** Base URL of docs/rules.md (policy docsUrl). */
   docsUrl?: string;

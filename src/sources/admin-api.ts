@@ -1,6 +1,7 @@
 // The Synapse admin API, read-only: who we are, the room list, each room's state and newest event.
 import { BadAnswer, Homeserver, NetworkError } from './homeserver.js';
 import type { StateEvent } from '../facts/room-facts.js';
+import type { StoredHistoryInput } from '../facts/stored-history.js';
 import type { AdminRoom } from './answers.js';
 import { currentState } from './state-dump.js';
 
@@ -74,4 +75,41 @@ export async function roomState(hs: Homeserver, roomId: string): Promise<{ state
 /** Timestamp of the room's newest event (admin API; works whether or not the admin is in the room). */
 export async function newestEventTs(hs: Homeserver, roomId: string): Promise<number | undefined> {
   return (await hs.get('messages', `/rooms/${enc(roomId)}/messages`, { dir: 'b', limit: '1' }, ADMIN)).chunk[0]?.origin_server_ts;
+}
+
+/** Events read from the start of the timeline to find the oldest message: membership events (most
+ *  of a large room's state) are filtered out by the server; if this many are all other state
+ *  events, the oldest message is not known. */
+const OLDEST_PAGE = 50;
+
+/** The oldest non-state event the server still stores, and the event right after it, with the
+ *  times the server received them (now - unsigned.age; origin_server_ts when age is absent).
+ *  Purged history is gone from this listing; the state Synapse keeps comes back as state events. */
+export async function oldestStored(hs: Homeserver, roomId: string, now = Date.now()): Promise<StoredHistoryInput> {
+  const query = { dir: 'f', limit: String(OLDEST_PAGE), filter: JSON.stringify({ not_types: ['m.room.member'] }) };
+  const { chunk } = await hs.get('oldestEvents', `/rooms/${enc(roomId)}/messages`, query, ADMIN);
+  const received = (event: (typeof chunk)[number]) => (typeof event.unsigned?.age === 'number' ? now - event.unsigned.age : event.origin_server_ts);
+  const index = chunk.findIndex((event) => event.state_key === undefined);
+  if (index < 0) {
+    if (chunk.length >= OLDEST_PAGE) return { unknown: `the first ${OLDEST_PAGE} events of the timeline are all state events` };
+    return { oldestMessage: null, nextEventReceivedTs: null };
+  }
+  const oldest = chunk[index];
+  const next = chunk[index + 1];
+  if (!next && chunk.length >= OLDEST_PAGE) return { unknown: `the oldest message is the last of the ${OLDEST_PAGE} events read: the one after it is not known` };
+  return { oldestMessage: { receivedTs: received(oldest), sentTs: oldest.origin_server_ts }, nextEventReceivedTs: next ? received(next) : null };
+}
+
+/** The database size of the rooms Synapse's statistics list (its 10 largest; PostgreSQL only). */
+export async function largestRooms(hs: Homeserver): Promise<Map<string, number>> {
+  const { rooms } = await hs.get('roomSizes', '/statistics/database/rooms', undefined, ADMIN);
+  return new Map(rooms.map((room) => [room.room_id, room.estimated_size]));
+}
+
+/** Purges of forgotten rooms not done yet (scheduled, running or failed), by room: Synapse schedules
+ *  one, forgotten_room_retention_period ahead, when the last local member forgets a room. */
+export async function pendingRoomPurges(hs: Homeserver): Promise<Map<string, { dueTs: number; status: string }>> {
+  const query = new URLSearchParams([['action_name', 'purge_room'], ['status', 'scheduled'], ['status', 'active'], ['status', 'failed']]);
+  const { scheduled_tasks: tasks } = await hs.get('scheduledTasks', `/scheduled_tasks?${query}`, undefined, ADMIN);
+  return new Map(tasks.filter((task) => task.resource_id).map((task) => [task.resource_id!, { dueTs: task.timestamp_ms, status: task.status }]));
 }

@@ -22,6 +22,9 @@ export interface Answers {
   adminState: { state: StateEvent[] };
   state: StateEvent[];
   messages: { chunk: Array<{ origin_server_ts: number }> };
+  oldestEvents: { chunk: Array<{ origin_server_ts: number; state_key?: string; unsigned?: { age?: number } }> };
+  roomSizes: { rooms: Array<{ room_id: string; estimated_size: number }> };
+  scheduledTasks: { scheduled_tasks: Array<{ action: string; status: string; timestamp_ms: number; resource_id: string | null }> };
   joinedMembers: { joined: Record<string, object> };
   directoryVisibility: { visibility: 'public' | 'private' };
   roomAlias: { room_id: string };

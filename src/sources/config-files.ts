@@ -1,10 +1,10 @@
 // Finds and merges Synapse config files exactly as `synapse -c A -c DIR ...` does:
-// a directory contributes its *.yaml files (not recursive, sorted by code point); files are
+// a directory contributes its *.yaml regular files (not recursive, sorted by code point); files are
 // merged shallowly, a later top-level key replacing the earlier one whole.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { readYamlFile, type YamlFile } from './yaml-file.js';
+import { readYamlFile, skippedFile, type YamlFile } from './yaml-file.js';
 
 /** Where installs keep their config, in the order we look (Debian and YunoHost add conf.d). */
 export const DEFAULT_LOCATIONS: string[][] = [
@@ -22,9 +22,48 @@ export function findDefaultConfig(): string[] | null {
   return null;
 }
 
-/** Expands directories into their *.yaml files, keeping command-line order. */
-export function expandConfigPaths(paths: string[]): string[] {
-  const files: string[] = [];
+/** A path Synapse is given or finds in a directory; `skipped` says why it reads nothing from it. */
+export interface ConfigEntry {
+  path: string;
+  skipped?: string;
+}
+
+/** Python's sorted() on str: by code point (JavaScript's < compares UTF-16 code units, which puts
+ *  U+FF5E before U+1F600, where Python puts it after). */
+export function byCodePoint(a: string, b: string): number {
+  const left = [...a];
+  const right = [...b];
+  for (let index = 0; index < Math.min(left.length, right.length); index += 1) {
+    const difference = left[index].codePointAt(0)! - right[index].codePointAt(0)!;
+    if (difference !== 0) return difference;
+  }
+  return left.length - right.length;
+}
+
+/** Why Synapse (os.path.isfile) passes over a directory entry, or undefined for a regular file. */
+function notARegularFile(file: string): string | undefined {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'a broken symbolic link (its target does not exist); Synapse skips it';
+    if (code === 'ELOOP') return 'a symbolic link loop; Synapse skips it';
+    return `cannot be looked at (${code}); Synapse skips it`;
+  }
+  if (stat.isFile()) return undefined;
+  const link = lstatSync(file).isSymbolicLink() ? 'a symbolic link to ' : '';
+  const what = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a named pipe (FIFO)' : stat.isSocket() ? 'a socket'
+    : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'not a regular file';
+  return `${link}${what}, not a regular file; Synapse skips it`;
+}
+
+/** What Synapse's find_config_files makes of -c paths, in order: a file as given; a directory's
+ *  *.yaml entries sorted by code point, those that are no regular file (a FIFO, a directory, a link
+ *  to a device, a broken link) skipped, as Synapse skips them (with a printed notice). A *.yml file
+ *  is listed as skipped too: Synapse ignores it, and it is the likeliest of mistakes. */
+export function configEntries(paths: string[]): ConfigEntry[] {
+  const entries: ConfigEntry[] = [];
   for (const path of paths) {
     let stat;
     try {
@@ -35,7 +74,7 @@ export function expandConfigPaths(paths: string[]): string[] {
       throw new InputError(why, { file: path });
     }
     if (!stat.isDirectory()) {
-      files.push(path);
+      entries.push({ path });
       continue;
     }
     let names: string[];
@@ -44,20 +83,18 @@ export function expandConfigPaths(paths: string[]): string[] {
     } catch (error) {
       throw new InputError(`cannot list directory (${(error as NodeJS.ErrnoException).code})`, { file: path });
     }
-    const yamlFiles = names
-      .filter((name) => name.endsWith('.yaml'))
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-      .map((name) => join(path, name))
-      .filter((file) => {
-        try {
-          return statSync(file).isFile();
-        } catch {
-          return false; // Synapse skips what is not a readable regular file (broken link, loop).
-        }
-      });
-    files.push(...yamlFiles);
+    for (const name of names.filter((entry) => entry.endsWith('.yaml') || entry.endsWith('.yml')).sort(byCodePoint)) {
+      const file = join(path, name);
+      const skipped = name.endsWith('.yml') ? 'named *.yml: Synapse reads only the *.yaml files of a directory' : notARegularFile(file);
+      entries.push(skipped ? { path: file, skipped } : { path: file });
+    }
   }
-  return files;
+  return entries;
+}
+
+/** Expands directories into the *.yaml files Synapse reads, keeping command-line order. */
+export function expandConfigPaths(paths: string[]): string[] {
+  return configEntries(paths).filter((entry) => !entry.skipped).map((entry) => entry.path);
 }
 
 export interface MergedConfig {
@@ -69,7 +106,11 @@ export interface MergedConfig {
 }
 
 export function loadConfigFiles(paths: string[]): MergedConfig {
-  return mergeFiles(expandConfigPaths(paths).map(readYamlFile));
+  const entries = configEntries(paths);
+  if (!entries.some((entry) => !entry.skipped)) {
+    throw new InputError(`no config file: ${paths.length > 1 ? 'these paths hold' : 'this directory holds'} no *.yaml file Synapse would read, and Synapse refuses to start without one ("Must supply a config file")`, { file: paths[0] });
+  }
+  return mergeFiles(entries.map((entry) => (entry.skipped ? skippedFile(entry.path, entry.skipped) : readYamlFile(entry.path))));
 }
 
 /** Synapse's shallow merge: a later file's top-level key replaces the earlier one whole. */

@@ -20,6 +20,8 @@ export interface YamlFile {
   /** Dotted path → the last line its value spans. */
   valueEnds: Map<string, number>;
   duplicates: DuplicateKey[];
+  /** Paths whose value is a float for PyYAML (`1500.0`), which Synapse's duration and size readers refuse. */
+  floats?: Set<string>;
   /** Permission bits of the file (for the file-hygiene rules). */
   mode?: number;
 }
@@ -40,27 +42,31 @@ export function readYamlFile(path: string): YamlFile {
   return { ...parseYamlText(path, bytes), mode };
 }
 
+/** A file Synapse reads nothing from, and why. */
+export function skippedFile(path: string, skipped: string, unreadableBySynapse = false): YamlFile {
+  return { path, data: null, skipped, unreadableBySynapse, positions: new Map(), valueEnds: new Map(), duplicates: [] };
+}
+
 export function parseYamlText(path: string, bytes: Buffer): YamlFile {
-  const empty = (skipped: string, unreadableBySynapse = false): YamlFile => ({
-    path, data: null, skipped, unreadableBySynapse, positions: new Map(), valueEnds: new Map(), duplicates: [],
-  });
+  const empty = (skipped: string, unreadableBySynapse = false): YamlFile => skippedFile(path, skipped, unreadableBySynapse);
   if (bytes.subarray(0, 10).toString('latin1') === '\0GITCRYPT\0') {
     return empty('encrypted with git-crypt; Synapse cannot read it', true);
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return empty('not UTF-8 text; Synapse cannot read it', true);
   }
   if (text.includes('\0')) return empty('binary file (contains NUL bytes); Synapse cannot read it', true);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // One BOM is dropped, as PyYAML drops it (js-yaml does it); a second one is text, and is part of
+  // the first key (`\ufeffserver_name` is not server_name).
 
-  const { data, positions, valueEnds, duplicates } = parsePyYaml(text, path);
+  const { data, positions, valueEnds, duplicates, floats } = parsePyYaml(text, path);
   if (data === null || data === undefined) return empty('empty file; Synapse skips it');
   if (typeof data !== 'object' || Array.isArray(data) || data instanceof Date) {
     const kind = Array.isArray(data) ? 'a list' : data instanceof Date ? 'a date' : `a ${typeof data}`;
     return empty(`its root is ${kind}, not a mapping; Synapse skips it`);
   }
-  return { path, data: data as Record<string, unknown>, positions, valueEnds, duplicates };
+  return { path, data: data as Record<string, unknown>, positions, valueEnds, duplicates, floats };
 }

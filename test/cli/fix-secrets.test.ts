@@ -111,7 +111,7 @@ describe('secrets of every shape: nothing mxlint prints or writes shows one (iss
 
   it('every format, on stdout and in files, --dump-facts, baselines, explain, diff, --fix-dry-run, --fix, at debug level', () => {
     const config = ['homeserver.yaml', 'conf.d'];
-    const formats = ['text', 'json', 'sarif', 'junit', 'markdown', 'github', 'gitlab'];
+    const formats = ['text', 'json', 'sarif', 'junit', 'markdown', 'github', 'gitlab', 'html'];
     // Each config run reads the config (exit 1: findings), so the search is over real reports.
     for (const format of formats) expect(run(`config -f ${format}`, ['config', ...config, '--no-policy', '-v', '-f', format, '-u', 'chatons']).code).toBe(1);
     run('config -o files', ['config', ...config, '--no-policy', '-f', 'text', ...formats.slice(1).flatMap((format) => ['-f', format, '-o', `out/report.${format}`])]);

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { lintConfig } from '../../src/lint-config.js';
 import { loadConfigFiles } from '../../src/sources/config-files.js';
-import { findPlaceholder } from '../../src/facts/values.js';
+import { findPlaceholder, pythonTruthy } from '../../src/facts/values.js';
 import { loadRules } from '../../src/engine/rules.js';
 import { planConfigFix, writeConfigFix } from '../../src/fix/config-fix.js';
 import { getIn } from '../../src/fix/patch.js';
@@ -32,12 +32,14 @@ function realConfigs(): Case[] {
   });
 }
 
-/** The keys Synapse demands before it reads anything else, added by a last file when missing. */
+/** The keys Synapse demands (server_name, report_stats, a database), added by a last file when missing. */
 function completion(paths: string[], dir: string): string[] {
   const { config } = loadConfigFiles(paths);
   const lines: string[] = [];
   if (!Object.hasOwn(config, 'server_name') || findPlaceholder(config.server_name)) lines.push('server_name: fix-oracle.test');
   if (!Object.hasOwn(config, 'report_stats')) lines.push('report_stats: false');
+  // The oracle adds no database any more: Synapse refuses a config without one.
+  if (![config.database, config.databases, config.database_path].some(pythonTruthy)) lines.push('database: {name: sqlite3, args: {database: fix-oracle.db}}');
   if (!lines.length) return [];
   const file = join(dir, 'zz-completion.yaml');
   writeFileSync(file, `${lines.join('\n')}\n`);

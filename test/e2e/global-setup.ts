@@ -33,6 +33,8 @@ export interface SandboxInfo {
   root?: string;
   pid?: number;
   port?: number;
+  /** The application service registered when started with MXLINT_SANDBOX_APPSERVICE=1. */
+  appservice?: { id: string; token: string; userId: string };
 }
 
 declare module 'vitest' {
@@ -41,7 +43,7 @@ declare module 'vitest' {
   }
 }
 
-const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '../../scripts/synapse-sandbox.sh');
+export const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '../../scripts/synapse-sandbox.sh');
 const DEFAULT_ROOT = '/var/cache/mxlint/synapse-root';
 const DEFAULT_PORT = 8008;
 const ENV_DIR_PREFIX = 'mxlint-sandbox-';
@@ -194,7 +196,7 @@ function portIsFree(port: number): Promise<boolean> {
 }
 
 /** Bind 127.0.0.1:port (0 = any), close, and return the port that was bound. */
-function listenOn(port: number): Promise<number> {
+export function listenOn(port: number): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -14,6 +14,7 @@ import { catalogue, type OptionType } from '../../src/facts/catalogue.js';
 import { parseDuration, parseSize } from '../../src/facts/duration.js';
 import { REDACTED } from '../../src/facts/redact.js';
 import type { ServerFacts } from '../../src/facts/server-facts.js';
+import { registrationSwitch } from '../../src/facts/signup.js';
 import { pythonTruthy, strtobool } from '../../src/facts/values.js';
 
 const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '../../scripts/synapse-sandbox.sh');
@@ -35,6 +36,8 @@ export interface OracleResult {
   /** Dotted option name → Synapse's value (durations in ms, None as null); null when refused. */
   effective: Record<string, unknown> | null;
   missing?: string[];
+  /** Which single sign-on providers create accounts, by Synapse's own parsers (see sso_registration). */
+  sso?: { oidc?: Array<{ idp_id: string; enable_registration: boolean }>; cas?: { enabled: boolean; enable_registration: boolean }; oidc_error?: string; cas_error?: string };
 }
 
 /** Why the oracle cannot run here, or undefined when it can (root, and the chroot already built). */
@@ -45,24 +48,39 @@ export function oracleUnavailable(): string | undefined {
   return undefined;
 }
 
-/** Ask Synapse 1.160's loader how it reads these -c paths (files, conf.d directories). ~1-2 s. */
-export function askOracle(paths: string[]): Promise<OracleResult> {
+/** `synapse-sandbox.sh oracle ARGS...`: its stdout, or a rejection with its stderr. */
+function runOracle(args: string[]): Promise<string> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn('bash', [SCRIPT, 'oracle', ...paths], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [SCRIPT, 'oracle', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
     child.once('error', reject);
     child.once('close', (code) => {
-      if (code !== 0) return reject(new Error(`synapse-sandbox.sh oracle ${paths.join(' ')} exited ${code}: ${stderr.trim()}`));
-      try {
-        resolveRun(JSON.parse(stdout) as OracleResult);
-      } catch (error) {
-        reject(new Error(`the oracle printed no JSON for ${paths.join(' ')}: ${(error as Error).message}\n${stdout.slice(0, 500)}`));
-      }
+      if (code !== 0) reject(new Error(`synapse-sandbox.sh oracle ${args.join(' ').slice(0, 300)} exited ${code}: ${stderr.trim().slice(0, 500)}`));
+      else resolveRun(stdout);
     });
   });
+}
+
+/** Ask Synapse 1.160's loader how it reads these -c paths (files, conf.d directories). ~1-2 s. */
+export async function askOracle(paths: string[]): Promise<OracleResult> {
+  const stdout = await runOracle(paths);
+  try {
+    return JSON.parse(stdout) as OracleResult;
+  } catch (error) {
+    throw new Error(`the oracle printed no JSON for ${paths.join(' ')}: ${(error as Error).message}\n${stdout.slice(0, 500)}`);
+  }
+}
+
+/** Ask the loader about many -c lists in one Python process (Synapse's import, most of a single
+ *  run's time, is paid once): results in the same order. */
+export async function askOracleBatch(cases: string[][]): Promise<OracleResult[]> {
+  if (cases.length === 0) return [];
+  const lines = (await runOracle(['--batch', ...cases.flatMap((paths, index) => (index ? ['--', ...paths] : paths))])).split('\n').filter((line) => line.trim());
+  if (lines.length !== cases.length) throw new Error(`the batch oracle gave ${lines.length} results for ${cases.length} configs`);
+  return lines.map((line) => JSON.parse(line) as OracleResult);
 }
 
 /** Runs at most `size` tasks at once; each call returns its own task's promise. */
@@ -138,17 +156,10 @@ const isMapping = (value: unknown): value is Record<string, unknown> =>
  * into them, or keeps them in another shape. Each says which mxlint check folds them the same way.
  */
 const DERIVED: Record<string, (get: Get) => unknown> = {
-  // registrationSwitch (src/engine/checks/registration.ts): disable_registration, when present, wins.
+  // registrationSwitch (src/facts/signup.ts): disable_registration, when present, wins.
   enable_registration: (get) => {
-    const legacy = get('disable_registration');
-    if (legacy.state === 'default') return byType('strtobool', get('enable_registration').value);
-    const disabled = byType('strtobool', legacy.value);
-    return typeof disabled === 'boolean' ? !disabled : disabled;
-  },
-  // presenceOff (src/engine/checks/config.ts): presence.enabled absent or null → use_presence (default on).
-  'presence.enabled': (get) => {
-    const enabled = get('presence.enabled');
-    return pythonTruthy(enabled.state === 'set' && enabled.value !== null ? enabled.value : get('use_presence').value);
+    const toggle = registrationSwitch(get);
+    return 'unknown' in toggle ? new Refused(`strtobool(${JSON.stringify(toggle.unknown.value)})`) : toggle.value;
   },
   // rules/config/push-without-content.yaml: email.redact_content, when not null, replaces push.include_content.
   'push.include_content': (get) => {
@@ -181,11 +192,8 @@ const DERIVED: Record<string, (get: Get) => unknown> = {
     const value = get('encryption_enabled_by_default_for_room_type').value;
     return value === false ? 'off' : value;
   },
-  // Synapse keeps the allow-list as a dict (the oracle prints its keys): duplicates go, order stays.
-  federation_domain_whitelist: (get) => {
-    const value = get('federation_domain_whitelist').value;
-    return Array.isArray(value) ? [...new Set(value)] : value ?? null;
-  },
+  // federation.allowList (src/facts/federation.ts): Synapse keeps the names it iterates as a dict's keys.
+  federation_domain_whitelist: (get) => get('federation.allowList').value ?? null,
 };
 
 /** mxlint's reading of one oracle key, in the oracle's form. */
@@ -217,6 +225,15 @@ function pythonDate(date: Date, dateOnly: boolean): string {
   return `${day} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}${ms ? `.${pad(ms * 1000, 6)}` : ''}`;
 }
 
+/** Python's str() of bytes (what !!binary makes): b'...', or b"..." when it holds a ' and no ". */
+function pythonBytes(bytes: Uint8Array): string {
+  const quote = bytes.includes(0x27) && !bytes.includes(0x22) ? '"' : '\'';
+  const named: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r', 0x5c: '\\\\' };
+  const text = [...bytes].map((byte) => named[byte] ?? (byte === quote.charCodeAt(0) ? `\\${quote}`
+    : byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`)).join('');
+  return `b${quote}${text}${quote}`;
+}
+
 /** mxlint's value as the oracle's JSON shows PyYAML's. */
 export function asPythonJson(value: unknown, depth = 0): unknown {
   if (depth > 100) return value;
@@ -225,6 +242,7 @@ export function asPythonJson(value: unknown, depth = 0): unknown {
     return pythonDate(value, midnight);
   }
   if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
+  if (value instanceof Uint8Array) return pythonBytes(value);
   if (Array.isArray(value)) return value.map((item) => asPythonJson(item, depth + 1));
   if (value instanceof Map) return Object.fromEntries([...value].map(([key, item]) => [String(key), asPythonJson(item, depth + 1)]));
   if (value instanceof Set) return [...value].map((item) => asPythonJson(item, depth + 1));

@@ -161,7 +161,9 @@ describeSecond('mxlint probe: a second Synapse with sign-up open', () => {
       public_baseurl: `${baseUrl}/`, default_identity_server: 'https://id.example.org',
       extra_well_known_client_content: { 'io.element.e2ee': { default: false } },
     };
-    const code = await sandboxScript('start', port, { MXLINT_SANDBOX_CONFIG: JSON.stringify(config), MXLINT_SANDBOX_ENV: join(dir, 'env.json') });
+    // JSON is YAML: the script's MXLINT_SANDBOX_EXTRA_CONFIG file replaces these top-level keys.
+    writeFileSync(join(dir, 'extra.yaml'), JSON.stringify(config));
+    const code = await sandboxScript('start', port, { MXLINT_SANDBOX_EXTRA_CONFIG: join(dir, 'extra.yaml'), MXLINT_SANDBOX_ENV: join(dir, 'env.json') });
     if (code !== 0) throw new Error(`the second Synapse did not start (exit ${code})`);
   }, 300_000);
   afterAll(async () => {
@@ -197,7 +199,7 @@ describeSecond('mxlint probe: a second Synapse with sign-up open', () => {
     writeFileSync(copy, text);
     const differs = await mxlintAsync(['probe', baseUrl, '--config', copy, '-u', 'chatons']);
     const line = text.split('\n').findIndex((row) => row === 'enable_registration: false') + 1;
-    expect(differs.stdout).toContain(`homeserver.yaml:${line}: the config makes enable_registration false, but the running server shows otherwise: POST /register {} offers sign-up`);
+    expect(differs.stdout.replace(/\s+/g, ' ')).toContain(`homeserver.yaml:${line}: the config makes enable_registration false, but the running server shows otherwise: POST /register {} offers sign-up`);
     expect(differs.code).toBe(1);
   });
 });

@@ -17,7 +17,7 @@ import { buildRoom, USE_CASE_ROOMS } from './room-specs.js';
 import { describeE2E, synapse, type SandboxUser } from './sandbox.js';
 
 const RUN = `sec${Date.now().toString(36)}`;
-const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'gitlab', 'markdown'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'gitlab', 'markdown', 'html'] as const;
 
 /** A secret value: a label (for messages) and 24 random hex digits (what is searched for too). */
 const secret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;

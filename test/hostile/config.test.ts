@@ -95,7 +95,7 @@ describe.concurrent('hostile configs: one clear error or a documented skip, in b
   });
 
   it('a 16 MiB string value is read and linted', async () => {
-    const run = await config('16 MiB scalar', [write('long.yaml', `${MINIMAL}admin_contact: "${'x'.repeat(16 * 1024 * 1024 - 100)}"\n`)], AT_LIMIT);
+    const run = await config('16 MiB scalar', [write('long.yaml', `${MINIMAL}database: {name: sqlite3}\nadmin_contact: "${'x'.repeat(16 * 1024 * 1024 - 150)}"\n`)], AT_LIMIT);
     expect(run.code, run.stderr).toBe(0);
   });
 
@@ -129,9 +129,49 @@ describe.concurrent('hostile configs: one clear error or a documented skip, in b
     mkdirSync(path('odd.d/40-x.yaml'));
     spawnSync('mkfifo', [path('odd.d/50-fifo.yaml')]);
     symlinkSync('/dev/zero', path('odd.d/60-zero.yaml'));
+    writeFileSync(path('odd.d/70-typo.yml'), 'enable_metrics: false\n');
     const run = await config('conf.d with loops, dangling links, a directory, a FIFO, /dev/zero', [write('odd-main.yaml', MINIMAL), path('odd.d')]);
-    expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout).inputs).toEqual([path('odd-main.yaml'), path('odd.d/10-real.yaml')]);
+    expect([0, 1], run.stderr).toContain(run.code);
+    const report = JSON.parse(run.stdout);
+    // Read: the main file and 10-real.yaml; every other entry is listed as skipped, with why.
+    expect(report.inputs).toEqual(['odd-main.yaml', ...['10-real', '20-loop1', '20-loop2', '30-dangling', '40-x', '50-fifo', '60-zero'].map((name) => `odd.d/${name}.yaml`), 'odd.d/70-typo.yml'].map(path));
+    const warnings = report.warnings.join('\n');
+    expect(warnings).toMatch(/20-loop1\.yaml: skipped, a symbolic link loop; Synapse skips it/);
+    expect(warnings).toMatch(/30-dangling\.yaml: skipped, a broken symbolic link/);
+    expect(warnings).toMatch(/40-x\.yaml: skipped, a directory, not a regular file/);
+    expect(warnings).toMatch(/50-fifo\.yaml: skipped, a named pipe \(FIFO\), not a regular file/);
+    expect(warnings).toMatch(/60-zero\.yaml: skipped, a symbolic link to a device, not a regular file/);
+    expect(warnings).toMatch(/70-typo\.yml: skipped, named \*\.yml: Synapse reads only the \*\.yaml files/);
+  });
+
+  it('what PyYAML refuses: exit 2, one line naming file:line:col and the fault (never a report on a config that cannot load)', async () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['unquoted {{ VAR }}', `${MINIMAL}public_baseurl: {{ PUBLIC_BASEURL }}\n`, /template\.yaml:3:18: invalid YAML: found unhashable key/],
+      ['list as a key', `${MINIMAL}[a, b]: x\n`, /list-key\.yaml:3:1: invalid YAML: found unhashable key \(a list/],
+      ['tab after a colon', `${MINIMAL}enable_metrics:\tfalse\n`, /tab\.yaml:3:16: invalid YAML: a tab character here/],
+      ['impossible date', `${MINIMAL}x: 2001-02-30\n`, /date\.yaml:3:3: invalid YAML: "2001-02-30" is no date PyYAML can read/],
+    ];
+    const names = ['template.yaml', 'list-key.yaml', 'tab.yaml', 'date.yaml'];
+    const runs = await Promise.all(cases.map(([name, text], index) => config(name, [write(names[index], text)])));
+    runs.forEach((run, index) => expect(oneErrorLine(run), cases[index][0]).toMatch(cases[index][2]));
+  });
+
+  it('a secret that is a number or !!binary: synapse-starts fails, naming its type, never its value', async () => {
+    const run = await config('non-string secrets', [write('odd-secrets.yaml', `${MINIMAL}database: {name: sqlite3}\nmacaroon_secret_key: 987654321\nregistration_shared_secret: !!binary c2VjcmV0LWJ5dGVz\n`)]);
+    expect(run.code, run.stderr).toBe(1);
+    const starts = JSON.parse(run.stdout).findings.filter((finding: any) => finding.ruleId === 'synapse-starts' && finding.status === 'fail');
+    expect(starts.map((finding: any) => finding.message).join('\n')).toMatch(/macaroon_secret_key is a number, not a string[\s\S]*registration_shared_secret is binary data/);
+    expect(JSON.stringify(starts)).not.toMatch(/987654321|c2VjcmV0|secret-bytes/);
+  });
+
+  it('a directory with no *.yaml file Synapse would read: no config at all, one line, exit 2 (Synapse: "Must supply a config file")', async () => {
+    mkdirSync(path('empty.d'));
+    mkdirSync(path('only-odd.d'));
+    spawnSync('mkfifo', [path('only-odd.d/fifo.yaml')]);
+    writeFileSync(path('only-odd.d/notes.txt'), 'x\n');
+    const [empty, odd] = await Promise.all([config('empty conf.d alone', [path('empty.d')]), config('conf.d of a FIFO alone', [path('only-odd.d')])]);
+    expect(oneErrorLine(empty)).toMatch(/empty\.d: no config file: this directory holds no \*\.yaml file Synapse would read.*Must supply a config file/);
+    expect(oneErrorLine(odd)).toMatch(/only-odd\.d: no config file/);
   });
 
   it('an unreadable file (mode 000, mxlint run as nobody): one line; root reads it regardless, so the test runs as another user', async (context) => {

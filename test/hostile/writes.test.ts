@@ -36,7 +36,8 @@ function single(name: string, content: string | Buffer): { dir: string; file: st
   return { dir, file, args: ['config', file, '-u', 'chatons', '--no-policy', '--fix'] };
 }
 
-const CONFIG = 'server_name: example.org\n# the statistics\nreport_stats: "yes"\n';
+// A database too: Synapse refuses a config without one, and synapse-starts says so.
+const CONFIG = 'server_name: example.org\n# the statistics\nreport_stats: "yes"\ndatabase: {name: sqlite3, args: {database: homeserver.db}}\n';
 
 function files(dir: string): Map<string, Buffer> {
   const found = new Map<string, Buffer>();
@@ -437,7 +438,7 @@ describe('bytes kept as README "Fixing" promises', () => {
   for (const [what, content, why] of [
     ['CR-only line breaks mixed with LF', 'server_name: example.org\rreport_stats: "yes"\n', /mixes CR-only line breaks with LF ones/],
     ['a NEL, which PyYAML reads as a line break', 'server_name: example.org\n# a\u0085report_stats: "yes"\n', /:2: holds a NEL \(U\+0085\) character, which Synapse reads as a line break/],
-    ['a U+2028 line separator', 'server_name: example.org\nreport_stats: "yes" # \u2028x\n', /:2: holds a U\+2028 character/],
+    ['a U+2028 line separator', 'server_name: example.org\nreport_stats: "yes" # x\u2028\n', /:2: holds a U\+2028 character/],
   ] as const) {
     it(`${what} is refused (exit 2), the file untouched`, () => {
       const { dir, file, args } = single('homeserver.yaml', content);

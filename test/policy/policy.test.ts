@@ -9,7 +9,7 @@ import policySchema from '../../src/policy/policy.schema.json' with { type: 'jso
 import ruleSchema from '../../rules/rule.schema.json' with { type: 'json' };
 
 const json = (text: string) => JSON.parse(text);
-const CONFIG = ['server_name: example.org', 'report_stats: false', 'retention:', '  enabled: true', '  default_policy:', '    max_lifetime: 1y', 'presence:', '  enabled: true', ''].join('\n');
+const CONFIG = ['server_name: example.org', 'report_stats: false', 'retention:', '  enabled: true', '  default_policy:', '    max_lifetime: 1y', 'presence:', '  enabled: true', 'database: {name: sqlite3}', ''].join('\n');
 
 function project(config = CONFIG, policy?: string): { dir: string; file: string } {
   const dir = temp();
@@ -103,7 +103,7 @@ describe('policy file', () => {
     const after = mxlint(['config', file, '-f', 'json'], { cwd: dir, env: { MXLINT_TODAY: '2030-07-01' } });
     expect(findings(after, 'presence-off')[0].message).toMatch(/\[ignored until 2030-06-30 \(expired\)\]$/);
     expect(json(after.stdout).notes).toEqual([expect.objectContaining({ ruleId: 'expired-ignore', location: expect.objectContaining({ line: 3 }) })]);
-    const text = mxlint(['config', file], { cwd: dir, env: { MXLINT_TODAY: '2030-07-01' } }).stdout;
+    const text = mxlint(['config', file], { cwd: dir, env: { MXLINT_TODAY: '2030-07-01', COLUMNS: '200' } }).stdout;
     expect(text).toMatch(/presence-off was ignored by the policy file until 2030-06-30; the ignore has expired/);
   });
 
@@ -143,7 +143,7 @@ describe('inline suppressions', () => {
     writeFileSync(join(dir, 'p.yaml'), 'rules:\n  retention-enabled:\n    level: off\n');
     const run = mxlint(['config', file, '-f', 'json', '-u', 'public-help'], { cwd: dir });
     const notes = json(run.stdout).notes.map((note: any) => [note.ruleId, note.location.line]);
-    expect(notes).toEqual([['invalid-suppression', 9], ['invalid-suppression', 11], ['unused-suppression', 13]]);
+    expect(notes).toEqual([['invalid-suppression', 10], ['invalid-suppression', 12], ['unused-suppression', 14]]);
     expect(run.code).toBe(0);
     expect(mxlint(['config', file, '-u', 'public-help', '--fail-on', 'warning', '--policy', join(dir, 'p.yaml')], { cwd: dir }).code).toBe(1);
   });
@@ -169,7 +169,7 @@ describe('baseline', () => {
     const next = mxlint(['config', file, '-u', 'chatons', '--baseline', 'baseline.json', '-f', 'json'], { cwd: dir });
     expect(findings(next).map((f: any) => f.ruleId)).toEqual(['url-previews-off']);
     expect(json(next.stdout).notes).toEqual([expect.objectContaining({ ruleId: 'stale-baseline', message: expect.stringContaining('retention-max-lifetime|chatons') })]);
-    expect(mxlint(['config', file, '-u', 'chatons', '--baseline', 'baseline.json'], { cwd: dir }).stdout).toMatch(/baseline entry no longer found: retention-max-lifetime\|chatons/);
+    expect(mxlint(['config', file, '-u', 'chatons', '--baseline', 'baseline.json'], { cwd: dir, env: { COLUMNS: '200' } }).stdout).toMatch(/baseline entry no longer found: retention-max-lifetime\|chatons/);
   });
 
   it('a missing or foreign baseline is an input error', () => {
@@ -182,7 +182,7 @@ describe('baseline', () => {
 
 describe('exit gate', () => {
   // For public-help this config fails warnings and infos, no error.
-  const warnOnly = ['server_name: example.org', 'report_stats: false', 'url_preview_enabled: true', 'url_preview_ip_range_blacklist: []', ''].join('\n');
+  const warnOnly = ['server_name: example.org', 'report_stats: false', 'database: {name: sqlite3}', 'url_preview_enabled: true', 'url_preview_ip_range_blacklist: []', ''].join('\n');
 
   it('--fail-on chooses the lowest level that exits 1; --max-warnings counts failing warnings', () => {
     const { dir, file } = project(warnOnly);

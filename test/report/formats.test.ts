@@ -35,6 +35,17 @@ function validator() {
   return ajv.compile(reportSchema());
 }
 
+/** The JSON contract (#14): every finding has a location key, null exactly when its origin is not a file. */
+function expectLocated(findings: any[]): void {
+  expect(findings.length).toBeGreaterThan(0);
+  for (const finding of findings) {
+    expect(Object.keys(finding), finding.ruleId).toContain('location');
+    const expected = finding.location ? 'file' : finding.room ? 'room' : finding.path ? 'default' : 'none';
+    expect(finding.origin, finding.ruleId).toBe(expected);
+    if (finding.origin === 'room') expect(finding.room.id).toMatch(/^!/);
+  }
+}
+
 /** Runs `sarif-multitool validate` (the npm package's Linux binary) and returns its findings. */
 function sarifValidate(file: string): Array<{ ruleId: string; level: string; text: string }> {
   const binary: string = require('@microsoft/sarif-multitool');
@@ -56,6 +67,8 @@ describe('--format json', () => {
       const report = json(mxlint(['config', file, '--format', 'json', ...args]).stdout);
       expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
       expect(report.target).toBe('config');
+      expectLocated(report.findings);
+      expect(report.schemaVersion).toBe(2);
     }
   });
 
@@ -67,6 +80,8 @@ describe('--format json', () => {
     const declared = json(mxlint(['room', '--state', fixture('room/few-posters/fail-fifteen.json'), '-f', 'json', '-u', 'trusted-group']).stdout);
     expect(validate(declared), JSON.stringify(validate.errors)).toBe(true);
     expect(declared.findings.some((f: any) => f.ruleId === 'room-fits-declared-use-case')).toBe(true);
+    expectLocated([...report.findings, ...declared.findings]);
+    expect(report.findings.some((f: any) => f.origin === 'room')).toBe(true);
   });
 
   it('suppressed findings and notes are part of the documented shape', () => {
@@ -76,6 +91,7 @@ describe('--format json', () => {
     const validate = validator();
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.suppressed[0]).toMatchObject({ ruleId: 'retention-max-lifetime', suppressedBy: 'inline', reason: 'voted by members' });
+    expectLocated(report.suppressed);
     expect(report.notes.map((note: any) => note.ruleId)).toContain('unused-suppression');
   });
 
@@ -100,6 +116,7 @@ describe('--format json', () => {
         const report = json(run.stdout);
         expect(validate(report), `${args.join(' ')}: ${JSON.stringify(validate.errors)}`).toBe(true);
         expect(report.target).toBe('server');
+        if (!args.includes('--summary')) expectLocated([...(report.config?.findings ?? []), ...report.rooms.flatMap((room: any) => room.findings)]);
       }
     });
 

@@ -14,7 +14,7 @@
 //   # fix: no, REASON  for a failing case of a rule with fix.set: why the fix cannot make it pass;
 //                      without it, fix.set is applied by mxlint's fixer (config --fix) and must make it pass
 // Room cases: fixtures/room/<rule-id>/<status>-<name>.json, a state dump (an array of events, or
-// {"state": [...], "members", "published", "config", "localServer", "lastEventTs", "now", "comment"})
+// {"state": [...], "members", "published", "config", "localServer", "lastEventTs", "stored", "storage", "now", "comment"})
 // with the same fields in a top-level "_expect" object (stripped before the facts are built).
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,7 +106,7 @@ export function roomCase(rule: Rule, fixture: string): RuleCase {
   const server = () => (configPath ? buildServerFacts(loadConfigFiles([configPath]), [configPath]) : undefined);
   const input: RoomInput = {
     roomId: '!fixture:example.org', source: fixture, state: parseStateEvents(wrapper.state, fixture),
-    members: wrapper.members, published: wrapper.published, localServer: wrapper.localServer ?? 'example.org', lastEventTs: wrapper.lastEventTs, now: wrapper.now,
+    members: wrapper.members, published: wrapper.published, localServer: wrapper.localServer ?? 'example.org', lastEventTs: wrapper.lastEventTs, stored: wrapper.stored, storage: wrapper.storage, now: wrapper.now,
   };
   return {
     name: basename(fixture), fixture, headerFile: fixture, expected, problems,

@@ -42,3 +42,27 @@ describe('secretFilesPrivate', () => {
     expect(results.map((r) => r.status)).toEqual(['pass']);
   });
 });
+
+describe('a secret given as a placeholder', () => {
+  const factsOf = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mxlint-hygiene-'));
+    writeFileSync(join(dir, 'homeserver.yaml'), text);
+    return buildServerFacts(loadConfigFiles([join(dir, 'homeserver.yaml')]), [join(dir, 'homeserver.yaml')]);
+  };
+
+  it('stays unknown, and says that deployed as is the secret is that literal text, naming only the placeholder', () => {
+    const fact = factsOf('macaroon_secret_key: "${MACAROON_KEY}"\n').get('macaroon_secret_key');
+    expect(fact).toMatchObject({ state: 'unknown', value: '<redacted>' });
+    expect(fact.reason).toMatch(/^unrendered template placeholder \$\{MACAROON_KEY\}; Synapse does not expand variables .*official Docker image.*deployed as is, this secret is that literal text/);
+    expect(factsOf('email:\n  smtp_pass: "{{ smtp_pass }}"\n').get('email.smtp_pass').reason).toMatch(/this secret is that literal text/);
+  });
+
+  it('a secret that only contains a placeholder-like part may be a real secret: nothing of it is shown, nothing claimed', () => {
+    const fact = factsOf('macaroon_secret_key: "prefix-${MACAROON_KEY}-suffix"\n').get('macaroon_secret_key');
+    expect(fact).toMatchObject({ state: 'unknown', value: '<redacted>', reason: 'unrendered template placeholder in a secret (not shown)' });
+  });
+
+  it('a placeholder in an option that is no secret says nothing about secrets', () => {
+    expect(factsOf('public_baseurl: "${BASE_URL}"\n').get('public_baseurl').reason).toBe('unrendered template placeholder ${BASE_URL}');
+  });
+});

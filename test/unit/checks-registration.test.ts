@@ -1,6 +1,6 @@
 // Dedicated registration checks, and the Synapse traps the registration and retention rules rely on.
 import { describe, expect, it } from 'vitest';
-import { handledBySynapse, registrationGated } from '../../src/engine/checks/registration.js';
+import { registrationGated } from '../../src/engine/checks/registration.js';
 import { truthy } from '../../src/engine/checks/generic.js';
 import type { CheckFunction } from '../../src/engine/checks/types.js';
 import { runCheck } from '../../src/engine/evaluate.js';
@@ -67,31 +67,21 @@ describe('registrationGated', () => {
   });
 });
 
-describe('handledBySynapse', () => {
-  it('passes without Matrix Authentication Service', () => {
-    expect(run(handledBySynapse, 'server_name: example.org\n').status).toBe('pass');
-    expect(run(handledBySynapse, 'matrix_authentication_service:\n  enabled: false\n').status).toBe('pass');
-  });
-
-  it('gives unknown with MAS and says what to check there', () => {
-    const outcome = run(handledBySynapse, 'matrix_authentication_service:\n  enabled: true\n', { masCheck: 'branding.tos_uri' });
-    expect(outcome).toMatchObject({ status: 'unknown', path: 'matrix_authentication_service.enabled' });
-    expect(outcome.message).toMatch(/check branding\.tos_uri in the MAS config/);
-  });
-
-  it('also sees MAS switched on the pre-1.136 way, under experimental_features.msc3861', () => {
-    const outcome = run(handledBySynapse, 'experimental_features:\n  msc3861:\n    enabled: true\n');
-    expect(outcome).toMatchObject({ status: 'unknown', path: 'experimental_features.msc3861.enabled' });
-  });
-
-  it('gives unknown for a placeholder', () => {
-    expect(run(handledBySynapse, 'matrix_authentication_service:\n  enabled: "${MAS_ENABLED}"\n').status).toBe('unknown');
-  });
-
-  it('keeps rules on Synapse settings from judging a MAS server', () => {
+describe('sign-up rules read the signup facts', () => {
+  it('keep rules on Synapse settings from judging a MAS server', () => {
     const mas = factsOf('matrix_authentication_service:\n  enabled: true\n');
     expect(runCheck(rule('no-phone-registration').check, mas)?.map((outcome) => outcome.status)).toEqual(['unknown']);
     expect(runCheck(rule('registration-terms').check, mas)?.map((outcome) => outcome.status)).toEqual(['unknown']);
+  });
+
+  it('do not apply when nobody can sign up, and do when an SSO provider creates accounts', () => {
+    const closed = factsOf('registrations_require_3pid: [msisdn, email]\nenable_registration_captcha: true\n');
+    for (const id of ['no-phone-registration', 'registration-email-optional', 'no-google-recaptcha', 'registration-terms']) {
+      expect(runCheck(rule(id).check, closed), id).toBeNull();
+    }
+    const oidc = factsOf('oidc_providers:\n  - idp_id: keycloak\n    issuer: https://sso.example.org\n');
+    expect(runCheck(rule('registration-terms').check, oidc)?.[0].status).toBe('fail');
+    expect(runCheck(rule('registration-gated').check, oidc)?.[0]).toMatchObject({ status: 'unknown', path: 'oidc_providers.0' });
   });
 });
 
@@ -128,7 +118,7 @@ describe('Synapse traps', () => {
   it('phone sign-up needs an SMS delegate: without one, the default disable_msisdn_registration is harmless', () => {
     const noDelegate = factsOf('enable_registration: true\nregistration_requires_token: true\n');
     expect(runCheck(rule('no-phone-registration').check, noDelegate)?.[0].status).toBe('pass');
-    const withDelegate = factsOf('account_threepid_delegates:\n  msisdn: https://sms.example.org\n');
+    const withDelegate = factsOf('enable_registration: true\naccount_threepid_delegates:\n  msisdn: https://sms.example.org\n');
     expect(runCheck(rule('no-phone-registration').check, withDelegate)?.[0].status).toBe('fail');
   });
 });

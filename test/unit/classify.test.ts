@@ -51,3 +51,22 @@ describe.each(Object.entries(clearlyNot))('room dump %s', (useCase, wrong) => {
     expect(wrong.length).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('a room whose defining facts cannot be known', () => {
+  it('is unknown for its declared use case, naming what to give, never unfit', () => {
+    const unpublished = loadRoomDump('direct');
+    const result = lintRoom({ ...unpublished, published: undefined }, { useCases: ['direct'] });
+    expect(result.verdicts).toEqual([expect.objectContaining({ useCase: 'direct', verdict: 'unknown' })]);
+    const declared = result.findings.find((finding) => finding.ruleId === 'room-fits-declared-use-case');
+    expect(declared).toMatchObject({ status: 'unknown', level: 'error' });
+    expect(declared?.message).toMatch(/^declared direct: whether its settings fit it cannot be known: room-not-published: .*--published or --not-published/);
+  });
+
+  it('fits once the missing fact is given, and is still a mismatch when a known fact rules it out', () => {
+    const dump = loadRoomDump('direct');
+    expect(lintRoom({ ...dump, published: false }, { useCases: ['direct'] }).verdicts[0].verdict).not.toMatch(/unknown|unfit/);
+    const published = lintRoom({ ...dump, published: true }, { useCases: ['direct'] });
+    expect(published.findings.find((finding) => finding.ruleId === 'room-fits-declared-use-case')).toMatchObject({ status: 'fail' });
+    expect(published.verdicts[0].verdict).toBe('unfit');
+  });
+});

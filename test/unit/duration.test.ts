@@ -42,3 +42,24 @@ describe('formatDuration', () => {
     expect(formatDuration(360_000)).toBe('6m');
   });
 });
+
+describe('what Python reads that JavaScript would not (checked with Synapse 1.160)', () => {
+  it.each([
+    ['\uff11\uff10d', 10 * 86_400_000], // full-width digits: int() reads them
+    ['\uff11\uff10', 10],
+    ['\u0663d', 3 * 86_400_000], // Arabic-Indic three
+    ['\u{1D7D1}s', 3000], // mathematical bold three (an astral digit)
+  ])('%j is %d ms', (input, expected) => {
+    expect(parseDuration(input)).toEqual({ ok: true, value: expected });
+  });
+
+  it('refuses a float, even a whole one: Synapse reads no duration or size from 1500.0', () => {
+    expect(parseDuration(1500, true)).toMatchObject({ ok: false, error: expect.stringMatching(/not a float \(1500\.0/) });
+    expect(parseSize(1500, true)).toMatchObject({ ok: false });
+    expect(parseDuration(1500)).toEqual({ ok: true, value: 1500 });
+  });
+
+  it('refuses a superscript two, which isdigit() accepts and int() does not', () => {
+    expect(parseDuration('10\u00b2').ok).toBe(false);
+  });
+});

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseYamlText } from '../../src/sources/yaml-file.js';
 import { InputError } from '../../src/errors.js';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { byCodePoint, configEntries, expandConfigPaths, loadConfigFiles } from '../../src/sources/config-files.js';
 
 const read = (text: string | Buffer) => parseYamlText('test.yaml', Buffer.isBuffer(text) ? text : Buffer.from(text));
 
@@ -65,5 +69,47 @@ describe('scalars that the yaml package reads differently from PyYAML', () => {
     ['~', null], ['Null', null], ['2024-01-01', new Date('2024-01-01')],
   ])('%s reads as %j', (text, expected) => {
     expect(read(`v: ${text}\n`).data?.v).toEqual(expected);
+  });
+});
+
+describe('byte order marks, as Synapse reads them (PyYAML drops one)', () => {
+  it('a second BOM is part of the first key, so server_name is not set', () => {
+    expect(read(Buffer.from('\ufeff\ufeffserver_name: example.org\n')).data).toEqual({ '\ufeffserver_name': 'example.org' });
+  });
+});
+
+describe('a conf.d directory, listed as Synapse lists it', () => {
+  it('sorts by code point, as Python sorts (UTF-16 code units put U+FF5E after U+1F600)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mxlint-confd-'));
+    try {
+      for (const name of ['\u{1F600}.yaml', '\uff5e.yaml', 'a.yaml']) writeFileSync(join(dir, name), 'x: 1\n');
+      expect(expandConfigPaths([dir]).map((file) => basename(file))).toEqual(['a.yaml', '\uff5e.yaml', '\u{1F600}.yaml']);
+      expect(['\u{1F600}', '\uff5e'].sort(byCodePoint)).toEqual(['\uff5e', '\u{1F600}']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lists the entries it skips, with why, and refuses a directory with nothing to read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mxlint-confd-'));
+    try {
+      mkdirSync(join(dir, 'sub.yaml'));
+      symlinkSync('missing', join(dir, 'gone.yaml'));
+      expect(configEntries([dir]).map(({ path, skipped }) => [basename(path), skipped])).toEqual([
+        ['gone.yaml', expect.stringMatching(/broken symbolic link/)],
+        ['sub.yaml', expect.stringMatching(/a directory, not a regular file/)],
+      ]);
+      expect(() => loadConfigFiles([dir])).toThrow(/no config file.*Must supply a config file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a BOM shifts nothing', () => {
+  it('keys after a BOM are paired and placed as without it', () => {
+    const file = read('\ufeffa: 1\ndb: {name: x, args: {d: y}}\n');
+    expect(file.data).toEqual({ a: 1, db: { name: 'x', args: { d: 'y' } } });
+    expect(file.positions.get('db.args.d')).toEqual({ file: 'test.yaml', line: 2, column: 22 });
   });
 });

@@ -4,6 +4,8 @@ import type { ServerFacts } from '../../facts/server-facts.js';
 import { catalogue } from '../../facts/catalogue.js';
 import { parseDuration, parseSize } from '../../facts/duration.js';
 import { findPlaceholder, pythonTruthy, show, strtobool } from '../../facts/values.js';
+import { databaseFailures, refusedCombinations, retentionFailures, secretTypeFailures, sectionShapeFailures } from './synapse-startup.js';
+import { registrationSwitch } from '../../facts/signup.js';
 import type { CheckFunction } from './types.js';
 
 const server = (facts: unknown): ServerFacts => facts as ServerFacts;
@@ -54,6 +56,14 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
     failures.push({ status: 'unknown', message: `${path} cannot be checked: ${fact.reason} (Synapse refuses it as written; the rendered value decides)`, path, location: fact.location });
     return true;
   };
+  /** Whether PyYAML read this value as a float (the file that set its top-level key last decides). */
+  const isFloat = (path: string): boolean =>
+    [...files].reverse().find((file) => file.data && Object.hasOwn(file.data, path.split('.')[0]))?.floats?.has(path) ?? false;
+  // Shape refusals name the value's type, never the value (a database URL or a secret may hold a password).
+  const shapes = [databaseFailures, sectionShapeFailures, secretTypeFailures, retentionFailures, refusedCombinations];
+  for (const { path, message } of shapes.flatMap((check) => check(config))) {
+    failures.push({ status: 'fail', message, path, location: get(path).location });
+  }
   for (const file of files) {
     if (file.unreadableBySynapse) failures.push({ status: 'fail', message: `${file.path} is ${file.skipped}`, location: { file: file.path, line: 1, column: 1 } });
   }
@@ -63,14 +73,13 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
   else if (typeof serverName.value !== 'string' || !/^[A-Za-z0-9.\-[\]:]+$/.test(serverName.value)) fail('server_name', `server_name ${show(serverName.value)} is not a valid server name`);
   if (!Object.hasOwn(config, 'report_stats')) fail(undefined, 'report_stats is missing: Synapse refuses to start until it is set (true or false)');
 
-  // Open registration: enable_registration, or the inverse of the legacy disable_registration when that key is present.
-  const switchPath = get('disable_registration').state === 'default' ? 'enable_registration' : 'disable_registration';
-  const switchValue = strtobool(get(switchPath).value);
-  const registrationOpen = switchPath === 'disable_registration' ? switchValue === false : switchValue === true;
-  if (registrationOpen && !strtobool(get('enable_registration_without_verification').value)
+  // Open registration, read as the sign-up facts read it (the legacy disable_registration wins when present).
+  const registration = registrationSwitch(get);
+  if ('value' in registration && registration.value && !strtobool(get('enable_registration_without_verification').value)
     && !pythonTruthy(get('enable_registration_captcha').value) && !pythonTruthy(get('registrations_require_3pid').value)
     && !pythonTruthy(get('registration_requires_token').value)) {
-    fail(switchPath, `open registration with no captcha, 3PID or token check${switchPath === 'disable_registration' ? ' (disable_registration overrides enable_registration)' : ''}: Synapse refuses to start unless enable_registration_without_verification is true`);
+    const legacy = registration.fact.path === 'disable_registration';
+    fail(registration.fact.path, `open registration with no captcha, 3PID or token check${legacy ? ' (disable_registration overrides enable_registration)' : ''}: Synapse refuses to start unless enable_registration_without_verification is true`);
   }
   if (pythonTruthy(get('url_preview_enabled').value) && get('url_preview_ip_range_blacklist').value == null
     && !get('http_proxy').value && !get('https_proxy').value) {
@@ -88,7 +97,7 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
     if (entry.type === 'strictbool' && fact.state === 'set' && typeof fact.value !== 'boolean') fail(path, `${path} is ${show(fact.value)}, not true or false (${typeof fact.value === 'string' ? 'a quoted string' : 'not a boolean'}): Synapse refuses to start`);
     if (fact.state !== 'set' || fact.value === null || findPlaceholder(fact.value)) continue;
     const parse = entry.type === 'duration' ? parseDuration : entry.type === 'size' ? parseSize : undefined;
-    const parsed = parse?.(fact.value);
+    const parsed = parse?.(fact.value, isFloat(path));
     if (parsed && !parsed.ok) fail(path, `${path} is ${show(fact.value)}: ${parsed.error}; Synapse refuses to start`);
     if (entry.pathTwin && get(entry.pathTwin).state === 'set') fail(path, `both ${path} and ${entry.pathTwin} are set: Synapse refuses to start`);
   }
@@ -100,7 +109,8 @@ export const synapseStarts: CheckFunction = (_fact, { facts }) => {
   }
   const mas = get('matrix_authentication_service.enabled');
   if (pythonTruthy(mas.value)) {
-    for (const key of ['enable_registration', 'user_consent', 'enable_registration_captcha', 'session_lifetime', 'oidc_providers', 'saml2_config', 'cas_config', 'jwt_config', 'password_providers']) {
+    for (const key of ['enable_registration', 'user_consent', 'enable_registration_captcha', 'session_lifetime', 'oidc_providers', 'saml2_config', 'cas_config', 'jwt_config', 'password_providers',
+      'password_config.enabled', 'login_via_existing_session.enabled', 'refresh_token_lifetime', 'nonrefreshable_access_token_lifetime', 'enable_3pid_changes']) {
       const fact = get(key);
       if (fact.state === 'set' && pythonTruthy(fact.value)) fail(key, `${key} is set while matrix_authentication_service is enabled: Synapse refuses to start`);
     }
@@ -166,5 +176,7 @@ function checkListeners(get: ServerFacts['get'], fail: (path: string | undefined
   const tls = (!noTls && list.some((listener) => isMapping(listener) && pythonTruthy(listener.tls))) || bindPort;
   if (tls && !pythonTruthy(get('tls_certificate_path').value)) {
     fail(bindPort ? 'bind_port' : 'listeners', 'a TLS listener (tls: true, or the legacy bind_port) without tls_certificate_path: Synapse refuses to start');
+  } else if (tls && !pythonTruthy(get('tls_private_key_path').value)) {
+    fail(bindPort ? 'bind_port' : 'listeners', 'a TLS listener (tls: true, or the legacy bind_port) without tls_private_key_path: Synapse refuses to start');
   }
 }

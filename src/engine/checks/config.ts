@@ -1,45 +1,30 @@
 // Dedicated config checks: what the generic functions cannot say.
 import type { AppserviceFacts } from '../../facts/appservices.js';
 import type { ServerFacts } from '../../facts/server-facts.js';
+import { describeAllowList } from '../../facts/federation.js';
+import { masDelegation } from '../../facts/signup.js';
 import { findPlaceholder, pythonTruthy, show } from '../../facts/values.js';
 import { describeFact, result, unknownOf, type CheckFunction } from './types.js';
 
 const server = (facts: unknown): ServerFacts => facts as ServerFacts;
 const isMapping = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The federation_domain_whitelist entry that lets `name` in (exact name, or a `*.suffix` wildcard of newer Synapse). */
-function admittedBy(allowList: unknown[], name: string): string | undefined {
-  return allowList.map(String).find((entry) =>
-    entry === name || (entry.startsWith('*.') && name.endsWith(entry.slice(1)) && name.length > entry.length - 1));
-}
-
-/** federation_domain_whitelist: absent or null = everyone; [] = nobody; a list = those servers. */
+/** federation.allowList: absent or null = everyone; [] = nobody; otherwise those servers. */
 export const federationAllowList: CheckFunction = (fact) => {
   if (fact.state === 'unknown') return unknownOf(fact);
-  if (fact.value === null || fact.value === undefined) {
-    return result('fail', fact, `${fact.state === 'default' ? 'federation_domain_whitelist is not set' : 'federation_domain_whitelist is null'}: this server federates with every server`);
-  }
-  if (!Array.isArray(fact.value)) return result('fail', fact, `federation_domain_whitelist is ${show(fact.value)}, not a list`);
-  return result('pass', fact, fact.value.length === 0
-    ? 'federation_domain_whitelist is []: this server federates with no one'
-    : `federation is limited to ${fact.value.length} server(s): ${fact.value.map(String).join(', ')}`);
+  if (fact.value === null) return result('fail', fact, `${describeAllowList(fact)}: this server federates with every server`);
+  const names = fact.value as string[];
+  return result('pass', fact, names.length === 0 ? `${describeAllowList(fact)}: this server federates with no one` : `federation is limited to ${names.length} server(s): ${names.join(', ')}`);
 };
 
-/** The allow-list keeps out options.servers (default matrix.org); wildcards count. */
+/** federation.allowList keeps out options.servers (default matrix.org); Synapse compares names exactly. */
 export const federationExcludes: CheckFunction = (fact, { options }) => {
   if (fact.state === 'unknown') return unknownOf(fact);
   const servers = (options.servers as string[] | undefined) ?? ['matrix.org'];
-  if (fact.value === null || fact.value === undefined) {
-    return result('fail', fact, `${describeFact(fact, 'null')}: this server federates with every server, ${servers.join(', ')} included`);
-  }
-  if (!Array.isArray(fact.value)) return result('fail', fact, `federation_domain_whitelist is ${show(fact.value)}, not a list`);
-  const allowList = fact.value;
-  const admitted = servers.flatMap((name) => {
-    const entry = admittedBy(allowList, name);
-    return entry === undefined ? [] : [entry === name ? name : `${name} (through "${entry}")`];
-  });
+  if (fact.value === null) return result('fail', fact, `${describeAllowList(fact)}: this server federates with every server, ${servers.join(', ')} included`);
+  const admitted = servers.filter((name) => (fact.value as string[]).includes(name));
   if (admitted.length) return result('fail', fact, `federation_domain_whitelist lets in ${admitted.join(', ')}`);
-  return result('pass', fact, `federation_domain_whitelist (${allowList.map(String).join(', ') || 'empty'}) keeps out ${servers.join(', ')}`);
+  return result('pass', fact, `${describeAllowList(fact)}, which keeps out ${servers.join(', ')} (Synapse compares names exactly: no wildcards)`);
 };
 
 /** Whether some listener serves the federation resource; undefined when a placeholder hides it. */
@@ -53,12 +38,12 @@ function servesFederation(listeners: unknown[]): boolean | undefined {
  *  A non-empty allow-list always fails: outgoing requests to those servers still work without a listener. */
 export const federationClosed: CheckFunction = (_fact, { facts }) => {
   const { get } = server(facts);
-  const allowList = get('federation_domain_whitelist');
+  const allowList = get('federation.allowList');
   if (allowList.state === 'unknown') return unknownOf(allowList);
   if (Array.isArray(allowList.value)) {
     return allowList.value.length === 0
-      ? result('pass', allowList, 'federation_domain_whitelist is []: this server federates with no one')
-      : result('fail', allowList, `this server federates with ${allowList.value.map(String).join(', ')}`);
+      ? result('pass', allowList, `${describeAllowList(allowList)}: this server federates with no one`)
+      : result('fail', allowList, `this server federates with ${allowList.value.join(', ')}`);
   }
   const listeners = get('listeners');
   const legacyPort = get('bind_port'); // the old form builds a listener that serves federation
@@ -67,7 +52,7 @@ export const federationClosed: CheckFunction = (_fact, { facts }) => {
     if (serves === undefined) return unknownOf(listeners);
     if (!serves) return result('pass', listeners, 'no listener serves the federation resource, so other servers cannot reach this one (outgoing requests are still allowed: federation_domain_whitelist: [] stops them too)');
   }
-  return result('fail', allowList, `this server federates with every server (federation_domain_whitelist is ${allowList.state === 'default' ? 'not set' : show(allowList.value)})`);
+  return result('fail', allowList, `this server federates with every server (${describeAllowList(allowList)})`);
 };
 
 /** Which notaries Synapse asks for other servers' keys: absent (and no perspectives) = matrix.org.
@@ -91,8 +76,8 @@ export const trustedKeyServers: CheckFunction = (_fact, { facts, options }) => {
     names = [...entries.map((entry: any) => String(entry?.server_name ?? entry)), ...legacy];
   }
   const avoid = ((options.avoid as string[] | undefined) ?? ['matrix.org']).map((name) => name.toLowerCase());
-  const allowList = get('federation_domain_whitelist');
-  const blocked = Array.isArray(allowList.value) ? names.filter((name) => !admittedBy(allowList.value as unknown[], name)) : [];
+  const allowList = get('federation.allowList');
+  const blocked = Array.isArray(allowList.value) ? names.filter((name) => !(allowList.value as string[]).includes(name)) : [];
   const avoided = names.filter((name) => avoid.includes(name.toLowerCase()) && !blocked.includes(name));
   if (avoided.length && allowList.state === 'unknown') return unknownOf(allowList);
   const shown = `key notaries: ${names.length ? names.join(', ') : 'none (keys are fetched from each server directly)'}${origin}`;
@@ -101,23 +86,24 @@ export const trustedKeyServers: CheckFunction = (_fact, { facts, options }) => {
   return result('pass', listed, `${shown}${kept}`);
 };
 
-/** Presence off: presence.enabled falsy or "untracked"; when it is absent or null, the legacy use_presence decides (default on). */
+/** Presence off: the effective presence.enabled (use_presence when it is absent or null) falsy or "untracked". */
 export const presenceOff: CheckFunction = (_fact, { facts }) => {
   const { get } = server(facts);
   const enabled = get('presence.enabled');
   if (enabled.state === 'unknown') return unknownOf(enabled);
-  const decisive = enabled.state === 'set' && enabled.value !== null ? enabled : get('use_presence');
-  if (decisive.state === 'unknown') return unknownOf(decisive);
-  const value = decisive.value;
-  const seen = decisive === enabled
+  const value = enabled.value;
+  const decisive = get(enabled.from ?? enabled.path);
+  const seen = enabled.from !== 'use_presence'
     ? `presence.enabled is ${show(value)}`
-    : decisive.state === 'default'
+    : enabled.state === 'default'
       ? "presence.enabled and use_presence are not set (Synapse's default: on)"
       : `use_presence is ${show(value)} (read as presence.enabled is not set)`;
   if (!pythonTruthy(value)) return result('pass', decisive, `${seen}: presence is off`);
   if (value === 'untracked') return result('pass', decisive, `${seen}: clients' presence updates are ignored`);
   const quoted = typeof value === 'string' ? ' (a quoted string, which Synapse reads as true)' : '';
-  return result('fail', decisive, `${seen}${quoted}: online status and last activity go to everyone who shares a room, other servers included`);
+  const federation = get('federation.enabled');
+  const audience = federation.value === false ? 'on this server (federation is closed)' : 'other servers included';
+  return result('fail', decisive, `${seen}${quoted}: online status and last activity go to everyone who shares a room, ${audience}`);
 };
 
 /** The top-level key is not in the config at all: Synapse turns some sections on by their mere presence
@@ -162,8 +148,9 @@ export const guestAccessWorks: CheckFunction = (_fact, { facts }) => {
   const guests = get('allow_guest_access');
   if (guests.state === 'unknown') return unknownOf(guests);
   if (!pythonTruthy(guests.value)) return result('fail', guests, `allow_guest_access is ${guests.state === 'default' ? 'not set (off)' : show(guests.value)}: no one can join without an account`);
-  const mas = get('matrix_authentication_service.enabled');
-  if (pythonTruthy(mas.value)) return result('fail', mas, 'allow_guest_access is on but login is delegated to Matrix Authentication Service, which does not support guest accounts');
+  const mas = masDelegation(get);
+  if ('unknown' in mas) return unknownOf(mas.unknown);
+  if (mas.delegated) return result('fail', mas.fact, 'allow_guest_access is on but login is delegated to Matrix Authentication Service, which does not support guest accounts');
   return result('pass', guests, 'guest accounts are allowed');
 };
 

@@ -16,7 +16,9 @@ export const secretsInFiles: CheckFunction = (_fact, { facts }) => {
     if (!entry.pathTwin) continue;
     const fact = get(path);
     if (fact.state === 'default' || fact.value === null || fact.value === undefined) continue;
-    results.push({ status: 'fail', message: `${path} is written in the config; Synapse can read it from a file (${entry.pathTwin})`, path, location: fact.location });
+    // A placeholder is inline once rendered, and worse unrendered: the fact's reason says why.
+    const unrendered = fact.state === 'unknown' ? `; it is an ${fact.reason}` : '';
+    results.push({ status: 'fail', message: `${path} is written in the config; Synapse can read it from a file (${entry.pathTwin})${unrendered}`, path, location: fact.location });
   }
   return results.length ? results : { status: 'pass', message: 'no secret that could live in its own file is written inline' };
 };

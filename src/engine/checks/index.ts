@@ -50,11 +50,11 @@ export const checks = {
     path: 'none', target: 'config', options: { sections: names }, requiredOptions: ['sections'],
     doc: 'None of options.sections is written with no value (None, which Synapse reads as absent: all defaults).',
   }, keys.noEmptySections),
-  federationAllowList: defineCheck({ path: 'required', target: 'config', doc: 'federation_domain_whitelist limits federation to a list (absent or null: every server).' }, config.federationAllowList),
-  federationExcludes: defineCheck({ path: 'required', target: 'config', options: { servers: names }, doc: 'The federation allow-list keeps out options.servers (default matrix.org), wildcards included.' }, config.federationExcludes),
+  federationAllowList: defineCheck({ path: 'required', target: 'config', doc: 'federation.allowList limits federation to chosen servers (absent or null: every server).' }, config.federationAllowList),
+  federationExcludes: defineCheck({ path: 'required', target: 'config', options: { servers: names }, doc: 'federation.allowList keeps out options.servers (default matrix.org); names compared exactly, as Synapse does.' }, config.federationExcludes),
   federationClosed: defineCheck({ path: 'none', target: 'config', doc: 'No federation: federation_domain_whitelist: [], or no allow-list and no listener serving federation.' }, config.federationClosed),
   trustedKeyServers: defineCheck({ path: 'none', target: 'config', options: { avoid: names }, doc: 'Synapse asks none of options.avoid (default matrix.org) for other servers\' keys.' }, config.trustedKeyServers),
-  presenceOff: defineCheck({ path: 'none', target: 'config', doc: 'Presence is off or untracked (presence.enabled, else the legacy use_presence).' }, config.presenceOff),
+  presenceOff: defineCheck({ path: 'none', target: 'config', doc: 'Presence is off or untracked (the effective presence.enabled: use_presence when it is absent).' }, config.presenceOff),
   topLevelKeyAbsent: defineCheck({ path: 'required', target: 'config', doc: 'The top-level key is not written at all (Synapse turns some sections on by their presence).' }, config.topLevelKeyAbsent),
   noBridges: defineCheck({ path: 'none', target: 'config', options: { networks: names }, doc: 'No registered appservice is a bridge (to one of options.networks, when given).' }, config.noBridges),
   guestAccessWorks: defineCheck({ path: 'none', target: 'config', doc: 'Guests can register: allow_guest_access on, and login not delegated to MAS.' }, config.guestAccessWorks),
@@ -62,11 +62,7 @@ export const checks = {
     path: 'required', target: 'config', options: { forbid: { enum: ['identity_server'] } },
     doc: 'The client well-known does not tell clients to turn encryption off (forbid: identity_server: advertises no identity server).',
   }, config.wellKnownClient),
-  registrationGated: defineCheck({ path: 'none', target: 'config', doc: 'Self-service registration is closed, or open only with a token (unknown under MAS).' }, registration.registrationGated),
-  handledBySynapse: defineCheck({
-    path: 'none', target: 'config', options: { masCheck: { type: 'string', minLength: 1 } },
-    doc: 'Login and registration stay in Synapse; under MAS unknown, naming options.masCheck to check there.',
-  }, registration.handledBySynapse),
+  registrationGated: defineCheck({ path: 'none', target: 'config', doc: 'Sign-up is closed, or open only with a token (unknown under MAS or when an SSO provider creates accounts).' }, registration.registrationGated),
   secretsInFiles: defineCheck({ path: 'none', target: 'config', doc: 'No secret that Synapse can read from a file (its *_path twin) is written inline.' }, hygiene.secretsInFiles),
   secretFilesPrivate: defineCheck({ path: 'none', target: 'config', doc: 'No file holding a secret (config, signing key) is readable by every user.' }, hygiene.secretFilesPrivate),
 
@@ -76,6 +72,18 @@ export const checks = {
   membersOnOneServer: defineCheck({ path: 'required', target: 'room', doc: 'Every member is on one server (else each server keeps its own copy).' }, room.membersOnOneServer),
   notBridged: defineCheck({ path: 'required', target: 'room', doc: 'The room is not bridged, naming what gave a bridge away.' }, room.notBridged),
   effectiveRetentionAtMost: defineCheck({ path: 'required', target: 'room', options: { max: duration }, requiredOptions: ['max'], doc: 'durationAtMost on the lifetime the server applies, saying where it comes from.' }, room.effectiveRetentionAtMost),
+  retentionApplied: defineCheck({
+    path: 'required', target: 'room',
+    doc: 'The oldest message still stored is not older than the effective lifetime plus the longest purge-job interval (Synapse\'s kept events excepted).',
+  }, room.retentionApplied),
+  inactiveRoomStored: defineCheck({
+    path: 'required', target: 'room', options: { max: { type: 'number' } }, requiredOptions: ['max'],
+    doc: 'A room idle more than options.max days fails, saying that the server still stores it and its size when known.',
+  }, room.inactiveRoomStored),
+  forgottenRoomPurged: defineCheck({
+    path: 'required', target: 'room', options: { grace: duration }, requiredOptions: ['grace'],
+    doc: 'A forgotten room whose scheduled purge is overdue by more than options.grace fails (none pending passes).',
+  }, room.forgottenRoomPurged),
   postingLevel: defineCheck({ path: 'required', target: 'room', options: { everyone: { type: 'boolean' } }, requiredOptions: ['everyone'], doc: 'Every member can post (everyone: true), or only some can (false).' }, room.postingLevel),
 } satisfies Record<string, RegisteredCheck>;
 

@@ -1,5 +1,6 @@
 // Dedicated room checks: what the generic functions cannot say about a room's state.
 import type { CheckResult } from '../../types.js';
+import { formatDuration, parseDuration } from '../../facts/duration.js';
 import { durationAtMost } from './generic.js';
 import { result, unknownOf, type CheckFunction } from './types.js';
 
@@ -75,4 +76,69 @@ export const postingLevel: CheckFunction = (fact, { facts, options }) => {
   const counted = posters.state === 'unknown' || members.state === 'unknown' ? '' : `: ${posters.value} of ${members.value} members can post`;
   return result(ok ? 'pass' : 'fail', fact,
     `sending messages needs power level ${needed.value} (${key}), members get ${usersDefault.value} by default (users_default)${counted}`);
+};
+
+/** Roughly how long, for a person: "412 days", "5 hours", "37 seconds". */
+const roughly = (ms: number): string => {
+  for (const [unit, size] of [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000]] as const) {
+    if (ms >= 2 * size) return `${Math.floor(ms / size)} ${unit}s`;
+  }
+  return `${Math.floor(ms / 1000)} seconds`;
+};
+const dateOf = (ts: number): string => new Date(ts).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** Retention really applied: the oldest message still stored (stored.oldestMessageAgeMs, measured
+ *  from its reception, the clock Synapse's purge uses) is not older than the effective lifetime plus
+ *  the longest purge-job interval. Synapse's documented exceptions pass: state events are never
+ *  purged (they are not messages here), and the newest event before the purge point is kept. */
+export const retentionApplied: CheckFunction = (fact, { facts }) => {
+  if (fact.state === 'unknown') return unknownOf(fact);
+  const lifetime = facts.get('retention.effectiveMaxLifetime');
+  if (lifetime.state === 'unknown') return unknownOf(lifetime);
+  if (fact.value === null) return result('pass', fact, 'the server stores no message of this room, only its state');
+  const age = fact.value as number;
+  const receivedTs = facts.get('stored.oldestMessageTs').value as number;
+  const sentTs = facts.get('stored.oldestMessageSentTs').value as number;
+  const sent = sentTs < receivedTs - 60_000 ? `, sent as of ${dateOf(sentTs)}` : '';
+  const oldest = `the oldest message stored was received ${dateOf(receivedTs)} (${roughly(age)} ago${sent})`;
+  const source = facts.get('retention.effectiveSource').value;
+  if (lifetime.value === null) return result('fail', fact, `${oldest}, and nothing purges it: ${source}`);
+  const max = lifetime.value as number;
+  const interval = facts.get('retention.purgeIntervalMs');
+  if (interval.state === 'unknown') return unknownOf(interval);
+  const grace = (interval.value as number | null) ?? 0;
+  const limit = `the lifetime ${formatDuration(max)} (${source}) plus the longest purge-job interval ${formatDuration(grace)}`;
+  if (age <= max + grace) return result('pass', fact, `${oldest}: within ${limit}`);
+  const nextAge = facts.get('stored.nextEventAgeMs').value as number | null;
+  if (nextAge === null || nextAge <= max) {
+    return result('pass', fact, `${oldest}, older than ${limit}, but it is the newest event before the purge point, which Synapse keeps`);
+  }
+  const covers = facts.get('retention.purgeJobCovers').value === false ? '; no purge job visits this room (retention.purge_jobs ranges leave its max_lifetime out)' : '';
+  return result('fail', fact, `retention configured but not applied: ${oldest}, older than ${limit}${covers}`);
+};
+
+/** "3.2 MB", "512 kB". */
+const sizeOf = (bytes: number): string => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.ceil(bytes / 1e3)} kB`);
+
+/** An inactive room (activity.idleDays above options.max) the server still stores, with its size
+ *  in the database (stored.sizeBytes) when Synapse's statistics give it. */
+export const inactiveRoomStored: CheckFunction = (fact, { facts, options }) => {
+  if (fact.state === 'unknown') return unknownOf(fact);
+  const newest = dateOf(facts.get('activity.lastEventTs').value as number);
+  if ((fact.value as number) <= options.max) return result('pass', fact, `the newest event is ${fact.value} days old (${newest})`);
+  const size = facts.get('stored.sizeBytes');
+  const stored = size.state === 'unknown' ? `its size is not known (${size.reason})` : `it takes about ${sizeOf(size.value as number)} in the database`;
+  return result('fail', fact, `no event for ${fact.value} days (the newest ${newest}), more than ${options.max}, and the server still stores the room: ${stored}`);
+};
+
+/** A forgotten room whose purge (stored.forgottenPurgeOverdueMs) is overdue by more than options.grace. */
+export const forgottenRoomPurged: CheckFunction = (fact, { facts, options }) => {
+  if (fact.state === 'unknown') return unknownOf(fact);
+  if (fact.value === null) return result('pass', fact, 'no purge of this room is overdue');
+  const grace = parseDuration(options.grace);
+  if (!grace.ok) throw new Error(`rule option grace: ${grace.error}`);
+  const overdue = fact.value as number;
+  const status = facts.get('stored.forgottenPurgeStatus').value;
+  const seen = `every local member forgot the room; its purge was due ${roughly(overdue)} ago (task ${status})`;
+  return overdue <= grace.value ? result('pass', fact, `${seen}, within ${formatDuration(grace.value)}`) : result('fail', fact, `${seen}, and the room is still stored`);
 };

@@ -11,7 +11,8 @@ export type CheckFunction = (fact: Fact, context: CheckContext) => CheckResult |
 export const result = (status: CheckResult['status'], fact: Fact | undefined, message: string): CheckResult => ({
   status,
   message,
-  path: fact?.path,
+  // A derived fact is reported at the option that decided it: that is what the user edits.
+  path: fact?.from ?? fact?.path,
   value: fact?.value,
   location: fact?.location,
   event: fact?.event,

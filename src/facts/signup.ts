@@ -1,0 +1,159 @@
+// Can anyone sign up, and how: Synapse 1.160's own registration form (synapse/config/registration.py)
+// plus every single sign-on provider that creates an account on first login (oidc.py, saml2.py,
+// cas.py, jwt.py and handlers/sso.py). With Matrix Authentication Service, all of it lives in MAS's
+// own config, which mxlint does not read: the sign-up facts are then unknown.
+import type { Fact } from '../types.js';
+import { derived, unknownAs } from './fact.js';
+import { pythonTruthy, show, strtobool } from './values.js';
+
+type Get = (path: string) => Fact;
+
+/** Synapse's registration form (/register): closed, open to anyone, or open with a registration token. */
+export type SignupForm = 'closed' | 'open' | 'token';
+
+/** One way an account can be created without an administrator: `form`, `form-token`,
+ *  `oidc:<idp_id>`, `saml`, `cas` or `jwt`. */
+export type SignupWay = string;
+
+/** Login and registration delegated to MAS: the stable switch (1.136+) or the old
+ *  experimental_features.msc3861 (refused at start-up since 1.157); both strict booleans. */
+export function masDelegation(get: Get): { fact: Fact; delegated: boolean } | { unknown: Fact } {
+  const stable = get('matrix_authentication_service.enabled');
+  if (stable.state === 'unknown') return { unknown: stable };
+  if (stable.value === true) return { fact: stable, delegated: true };
+  const experimental = get('experimental_features.msc3861.enabled');
+  if (experimental.state === 'unknown') return { unknown: experimental };
+  if (experimental.value === true) return { fact: experimental, delegated: true };
+  return { fact: stable, delegated: false };
+}
+
+export interface Decided<T> { value: T; fact: Fact }
+export type Decision<T> = Decided<T> | { unknown: Fact };
+
+/** Whether the registration form is switched on: enable_registration (strtobool), replaced by the
+ *  inverse of the legacy disable_registration when that key is present; fact is the deciding key.
+ *  Unknown for a placeholder, or a value strtobool refuses (Synapse would not start). */
+export function registrationSwitch(get: Get): Decision<boolean> {
+  const legacy = get('disable_registration');
+  const fact = legacy.state === 'default' ? get('enable_registration') : legacy;
+  if (fact.state === 'unknown') return { unknown: fact };
+  const read = strtobool(fact.value);
+  if (read === undefined) {
+    return { unknown: { ...fact, state: 'unknown', reason: `${show(fact.value)}, which Synapse refuses (it expects true or false): Synapse would not start` } };
+  }
+  return { value: fact === legacy ? !read : read, fact };
+}
+
+function formDecision(get: Get): Decision<SignupForm> {
+  const open = registrationSwitch(get);
+  if ('unknown' in open || !open.value) return 'unknown' in open ? open : { value: 'closed', fact: open.fact };
+  const token = get('registration_requires_token');
+  if (token.state === 'unknown') return { unknown: token };
+  return pythonTruthy(token.value) ? { value: 'token', fact: token } : { value: 'open', fact: open.fact };
+}
+
+/** A value Synapse reads with `section.get(key, fallback)`: the fallback when the key is absent. */
+const read = (get: Get, path: string, fallback: unknown): Decision<unknown> => {
+  const fact = get(path);
+  if (fact.state === 'unknown') return { unknown: fact };
+  return { value: fact.state === 'default' ? fallback : fact.value, fact };
+};
+
+/** Single sign-on providers that create accounts, in the order Synapse lists them. */
+function ssoDecision(get: Get): Decision<Array<Decided<SignupWay>>> {
+  const ways: Array<Decided<SignupWay>> = [];
+  const candidates: Array<{ section: string; way: (section: string) => Decision<SignupWay | undefined> }> = [];
+  const providers = get('oidc_providers');
+  // `config.get("oidc_providers") or []`; a non-list is refused by Synapse's schema.
+  if (Array.isArray(providers.value)) {
+    providers.value.forEach((_provider, index) => candidates.push({ section: `oidc_providers.${index}`, way: oidcWay }));
+  }
+  const legacyOidc = read(get, 'oidc_config.enabled', false);
+  if ('unknown' in legacyOidc) return legacyOidc;
+  if (pythonTruthy(get('oidc_config').value) && pythonTruthy(legacyOidc.value)) candidates.push({ section: 'oidc_config', way: oidcWay });
+  candidates.push({ section: 'saml2_config', way: samlWay }, { section: 'cas_config', way: casWay }, { section: 'jwt_config', way: jwtWay });
+  for (const { section, way } of candidates) {
+    if (!pythonTruthy(get(section).value)) continue;
+    const decided = way(section);
+    if ('unknown' in decided) return decided;
+    if (decided.value !== undefined) ways.push({ value: decided.value, fact: decided.fact });
+  }
+  return { value: ways, fact: ways[0]?.fact ?? providers };
+
+  function oidcWay(section: string): Decision<SignupWay | undefined> {
+    const id = read(get, `${section}.idp_id`, 'oidc');
+    const registers = read(get, `${section}.enable_registration`, true);
+    if ('unknown' in id) return id;
+    if ('unknown' in registers) return registers;
+    // The schema wants a real boolean: only false turns registration off.
+    return { value: registers.value === false ? undefined : `oidc:${String(id.value)}`, fact: registers.fact.state === 'default' ? get(section) : registers.fact };
+  }
+  function samlWay(section: string): Decision<SignupWay | undefined> {
+    const enabled = read(get, `${section}.enabled`, true);
+    if ('unknown' in enabled) return enabled;
+    const configured = pythonTruthy(get(`${section}.sp_config`).value) || pythonTruthy(get(`${section}.config_path`).value);
+    // SAML has no registration switch: every new SAML user gets an account.
+    return { value: pythonTruthy(enabled.value) && configured ? 'saml' : undefined, fact: get(section) };
+  }
+  function casWay(section: string): Decision<SignupWay | undefined> {
+    const enabled = read(get, `${section}.enabled`, true);
+    const registers = read(get, `${section}.enable_registration`, true);
+    if ('unknown' in enabled) return enabled;
+    if ('unknown' in registers) return registers;
+    return { value: pythonTruthy(enabled.value) && pythonTruthy(registers.value) ? 'cas' : undefined, fact: registers.fact.state === 'default' ? get(section) : registers.fact };
+  }
+  function jwtWay(section: string): Decision<SignupWay | undefined> {
+    const enabled = read(get, `${section}.enabled`, false);
+    if ('unknown' in enabled) return enabled;
+    // A valid token for an unknown user creates the account (rest/client/login.py, create_non_existent_users).
+    return { value: pythonTruthy(enabled.value) ? 'jwt' : undefined, fact: enabled.fact };
+  }
+}
+
+/** MAS takes sign-up out of Synapse: an unknown fact saying so, or undefined without MAS. */
+function masUnknown(get: Get): Fact | undefined {
+  const mas = masDelegation(get);
+  if ('unknown' in mas) return mas.unknown;
+  return mas.delegated ? { ...mas.fact, state: 'unknown', reason: 'true: sign-up is handled by Matrix Authentication Service, whose config mxlint does not read' } : undefined;
+}
+
+/** signup.form: Synapse's registration form. */
+export function signupForm(get: Get): Fact {
+  const mas = masUnknown(get);
+  if (mas) return unknownAs('signup.form', mas);
+  const form = formDecision(get);
+  return 'unknown' in form ? unknownAs('signup.form', form.unknown) : derived('signup.form', form.value, form.fact);
+}
+
+/** Every way an account can be created without an administrator, each with the option that decides it. */
+export function signupWays(get: Get): Decision<Array<Decided<SignupWay>>> {
+  const mas = masUnknown(get);
+  if (mas) return { unknown: mas };
+  const form = formDecision(get);
+  if ('unknown' in form) return form;
+  const sso = ssoDecision(get);
+  if ('unknown' in sso) return sso;
+  const formWay = form.value === 'closed' ? [] : [{ value: form.value === 'token' ? 'form-token' : 'form', fact: form.fact }];
+  return { value: [...formWay, ...sso.value], fact: form.fact };
+}
+
+/** signup.via: the ways accounts are created without an administrator ([] = closed). */
+export function signupVia(get: Get): Fact {
+  const ways = signupWays(get);
+  if ('unknown' in ways) return unknownAs('signup.via', ways.unknown);
+  return derived('signup.via', ways.value.map((way) => way.value), ways.value[0]?.fact ?? ways.fact);
+}
+
+/** signup.open: someone can create an account without an administrator (a token or a provider login may be needed). */
+export function signupOpen(get: Get): Fact {
+  const via = signupVia(get);
+  return via.state === 'unknown' ? { ...via, path: 'signup.open' } : { ...via, path: 'signup.open', value: (via.value as unknown[]).length > 0 };
+}
+
+/** A way of signing up, in words. */
+export function describeWay(way: SignupWay): string {
+  if (way === 'form') return 'the registration form, open to anyone';
+  if (way === 'form-token') return 'the registration form, with a registration token';
+  if (way.startsWith('oidc:')) return `OIDC provider "${way.slice(5)}"`;
+  return { saml: 'SAML', cas: 'CAS', jwt: 'JWT login' }[way] ?? way;
+}
