@@ -106,6 +106,16 @@ describe('probe of a server with open sign-up and a telling well-known', () => {
   });
 });
 
+describe('probe: who can sign up, with single sign-on', () => {
+  it('a login page without single sign-on means no provider; with one, sign-up through it cannot be seen', async () => {
+    const closed = await probe(CLOSED);
+    expect(closed.lint.facts.get('signup.open')).toMatchObject({ value: false });
+    const sso = await probe({ ...CLOSED, 'GET /_matrix/client/v3/login': [200, { flows: [{ type: 'm.login.sso', identity_providers: [{ id: 'oidc-github', name: 'GitHub' }] }, { type: 'm.login.token' }] }] });
+    expect(sso.lint.facts.get('oidc_providers')).toMatchObject({ state: 'unknown', reason: expect.stringMatching(/m\.login\.sso \(oidc-github\): whether it creates accounts on first login cannot be seen/) });
+    expect(statusOf(sso.lint, 'registration-gated')?.status).toBe('unknown');
+  });
+});
+
 describe('probe faults and refusals', () => {
   it('an HTML page, a 5xx or a body of the wrong shape leaves its facts unknown and says why', async () => {
     const { result, lint } = await probe({
