@@ -41,7 +41,7 @@ describe('mxlint probe', () => {
 
   it('writes every other format', async () => {
     server.routes = OPEN;
-    for (const format of ['sarif', 'junit', 'github', 'gitlab', 'markdown']) {
+    for (const format of ['sarif', 'junit', 'github', 'gitlab', 'markdown', 'html']) {
       const run = await mxlintAsync(['probe', server.url, '-f', format, '-u', 'anonymous']);
       expect(run.stderr, format).not.toMatch(/internal error/);
       expect(run.code, format).toBe(1);
