@@ -27,7 +27,7 @@ const CONCURRENCY = 8; // mxlint server's --concurrency default
 const runs = Number(process.env.BENCH_SERVER_RUNS ?? 5);
 
 /** The homeserver to measure: { baseUrl, adminToken, stop() } or { skipped: reason }. */
-async function homeserver() {
+export async function homeserver() {
   const baseUrl = process.env.MXLINT_SYNAPSE_URL?.replace(/\/+$/, '');
   const adminToken = process.env.MXLINT_SYNAPSE_ADMIN_TOKEN;
   if (baseUrl && adminToken) return { baseUrl, adminToken, stop() {} };

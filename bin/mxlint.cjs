@@ -15,7 +15,7 @@ if (major < 22 || (major === 22 && minor < 12)) {
 // and safety"); V8 refuses a cache made by another version, with other flags or for another
 // bundle, and a missing or refused cache is written again after the run.
 /** src/cli/main.ts's commands (test/cli/launcher.test.ts keeps the lists equal), formats, modes. */
-const COMMANDS = ['config', 'room', 'server', 'diff', 'use-cases', 'rules', 'explain', 'schema'];
+const COMMANDS = ['config', 'room', 'server', 'probe', 'diff', 'use-cases', 'rules', 'explain', 'schema'];
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'gitlab', 'markdown'];
 const MODES = ['--fix', '--fix-dry-run', '--dump-facts', '--plan', '--apply'];
 // CommonJS, like the bundle: an ES module here would set up Node's ESM loader for nothing.

@@ -136,7 +136,7 @@ export interface UseCaseVerdict {
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'mxlint'; version: string };
-  target: 'config' | 'room' | 'server';
+  target: 'config' | 'room' | 'server' | 'probe';
   inputs: string[];
   useCases: string[];
   findings: Finding[];

@@ -135,6 +135,22 @@ export async function main(argv: string[]): Promise<number> {
           exit = await runServer(options, write);
         });
     },
+    probe: () => {
+      withReportOptions(program.command('probe'), 'judge only this use case (repeatable)')
+        .description('judge a running homeserver from outside, without its config or a token: discovery, sign-up, what is public (read-only)')
+        .argument('<server>', 'server name (example.org) or URL (https://matrix.example.org)')
+        .option('--timeout <ms>', 'timeout of each request in milliseconds', '10000')
+        .option('--max-retries <n>', 'retries after a 429, a 5xx, a timeout or a connection fault', '2')
+        .option('--allow-insecure-http', 'allow a plain-http server that is not on this machine')
+        .option('--allow-private', 'follow a well-known delegation to a loopback or private address')
+        .option('--try-guest', 'register a guest account to see whether guests are allowed (this creates an account)')
+        .option('-c, --config <path>', 'the server\'s homeserver.yaml or conf.d (repeatable): report each option the running server shows otherwise', collect, [])
+        .option('-v, --verbose', 'show passing checks too')
+        .action(async (server: string, options) => {
+          const { runProbe } = await import('./probe.js');
+          exit = await runProbe(server, options, write);
+        });
+    },
     diff: () => {
       program.command('diff')
         .description('compare two configs (before and after a change): each use case\'s verdict, findings that appear or disappear; exit 1 when a verdict gets worse')

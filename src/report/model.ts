@@ -16,7 +16,7 @@ export interface SuppressedFinding {
 /** Something the run itself has to say: an unused suppression, an expired ignore, a stale baseline entry. */
 export interface Note {
   /** An id of src/report/extra-rules.json. */
-  ruleId: 'unused-suppression' | 'invalid-suppression' | 'expired-ignore' | 'stale-baseline';
+  ruleId: 'unused-suppression' | 'invalid-suppression' | 'expired-ignore' | 'stale-baseline' | 'config-differs';
   level: Exclude<Level, 'off'>;
   message: string;
   location?: SourceLocation;
@@ -88,6 +88,8 @@ export function allRuleIds(rules: Rule[]): string[] {
 
 /** A path as CI systems want it: relative to the working directory, forward slashes. */
 export function repoPath(file: string, cwd = process.cwd()): string {
+  // A probe's facts come from URLs, which are no paths.
+  if (/^https?:\/\//.test(file)) return file;
   const rel = relative(cwd, file) || file;
   return rel.split(sep).join('/');
 }

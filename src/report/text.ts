@@ -67,7 +67,8 @@ export function textContext(options: Pick<TextOptions, 'lang' | 'width' | 'color
   return { lang: options.lang ?? 'en', width: Math.max(40, options.width ?? 80), paint: painter(options.color), rules: options.rules };
 }
 
-const where = (file: string) => relative(process.cwd(), file) || file;
+// A probe's facts come from URLs, which are no paths.
+const where = (file: string) => (/^https?:\/\//.test(file) ? file : relative(process.cwd(), file) || file);
 
 export function mark(ctx: TextContext, problem: Pick<Problem, 'status' | 'worst'>): string {
   const { paint } = ctx;

@@ -28,6 +28,20 @@ export interface Answers {
   joinedMembers: { joined: Record<string, object> };
   directoryVisibility: { visibility: 'public' | 'private' };
   roomAlias: { room_id: string };
+  // What `mxlint probe` reads without a token (src/sources/probe.ts); only the fields it uses.
+  wellKnownClient: { 'm.homeserver'?: { base_url: string }; 'm.identity_server'?: { base_url: string }; [key: string]: unknown };
+  wellKnownServer: { 'm.server': string };
+  wellKnownSupport: { contacts?: Array<{ role?: string; email_address?: string; matrix_id?: string }>; support_page?: string };
+  clientVersions: { versions: string[]; unstable_features?: Record<string, boolean> };
+  registerFlows: { flows: Array<{ stages: string[] }>; params?: Record<string, unknown> };
+  loginFlows: { flows: Array<{ type: string; identity_providers?: Array<{ id: string; name?: string }> }> };
+  authMetadata: { issuer: string; account_management_uri?: string };
+  publicRooms: { chunk: Array<{ room_id: string; world_readable?: boolean; guest_can_join?: boolean }>; total_room_count_estimate?: number };
+  profile: { displayname?: string | null; avatar_url?: string | null };
+  matrixError: { errcode?: string; error?: string };
+  federationVersion: { server: { name?: string; version?: string } };
+  serverKeys: { server_name: string; verify_keys: Record<string, unknown>; valid_until_ts?: number };
+  guestRegistration: { user_id: string; access_token?: string };
 }
 
 /** What is wrong with `answer` for that endpoint ("user_id must be string"), or undefined. */

@@ -1,0 +1,262 @@
+// A homeserver seen from outside, read-only and without a token: discovery (.well-known), the
+// client and federation versions, the sign-up and login flows, what is public without an account
+// (room directory, profiles) and the server's keys. Every request goes through boundedFetch (deadline,
+// bounded answer, same-origin redirects, tokens scrubbed) and is counted; each answer is checked
+// against its schema in answers.schema.json. Only GETs, and `POST /register {}`, which answers
+// 401 with the flows and creates nothing; a guest account only with tryGuest.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { boundedFetch, RefusedAnswer } from './http.js';
+import { answerProblem, type Answers } from './answers.js';
+import { rememberSecret } from './scrub.js';
+import { InputError } from '../errors.js';
+import { NetworkError } from './homeserver.js';
+
+/** Each endpoint probed, the schema its answer is checked against, and the statuses that are an answer (not a fault). */
+export const ENDPOINTS = {
+  wellKnownClient: { schema: 'wellKnownClient', ok: [200, 404] },
+  wellKnownServer: { schema: 'wellKnownServer', ok: [200, 404] },
+  wellKnownSupport: { schema: 'wellKnownSupport', ok: [200, 404] },
+  clientVersions: { schema: 'clientVersions', ok: [200] },
+  register: { schema: 'registerFlows', ok: [401, 403, 404] },
+  login: { schema: 'loginFlows', ok: [200, 404] },
+  authMetadata: { schema: 'authMetadata', ok: [200, 404] },
+  publicRooms: { schema: 'publicRooms', ok: [200, 401, 403] },
+  profile: { schema: 'profile', ok: [200, 401, 403, 404] },
+  federationVersion: { schema: 'federationVersion', ok: [200, 404] },
+  serverKeys: { schema: 'serverKeys', ok: [200, 404] },
+  guest: { schema: 'guestRegistration', ok: [200, 403] },
+} as const satisfies Record<string, { schema: keyof Answers; ok: number[] }>;
+
+export type Endpoint = keyof typeof ENDPOINTS;
+
+/** What one endpoint gave: a status and its JSON (of the endpoint's schema when 2xx), or why there is no answer. */
+export interface ProbeAnswer {
+  method: 'GET' | 'POST';
+  url: string;
+  status?: number;
+  body?: any;
+  /** No usable answer: a timeout, a connection fault, HTML, a body of the wrong shape, a redirect elsewhere. */
+  fault?: string;
+}
+
+export interface ProbeOptions {
+  timeoutMs: number;
+  maxRetries: number;
+  /** Follow a delegation (m.homeserver.base_url) to a loopback or private address. */
+  allowPrivate: boolean;
+  /** Plain http to another machine. */
+  allowInsecureHttp: boolean;
+  /** Register a guest account (it creates one). */
+  tryGuest: boolean;
+}
+
+export interface ProbeResult {
+  /** Where discovery was asked (the name's https origin, or the URL given). */
+  origin: string;
+  /** The client API's base URL (after well-known delegation). */
+  baseUrl: string;
+  /** The federation API's base URL (m.server, or the name on port 8448). */
+  federationUrl: string;
+  /** From the server's keys, or the name given; unknown when neither answered. */
+  serverName?: string;
+  answers: Partial<Record<Endpoint, ProbeAnswer>>;
+  /** Requests sent, retries included. */
+  requests: number;
+  retries: number;
+  /** Set when tryGuest created a guest account. */
+  guestUserId?: string;
+  warnings: string[];
+}
+
+const loopbackHost = (host: string) => host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+
+/** An address no one outside this machine or network reaches: loopback, private, link-local, CGNAT, unspecified, ULA. */
+export function isNonPublicAddress(address: string): boolean {
+  // An IPv4-mapped IPv6 address is the IPv4 one; the URL parser writes it in hex (::ffff:7f00:1).
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (mapped) {
+    const [high, low] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
+    return isNonPublicAddress(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+  }
+  const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.\d+\.\d+$/i.exec(address);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  const v6 = address.toLowerCase();
+  return v6 === '::' || v6 === '::1' || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6);
+}
+
+/** The origin discovery starts from: a server name (example.org, example.org:8448) means https. */
+export function discoveryOrigin(target: string, allowInsecureHttp: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : `https://${target}`);
+  } catch {
+    throw new InputError(`"${target}" is neither a server name (example.org) nor a URL (https://matrix.example.org)`);
+  }
+  if (url.username || url.password) throw new InputError(`${url.protocol}//…@${url.host} carries a user name or password; mxlint probe sends no credentials`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(`a probe is made over http(s), not ${url.protocol}`);
+  if (url.protocol === 'http:' && !loopbackHost(url.hostname) && !allowInsecureHttp) {
+    throw new InputError(`${url.origin} is plain http: use https, or --allow-insecure-http if you accept answers anyone on the way can change`);
+  }
+  return new URL(url.origin);
+}
+
+/** Whether a delegation may be followed: same scheme, and a public address unless allowPrivate. */
+async function delegationProblem(from: URL, to: URL, allowPrivate: boolean): Promise<string | undefined> {
+  if (to.protocol !== from.protocol) return `it changes the scheme (${from.protocol} to ${to.protocol})`;
+  if (allowPrivate) return undefined;
+  const host = to.hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  try {
+    addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((entry) => entry.address);
+  } catch (error) {
+    return `its host ${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+  const inside = addresses.find(isNonPublicAddress);
+  return inside ? `${host} is a non-public address (${inside}); give --allow-private to follow it` : undefined;
+}
+
+const PERMANENT = /ENOTFOUND|CERT|SSL|ERR_TLS/;
+
+/** One request, retried after a 429, a 5xx, a timeout or a connection fault. */
+class Prober {
+  requests = 0;
+  retries = 0;
+  private readonly fetchBounded: ReturnType<typeof boundedFetch>;
+  constructor(private readonly options: ProbeOptions) {
+    this.fetchBounded = boundedFetch(options.timeoutMs);
+  }
+
+  async ask(endpoint: Endpoint, method: 'GET' | 'POST', url: string, body?: unknown): Promise<ProbeAnswer> {
+    const answer: ProbeAnswer = { method, url };
+    for (let attempt = 0; ; attempt += 1) {
+      let retry: boolean;
+      this.requests += 1;
+      try {
+        const response = await this.fetchBounded(url, {
+          method,
+          headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await response.text();
+        answer.status = response.status;
+        retry = response.status === 429 || response.status >= 500;
+        if (!retry) return this.judge(endpoint, answer, text);
+        answer.fault = `HTTP ${response.status}`;
+      } catch (error) {
+        const message = (error as Error)?.message ?? String(error);
+        if (error instanceof RefusedAnswer) return { ...answer, fault: message };
+        retry = !PERMANENT.test(message);
+        answer.fault = (error as Error)?.name === 'AbortError' ? `no answer within ${this.options.timeoutMs} ms (--timeout)` : message;
+      }
+      if (!retry || attempt >= this.options.maxRetries) return { ...answer, fault: `${answer.fault}${attempt ? ` after ${attempt + 1} tries` : ''}` };
+      this.retries += 1;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 4000)));
+    }
+  }
+
+  /** The answer of an expected status and of the endpoint's shape, or a fault naming what is wrong. */
+  private judge(endpoint: Endpoint, answer: ProbeAnswer, text: string): ProbeAnswer {
+    const { schema, ok } = ENDPOINTS[endpoint];
+    const status = answer.status!;
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const notJson = body === undefined ? ', not JSON (a web page or a proxy\'s error page?)' : '';
+    if (!(ok as readonly number[]).includes(status)) return { ...answer, fault: `HTTP ${status}${notJson}` };
+    // A 404 from a static web server is HTML or empty: "not served" all the same.
+    if (status === 404) return { ...answer, body: undefined };
+    if (notJson) return { ...answer, fault: `HTTP ${status}${notJson}` };
+    const problem = answerProblem(status < 300 ? schema : endpoint === 'register' && status === 401 ? 'registerFlows' : 'matrixError', body);
+    if (problem) return { ...answer, fault: `HTTP ${status}, an answer of the wrong shape (${problem})` };
+    return { ...answer, body };
+  }
+}
+
+const withPort = (hostPort: string, scheme: string): string => {
+  const bracketed = hostPort.startsWith('[') ? hostPort.slice(hostPort.indexOf(']') + 1) : hostPort;
+  return `${scheme}//${hostPort}${bracketed.includes(':') ? '' : ':8448'}`;
+};
+
+/** Probes `target` (a server name or a URL). */
+export async function probeServer(target: string, options: ProbeOptions): Promise<ProbeResult> {
+  const origin = discoveryOrigin(target, options.allowInsecureHttp);
+  const prober = new Prober(options);
+  const answers: ProbeResult['answers'] = {};
+  const warnings: string[] = [];
+  const at = (base: string, path: string) => `${base}${path}`;
+  const ask = async (endpoint: Endpoint, method: 'GET' | 'POST', url: string, body?: unknown) => {
+    answers[endpoint] = await prober.ask(endpoint, method, url, body);
+    return answers[endpoint]!;
+  };
+
+  const [client, server] = await Promise.all([
+    ask('wellKnownClient', 'GET', at(origin.origin, '/.well-known/matrix/client')),
+    ask('wellKnownServer', 'GET', at(origin.origin, '/.well-known/matrix/server')),
+    ask('wellKnownSupport', 'GET', at(origin.origin, '/.well-known/matrix/support')),
+  ]);
+
+  let baseUrl = origin.origin;
+  const delegated = client.body?.['m.homeserver']?.base_url;
+  if (typeof delegated === 'string') {
+    let to: URL | undefined;
+    try {
+      to = new URL(delegated);
+    } catch {
+      warnings.push(`the client well-known's m.homeserver.base_url "${delegated}" is not a URL: probing ${origin.origin} itself`);
+    }
+    const problem = to && await delegationProblem(origin, to, options.allowPrivate);
+    if (to && problem) warnings.push(`not following the client well-known to ${to.origin}: ${problem}; probing ${origin.origin} itself`);
+    else if (to) baseUrl = `${to.origin}${to.pathname.replace(/\/+$/, '')}`;
+  }
+  // Federation is https on m.server (port 8448 by default); a plain-http target on this machine
+  // (tests) keeps its scheme. SRV records are not looked up.
+  const mServer = server.body?.['m.server'];
+  let federationUrl = typeof mServer === 'string' ? withPort(mServer, origin.protocol) : withPort(origin.host, origin.protocol);
+  if (typeof mServer === 'string') {
+    const problem = await delegationProblem(origin, new URL(federationUrl), options.allowPrivate);
+    if (problem) {
+      warnings.push(`not following the server well-known to ${mServer}: ${problem}; asking ${withPort(origin.host, origin.protocol)}`);
+      federationUrl = withPort(origin.host, origin.protocol);
+    }
+  }
+
+  const client3 = `${baseUrl}/_matrix/client/v3`;
+  const [, , , , , , keys] = await Promise.all([
+    ask('clientVersions', 'GET', at(baseUrl, '/_matrix/client/versions')),
+    ask('register', 'POST', at(client3, '/register'), {}),
+    ask('login', 'GET', at(client3, '/login')),
+    ask('authMetadata', 'GET', at(baseUrl, '/_matrix/client/v1/auth_metadata')),
+    ask('publicRooms', 'GET', at(client3, '/publicRooms?limit=1')),
+    ask('federationVersion', 'GET', at(federationUrl, '/_matrix/federation/v1/version')),
+    ask('serverKeys', 'GET', at(federationUrl, '/_matrix/key/v2/server')),
+  ]);
+  // A profile of this server's own users: any name does (the check for a token comes first). A
+  // user of another server would make the server ask that one, so without the server's name (its
+  // keys, or the name given) there is no lookup.
+  const named = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? undefined : origin.host;
+  const serverName: string | undefined = typeof keys.body?.server_name === 'string' ? keys.body.server_name : named;
+  if (serverName) await ask('profile', 'GET', at(client3, `/profile/${encodeURIComponent(`@mxlint-probe:${serverName}`)}`));
+  else warnings.push('the server name is unknown (its keys gave no answer): no profile lookup, whose user would have to be of this server');
+  let guestUserId: string | undefined;
+  if (options.tryGuest) {
+    const guest = await ask('guest', 'POST', at(client3, '/register?kind=guest'), {});
+    if (guest.status === 200) {
+      rememberSecret(guest.body.access_token);
+      guestUserId = guest.body.user_id;
+      delete guest.body.access_token;
+      delete guest.body.refresh_token;
+    }
+  }
+  const faulted = Object.values(answers).filter((answer) => answer.fault);
+  if (faulted.length === Object.keys(answers).length) {
+    throw new NetworkError(`${origin.origin}: no endpoint answered (${faulted[0]?.fault})`);
+  }
+  return { origin: origin.origin, baseUrl, federationUrl, serverName, answers, requests: prober.requests, retries: prober.retries, guestUserId, warnings };
+}

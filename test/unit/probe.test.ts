@@ -1,0 +1,228 @@
+// mxlint probe on recorded answers (test/unit/probe-recorded.ts): its facts and findings.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discoveryOrigin, isNonPublicAddress, probeServer, type ProbeOptions } from '../../src/sources/probe.js';
+import { buildProbeFacts, NOT_SEEN } from '../../src/facts/probe-facts.js';
+import { lintProbe } from '../../src/lint-probe.js';
+import { builtInRules } from '../../src/engine/rules.js';
+import { CLOSED, OPEN, Recorded, UNRECOGNIZED, type Route, type Routes } from './probe-recorded.js';
+import { configDifferences } from '../../src/facts/probe-compare.js';
+import { buildServerFacts } from '../../src/facts/server-facts.js';
+import { parseYamlText, type YamlFile } from '../../src/sources/yaml-file.js';
+
+const OPTIONS: ProbeOptions = { timeoutMs: 2000, maxRetries: 0, allowPrivate: true, allowInsecureHttp: false, tryGuest: false };
+let server: Recorded;
+beforeAll(async () => { server = await Recorded.start(); });
+afterAll(() => server.close());
+
+async function probe(routes: Routes, options: Partial<ProbeOptions> = {}) {
+  server.routes = routes;
+  server.seen.length = 0;
+  const result = await probeServer(server.url, { ...OPTIONS, ...options });
+  return { result, lint: lintProbe(result, builtInRules(), ['chatons', 'pseudonymous', 'anonymous', 'direct']) };
+}
+
+const statusOf = (lint: ReturnType<typeof lintProbe>, ruleId: string, useCase = 'chatons') =>
+  lint.findings.find((finding) => finding.ruleId === ruleId && finding.useCase === useCase);
+
+describe('probe of a server with registration closed', () => {
+  it('reads each endpoint once, read-only, and counts the requests', async () => {
+    const { result } = await probe(CLOSED);
+    expect(server.seen.every((line) => line.startsWith('GET ') || line === 'POST /_matrix/client/v3/register')).toBe(true);
+    expect(result.requests).toBe(server.seen.length);
+    expect(result.requests).toBe(11);
+    expect(result.serverName).toBe('test.local');
+    expect(server.seen).toContain(`GET /_matrix/client/v3/profile/${encodeURIComponent('@mxlint-probe:test.local')}`);
+  });
+
+  it('maps what it sees to the config facts, pointing at the URL that showed them', async () => {
+    const { result } = await probe(CLOSED);
+    const facts = buildProbeFacts(result);
+    expect(facts.get('enable_registration')).toMatchObject({ value: false, state: 'set', location: { file: `${server.url}/_matrix/client/v3/register` } });
+    expect(facts.get('allow_public_rooms_without_auth').value).toBe(false);
+    expect(facts.get('require_auth_for_profile_requests').value).toBe(false);
+    expect(facts.get('default_identity_server').value).toBeNull();
+    expect(facts.get('registration_requires_token')).toMatchObject({ state: 'unknown', reason: expect.stringMatching(/registration is closed/) });
+    expect(facts.get('retention.enabled')).toMatchObject({ state: 'unknown', reason: NOT_SEEN });
+    expect(facts.get('allow_guest_access').reason).toMatch(/--try-guest/);
+    expect(facts.get('disable_registration').state).toBe('default');
+  });
+
+  it('judges the same rules as mxlint config, saying what was seen', async () => {
+    const { lint } = await probe(CLOSED);
+    expect(statusOf(lint, 'registration-gated')).toMatchObject({ status: 'pass', message: expect.stringMatching(/closed.*seen from outside: POST \/register \{\} answers 403 M_FORBIDDEN/) });
+    expect(statusOf(lint, 'profile-lookup-limited', 'anonymous')?.status).toBe('fail');
+    expect(statusOf(lint, 'public-rooms-without-auth', 'anonymous')?.status).toBe('pass');
+    expect(statusOf(lint, 'retention-enabled')).toMatchObject({ status: 'unknown', message: expect.stringContaining('mxlint config') });
+    // A rule that reads the files themselves is unknown, never a pass.
+    expect(statusOf(lint, 'known-keys')).toMatchObject({ status: 'unknown', message: expect.stringContaining(NOT_SEEN) });
+    expect(lint.verdicts.find((verdict) => verdict.useCase === 'chatons')?.verdict).toBe('unknown');
+  });
+});
+
+describe('probe of a server with open sign-up and a telling well-known', () => {
+  it('reads the sign-up stages and the well-known into the registration and well-known facts', async () => {
+    const { result, lint } = await probe(OPEN);
+    const facts = buildProbeFacts(result);
+    expect(facts.get('enable_registration').value).toBe(true);
+    expect(facts.get('registration_requires_token').value).toBe(true);
+    expect(facts.get('enable_registration_captcha').value).toBe(true);
+    expect(facts.get('user_consent.require_at_registration').value).toBe(true);
+    expect(facts.get('registrations_require_3pid').value).toEqual([]);
+    expect(facts.get('enable_registration_token_3pid_bypass').value).toBe(false);
+    expect(facts.get('disable_msisdn_registration').value).toBe(true);
+    expect(facts.get('default_identity_server').value).toBe('https://vector.im');
+    expect(facts.get('admin_contact').value).toBe('admin@example.org');
+    expect(statusOf(lint, 'registration-gated')?.status).toBe('pass');
+    expect(statusOf(lint, 'well-known-no-identity-server')).toMatchObject({ status: 'fail', location: { file: `${server.url}/.well-known/matrix/client` } });
+    expect(statusOf(lint, 'well-known-encryption-default')?.status).toBe('fail');
+    expect(statusOf(lint, 'no-default-identity-server')?.status).toBe('fail');
+    expect(statusOf(lint, 'registration-terms')?.status).toBe('pass');
+    expect(statusOf(lint, 'admin-contact')?.status).toBe('pass');
+    expect(statusOf(lint, 'no-phone-registration')?.status).toBe('pass');
+    // A captcha is seen; whose it is (recaptcha_siteverify_api) is not.
+    expect(statusOf(lint, 'no-google-recaptcha')?.status).toBe('unknown');
+    expect(statusOf(lint, 'public-rooms-without-auth', 'anonymous')?.status).toBe('fail');
+    expect(statusOf(lint, 'profile-lookup-limited', 'anonymous')?.status).toBe('unknown');
+  });
+
+  it('tries a guest account only with tryGuest, and keeps no token of it', async () => {
+    const without = await probe(OPEN);
+    expect(server.seen.some((line) => line.includes('kind=guest'))).toBe(false);
+    expect(statusOf(without.lint, 'guest-access-available', 'pseudonymous')?.status).toBe('unknown');
+    const { result, lint } = await probe(OPEN, { tryGuest: true });
+    expect(server.seen).toContain('POST /_matrix/client/v3/register?kind=guest');
+    expect(result.guestUserId).toBe('@12:test.local');
+    expect(JSON.stringify(result)).not.toContain('syt_guest');
+    expect(statusOf(lint, 'guest-access-available', 'pseudonymous')?.status).toBe('pass');
+  });
+
+  it('reads a sign-up that requires an e-mail, with a token bypass', async () => {
+    const { result } = await probe({ ...OPEN, 'POST /_matrix/client/v3/register': [401, { flows: [{ stages: ['m.login.email.identity'] }, { stages: ['m.login.msisdn', 'm.login.email.identity'] }, { stages: ['m.login.registration_token'] }] }] });
+    const facts = buildProbeFacts(result);
+    expect(facts.get('registrations_require_3pid').value).toEqual(['email']);
+    expect(facts.get('enable_registration_token_3pid_bypass').value).toBe(true);
+    expect(facts.get('registration_requires_token').value).toBe(false);
+    expect(facts.get('disable_msisdn_registration').value).toBe(false);
+  });
+});
+
+describe('probe: who can sign up, with single sign-on', () => {
+  it('a login page without single sign-on means no provider; with one, sign-up through it cannot be seen', async () => {
+    const closed = await probe(CLOSED);
+    expect(closed.lint.facts.get('signup.open')).toMatchObject({ value: false });
+    const sso = await probe({ ...CLOSED, 'GET /_matrix/client/v3/login': [200, { flows: [{ type: 'm.login.sso', identity_providers: [{ id: 'oidc-github', name: 'GitHub' }] }, { type: 'm.login.token' }] }] });
+    expect(sso.lint.facts.get('oidc_providers')).toMatchObject({ state: 'unknown', reason: expect.stringMatching(/m\.login\.sso \(oidc-github\): whether it creates accounts on first login cannot be seen/) });
+    expect(statusOf(sso.lint, 'registration-gated')?.status).toBe('unknown');
+  });
+});
+
+describe('probe faults and refusals', () => {
+  it('an HTML page, a 5xx or a body of the wrong shape leaves its facts unknown and says why', async () => {
+    const { result, lint } = await probe({
+      ...CLOSED,
+      'POST /_matrix/client/v3/register': [200, '<html>portal</html>', 'text/html'],
+      'GET /_matrix/client/v3/publicRooms': [502, '<html>bad gateway</html>', 'text/html'],
+      'GET /_matrix/client/v3/profile/': [200, { displayname: 7 }],
+    });
+    expect(result.answers.register?.fault).toMatch(/HTTP 200, not JSON/);
+    expect(result.answers.publicRooms?.fault).toBe('HTTP 502');
+    expect(result.answers.profile?.fault).toMatch(/wrong shape \(displayname must be string,null\)/);
+    const facts = buildProbeFacts(result);
+    expect(facts.get('enable_registration')).toMatchObject({ state: 'unknown', reason: expect.stringMatching(/gave no usable answer/) });
+    expect(statusOf(lint, 'registration-gated')?.status).toBe('unknown');
+    expect(lint.warnings.some((warning) => warning.includes('publicRooms'))).toBe(true);
+  });
+
+  it('retries a 5xx, and counts the retries', async () => {
+    let first = true;
+    const routes = { ...CLOSED };
+    Object.defineProperty(routes, 'GET /_matrix/client/versions', { enumerable: true, get: () => (first ? ((first = false), [503, {}]) : CLOSED['GET /_matrix/client/versions']) });
+    const { result } = await probe(routes, { maxRetries: 2 });
+    expect(result.answers.clientVersions?.status).toBe(200);
+    expect(result.retries).toBe(1);
+    expect(result.requests).toBe(12);
+  });
+
+  it('follows a well-known delegation only to the same scheme, and to a public address unless allowed', async () => {
+    const withBase = (base: string): Routes => ({ ...CLOSED, 'GET /.well-known/matrix/client': [200, { 'm.homeserver': { base_url: base } }] });
+    const https = await probe(withBase('https://127.0.0.1:1'));
+    expect(https.result.baseUrl).toBe(server.url);
+    expect(https.result.warnings[0]).toMatch(/changes the scheme/);
+    const privateAddress = await probe(withBase('http://10.1.2.3:8008'), { allowPrivate: false });
+    expect(privateAddress.result.baseUrl).toBe(server.url);
+    expect(privateAddress.result.warnings[0]).toMatch(/non-public address \(10\.1\.2\.3\).*--allow-private/);
+    const followed = await probe(withBase(`${server.url}/`));
+    expect(followed.result.baseUrl).toBe(server.url);
+    expect(followed.result.warnings).toEqual([]);
+  });
+
+  it('asks federation at m.server (port 8448 by default), and not at a non-public one unless allowed', async () => {
+    const withServer = (name: string): Routes => ({ ...CLOSED, 'GET /.well-known/matrix/server': [200, { 'm.server': name }] });
+    expect((await probe(withServer('127.0.0.1'))).result.federationUrl).toBe('http://127.0.0.1:8448');
+    const refused = await probe(withServer('192.168.4.4:443'), { allowPrivate: false });
+    expect(refused.result.federationUrl).toBe(server.url);
+    expect(refused.result.warnings[0]).toMatch(/not following the server well-known to 192\.168\.4\.4:443: 192\.168\.4\.4 is a non-public address/);
+  });
+
+  it('a server that answers nothing usable is a network error (exit 3), not a report', async () => {
+    await expect(probe(Object.fromEntries(Object.keys(CLOSED).map((key) => [key, [500, 'no'] as Route])))).rejects.toMatchObject({ name: 'NetworkError', exitCode: 3 });
+  });
+
+  it('takes names as https, plain http only on this machine unless allowed', () => {
+    expect(discoveryOrigin('example.org', false).href).toBe('https://example.org/');
+    expect(discoveryOrigin('http://127.0.0.1:8008/x', false).href).toBe('http://127.0.0.1:8008/');
+    expect(() => discoveryOrigin('http://example.org', false)).toThrow(/plain http/);
+    expect(discoveryOrigin('http://example.org', true).protocol).toBe('http:');
+    expect(() => discoveryOrigin('https://u:p@example.org', false)).toThrow(/user name or password/);
+    expect(() => discoveryOrigin('ftp://example.org', false)).toThrow(/http\(s\)/);
+  });
+
+  it('knows the non-public addresses', () => {
+    for (const address of ['127.0.0.1', '10.0.0.1', '172.16.0.1', '192.168.1.1', '169.254.1.1', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1', '::ffff:7f00:1', new URL('http://[::ffff:192.168.0.1]/').hostname.slice(1, -1)]) expect(isNonPublicAddress(address), address).toBe(true);
+    for (const address of ['1.1.1.1', '::ffff:808:808', '172.32.0.1', '100.128.0.1', '2001:db8::1', '8.8.8.8']) expect(isNonPublicAddress(address), address).toBe(false);
+  });
+});
+
+describe('probe --config: what the file says against what the server shows', () => {
+  const configFacts = (text: string) => {
+    const file = parseYamlText('homeserver.yaml', Buffer.from(text));
+    const config = (file.data ?? {}) as Record<string, unknown>;
+    return buildServerFacts({ files: [file], config, ownerOf: new Map<string, YamlFile>(Object.keys(config).map((key) => [key, file])) }, ['homeserver.yaml']);
+  };
+
+  it('finds no difference when the file is what the server runs', async () => {
+    const { result } = await probe(CLOSED);
+    expect(configDifferences(buildProbeFacts(result), configFacts('server_name: test.local\nenable_registration: false\nallow_guest_access: true\n'))).toEqual([]);
+  });
+
+  it('names each difference, at the line of the file that says otherwise', async () => {
+    const { result } = await probe(OPEN);
+    const differences = configDifferences(buildProbeFacts(result), configFacts([
+      'server_name: test.local', 'enable_registration: true', 'registration_requires_token: false', 'enable_registration_captcha: true',
+      'user_consent:', '  require_at_registration: true', 'allow_public_rooms_without_auth: "false"', 'require_auth_for_profile_requests: true',
+      `public_baseurl: ${server.url}/`, 'default_identity_server: https://vector.im/', 'extra_well_known_client_content:', '  io.element.e2ee: { default: false }', '',
+    ].join('\n')));
+    // A quoted "false" is true for Synapse: the server shows the directory, as the file makes it.
+    expect(differences.map((difference) => [difference.path, difference.config, difference.seen, difference.location?.line])).toEqual([
+      ['registration_requires_token', false, true, 3],
+    ]);
+    expect(differences[0].seenText).toBe('every sign-up flow asks for a registration token');
+  });
+
+  it('compares the stages only while sign-up is open on both sides', async () => {
+    const { result } = await probe(CLOSED);
+    const [difference, ...rest] = configDifferences(buildProbeFacts(result), configFacts('enable_registration: true\nregistration_requires_token: true\n'));
+    expect(rest).toEqual([]);
+    expect(difference).toMatchObject({ path: 'enable_registration', config: true, seen: false, location: { line: 1 } });
+  });
+});
+
+describe('probe: the profile lookup names a user of this server only', () => {
+  it('asks no profile when the server name is unknown (no key answer, a URL given)', async () => {
+    const { result, lint } = await probe({ ...CLOSED, 'GET /_matrix/key/v2/server': [404, UNRECOGNIZED] });
+    expect(result.serverName).toBeUndefined();
+    expect(server.seen.some((line) => line.includes('/profile/'))).toBe(false);
+    expect(result.warnings).toContain('the server name is unknown (its keys gave no answer): no profile lookup, whose user would have to be of this server');
+    expect(statusOf(lint, 'profile-lookup-limited', 'anonymous')?.status).toBe('unknown');
+  });
+});
