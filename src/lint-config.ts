@@ -5,9 +5,8 @@ import { loadMasConfig } from './sources/mas-config.js';
 import { NO_MAS_CONFIG } from './facts/mas.js';
 import { buildServerFacts, type ServerFacts } from './facts/server-facts.js';
 import { evaluate } from './engine/evaluate.js';
-import { verdicts } from './engine/verdicts.js';
+import { judgedReport } from './engine/verdicts.js';
 import { loadRules, USE_CASES } from './engine/rules.js';
-import { VERSION } from './version.js';
 
 export interface LintConfigOptions {
   /** Use cases to judge; default: every use case that can be judged on a config. */
@@ -39,15 +38,5 @@ export function lintMerged(merged: MergedConfig, inputs: string[], rules: Rule[]
   const decidedBy = facts.get('signup.decidedBy');
   if (decidedBy.value === 'mas' && !facts.mas) warnings.push(`Synapse delegates sign-up to Matrix Authentication Service (${decidedBy.from}), but ${NO_MAS_CONFIG}; the sign-up rules stay unknown`);
   if (decidedBy.value === 'synapse' && facts.mas) warnings.push(`a MAS config was given, but Synapse does not delegate to Matrix Authentication Service (matrix_authentication_service.enabled is not true): MAS's config is not used, and the sign-up rules judge Synapse's own settings`);
-  return {
-    schemaVersion: 1,
-    tool: { name: 'mxlint', version: VERSION },
-    target: 'config',
-    inputs: facts.files.map((file) => file.path),
-    useCases,
-    findings,
-    verdicts: verdicts(findings, useCases),
-    warnings,
-    facts,
-  };
+  return { ...judgedReport('config', facts.files.map((file) => file.path), useCases, findings, warnings), facts };
 }

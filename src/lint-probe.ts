@@ -5,9 +5,8 @@ import type { CheckNode, Finding, Lang, Report, Rule } from './types.js';
 import type { ProbeResult } from './sources/probe.js';
 import { buildProbeFacts, NOT_SEEN, type ProbeFacts } from './facts/probe-facts.js';
 import { evaluate } from './engine/evaluate.js';
-import { verdicts } from './engine/verdicts.js';
+import { judgedReport } from './engine/verdicts.js';
 import { USE_CASES } from './engine/rules.js';
-import { VERSION } from './version.js';
 
 /** Check functions that read nothing but facts by path, so facts seen from outside can feed them. */
 const READS_FACTS_ONLY = new Set([
@@ -39,18 +38,8 @@ export function lintProbe(probe: ProbeResult, rules: Rule[], requested: string[]
       findings.push({ ruleId: rule.id, useCase, level, status: 'unknown', title: rule.title[lang], message: `this check reads the config files themselves, which ${NOT_SEEN}`, fix: rule.fix?.hint[lang] });
     }
   }
-  return {
-    schemaVersion: 1,
-    tool: { name: 'mxlint', version: VERSION },
-    target: 'probe',
-    inputs: [probe.origin],
-    useCases,
-    findings,
-    verdicts: verdicts(findings, useCases),
-    warnings: [...probe.warnings, ...Object.values(probe.answers).filter((answer) => answer.fault).map((answer) => `${answer.method} ${answer.url}: ${answer.fault}`)],
-    facts,
-    probe,
-  };
+  const warnings = [...probe.warnings, ...Object.values(probe.answers).filter((answer) => answer.fault).map((answer) => `${answer.method} ${answer.url}: ${answer.fault}`)];
+  return { ...judgedReport('probe', [probe.origin], useCases, findings, warnings), facts, probe };
 }
 
 /** The message of a finding decided by a fact seen from outside says what was seen. */

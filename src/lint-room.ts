@@ -3,10 +3,9 @@ import type { Finding, Lang, Report, Rule, UseCaseVerdict } from './types.js';
 import { buildRoomFacts, type RoomFacts, type RoomInput } from './facts/room-facts.js';
 import type { ServerFacts } from './facts/server-facts.js';
 import { evaluate } from './engine/evaluate.js';
-import { verdicts } from './engine/verdicts.js';
+import { judgedReport, verdicts } from './engine/verdicts.js';
 import { classify, type Classification } from './engine/classify.js';
 import { loadRules, USE_CASES } from './engine/rules.js';
-import { VERSION } from './version.js';
 import { setFlagsFromString } from 'node:v8';
 
 // Linting rooms makes much short-lived garbage (parsed state, responses, 430 findings a room): V8
@@ -45,14 +44,7 @@ export function lintRoom(input: RoomInput, options: LintRoomOptions = {}): RoomL
   const findings: Finding[] = allFindings.filter((finding) => useCases.includes(finding.useCase));
   if (declared) findings.push(...mismatchFindings(declared, classification, allVerdicts, allFindings, input.roomId));
   return {
-    schemaVersion: 1,
-    tool: { name: 'mxlint', version: VERSION },
-    target: 'room',
-    inputs: [input.source],
-    useCases,
-    findings,
-    verdicts: verdicts(findings, useCases) as UseCaseVerdict[],
-    warnings: [],
+    ...judgedReport('room', [input.source], useCases, findings, []),
     roomId: input.roomId,
     facts,
     classification,

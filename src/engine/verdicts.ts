@@ -1,5 +1,6 @@
 // Folds findings into one verdict per use case: the user's real question.
-import type { Finding, UseCaseVerdict } from '../types.js';
+import type { Finding, Report, UseCaseVerdict } from '../types.js';
+import { VERSION } from '../version.js';
 
 export function verdicts(findings: Finding[], useCases: string[]): UseCaseVerdict[] {
   return useCases.map((useCase) => {
@@ -18,4 +19,9 @@ export function verdicts(findings: Finding[], useCases: string[]): UseCaseVerdic
     const verdict = counts.error > 0 ? 'unfit' : unknownError ? 'unknown' : counts.warning > 0 ? 'fit-with-warnings' : 'fit';
     return { useCase, verdict, counts };
   });
+}
+
+/** What every command reports: its findings and the verdicts they give, per use case. */
+export function judgedReport(target: Report['target'], inputs: string[], useCases: string[], findings: Finding[], warnings: string[]): Report {
+  return { schemaVersion: 1, tool: { name: 'mxlint', version: VERSION }, target, inputs, useCases, findings, verdicts: verdicts(findings, useCases), warnings };
 }

@@ -2,7 +2,7 @@
 // problems across rooms with counts, failures, the summary table)
 // and the flat Report the other formats read (config findings, then every room's findings).
 import type { Finding, Lang, Report, UseCase } from '../types.js';
-import { verdicts } from '../engine/verdicts.js';
+import { judgedReport } from '../engine/verdicts.js';
 import type { AuditSummary, RoomFailure, RoomRecord } from '../audit-server.js';
 import { colon, t, unit, verdictWord } from './messages.js';
 import { mark, noteLines, textContext, wrap, type TextContext } from './text.js';
@@ -108,17 +108,10 @@ export function serverReport(args: { baseUrl: string; version: string; config?: 
   const { config, records } = args;
   const roomFindings: Finding[] = records.flatMap((record) => record.findings);
   const useCases = [...new Set([...(config?.useCases ?? []), ...records.map((record) => record.useCase).filter((id): id is string => Boolean(id))])];
-  return {
-    schemaVersion: 1,
-    tool: { name: 'mxlint', version: args.version },
-    target: 'server',
-    inputs: [args.baseUrl, ...(config?.inputs ?? [])],
-    useCases,
-    findings: [...(config?.findings ?? []), ...roomFindings],
-    // Per use case, over the config and the rooms of that use case.
-    verdicts: verdicts([...(config?.findings ?? []), ...roomFindings], useCases),
-    warnings: [...(config?.warnings ?? []), ...args.failures.map((failure) => `${failure.roomId}: ${failure.reason}`)],
-  };
+  const findings = [...(config?.findings ?? []), ...roomFindings];
+  // Verdicts per use case, over the config and the rooms of that use case.
+  return judgedReport('server', [args.baseUrl, ...(config?.inputs ?? [])], useCases, findings,
+    [...(config?.warnings ?? []), ...args.failures.map((failure) => `${failure.roomId}: ${failure.reason}`)]);
 }
 
 export function roomSnapshots(records: RoomRecord[]): RoomSnapshot[] {
