@@ -35,7 +35,7 @@ export function lintProbe(probe: ProbeResult, rules: Rule[], requested: string[]
     for (const useCase of useCases) {
       const level = rule.levels[useCase] ?? 'off';
       if (level === 'off') continue;
-      findings.push({ ruleId: rule.id, useCase, level, status: 'unknown', title: rule.title[lang], message: `this check reads the config files themselves, which ${NOT_SEEN}`, fix: rule.fix?.hint[lang] });
+      findings.push({ ruleId: rule.id, useCase, level, status: 'unknown', title: rule.title[lang], message: `this check reads the config files themselves, which ${NOT_SEEN}`, messageId: 'text', data: { text: 'TRANSITION' }, fix: rule.fix?.hint[lang] });
     }
   }
   const warnings = [...probe.warnings, ...Object.values(probe.answers).filter((answer) => answer.fault).map((answer) => `${answer.method} ${answer.url}: ${answer.fault}`)];

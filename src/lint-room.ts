@@ -69,6 +69,7 @@ function mismatchFindings(declared: string[], classification: Classification, ju
         : classification.fits.length
           ? `declared ${useCase}, but its settings fit ${classification.fits.map((fit) => fit.useCase).join(', ')}`
           : `declared ${useCase}, but its settings fit no use case`,
+      messageId: 'text', data: { text: 'TRANSITION' },
       room: { id: roomId },
     };
   });

@@ -1,5 +1,8 @@
 // The data that flows through mxlint: sources → facts → rules → findings → report.
 // Everything imports its types from here.
+import type { Message, MessageValue } from './messages/message.js';
+
+export type { Message, MessageValue };
 
 export type Lang = 'en' | 'fr';
 export type Text = Record<Lang, string>;
@@ -33,7 +36,7 @@ export interface Fact {
   state: 'set' | 'default' | 'unknown';
   location?: SourceLocation;
   /** Why the value is unknown, when it is. */
-  reason?: string;
+  reason?: Message | string;
   /** Who sets the value when state is 'default' (shown in messages); Synapse when absent. */
   defaultBy?: string;
   /** For room facts: the state event the value comes from. */
@@ -99,8 +102,8 @@ export interface Rule {
 
 export interface CheckResult {
   status: Status;
-  /** What was seen and why it passes or fails, in English (plain text). */
-  message: string;
+  /** What was seen and why it passes or fails, as an id and data (rendered by the report). */
+  message: Message | string;
   /** The path whose value decided the result. */
   path?: string;
   value?: unknown;
@@ -116,7 +119,11 @@ export interface Finding {
   useCase: string;
   level: Exclude<Level, 'off'>;
   status: Status;
+  /** The message in the report's language. */
   message: string;
+  /** The message's stable id and its data (paths, values, nested messages). */
+  messageId: string;
+  data: Record<string, MessageValue>;
   title: string;
   location?: SourceLocation;
   path?: string;
@@ -134,7 +141,7 @@ export interface UseCaseVerdict {
 }
 
 export interface Report {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: { name: 'mxlint'; version: string };
   target: 'config' | 'room' | 'server' | 'probe';
   inputs: string[];

@@ -3,6 +3,18 @@ import type { CheckNode, CheckResult, Condition, FactSource, Finding, Lang, Leve
 import { pythonTruthy } from '../facts/values.js';
 import { checkNamed } from './checks/index.js';
 import { redactValue } from '../facts/redact.js';
+import { defineMessages, messageParts, render } from '../messages/message.js';
+
+const message = defineMessages({
+  'engine.whenUnknown': { en: 'cannot tell whether this applies: {path} {reason}', fr: 'impossible de dire si la règle s’applique\u00a0: {path}, {reason}' },
+  'engine.isUnknown': { en: 'is unknown', fr: 'valeur inconnue' },
+  'engine.allOf': { en: '{parts}', fr: '{parts}' },
+  'engine.anyOf': { en: '{parts}', fr: '{parts}' },
+  'engine.and': { en: 'and {seen}', fr: 'et {seen}' },
+  'engine.crashed': { en: 'rule {rule} could not run: {error}', fr: 'la règle {rule} n’a pas pu s’exécuter\u00a0: {error}' },
+  'engine.defeats': { en: '{seen}; {defeated}', fr: '{seen}\u00a0; {defeated}' },
+  'engine.defeated': { en: 'so {rule} fails: {seen}', fr: 'donc {rule} échoue\u00a0: {seen}' },
+});
 
 /** null: the rule does not apply (a `when` condition is false). */
 export function runCheck(node: CheckNode, facts: FactSource): CheckResult[] | null {
@@ -11,7 +23,7 @@ export function runCheck(node: CheckNode, facts: FactSource): CheckResult[] | nu
       const holds = conditionHolds(condition, facts);
       if (holds === 'unknown') {
         const fact = facts.get(condition.path);
-        return [{ status: 'unknown', message: `cannot tell whether this applies: ${condition.path} ${fact.reason ?? 'is unknown'}`, path: fact.from ?? fact.path, location: fact.location }];
+        return [{ status: 'unknown', message: message('engine.whenUnknown', { path: condition.path, reason: fact.reason ?? message('engine.isUnknown') }), path: fact.from ?? fact.path, location: fact.location }];
       }
       if (!holds) return null;
     }
@@ -32,12 +44,12 @@ function combine(node: CheckNode, facts: FactSource): CheckResult[] | null {
     // All must pass: report the failures (or unknowns) themselves.
     if (has('fail')) return parts.filter((part) => part.status === 'fail');
     if (has('unknown')) return parts.filter((part) => part.status === 'unknown');
-    return [{ ...parts[0], message: parts.map((part) => part.message).join('; ') }];
+    return [{ ...parts[0], message: message('engine.allOf', { parts: parts.map((part) => part.message) }) }];
   }
   const passing = parts.find((part) => part.status === 'pass');
   if (passing) return [passing];
   const status = has('unknown') ? 'unknown' : 'fail';
-  return [{ ...parts[0], status, message: parts.map((part) => part.message).join('; and ') }];
+  return [{ ...parts[0], status, message: message('engine.anyOf', { parts: parts.map((part, index) => (index ? message('engine.and', { seen: part.message }) : part.message)) }) }];
 }
 
 function conditionHolds(condition: Condition, facts: FactSource): boolean | 'unknown' {
@@ -64,7 +76,7 @@ export function evaluate(rules: Rule[], facts: FactSource, { useCases, lang = 'e
     try {
       return runCheck(rule.check, facts);
     } catch (error) {
-      return [{ status: 'unknown', message: `rule ${rule.id} could not run: ${(error as Error).message}` }];
+      return [{ status: 'unknown', message: message('engine.crashed', { rule: rule.id, error: (error as Error).message }) }];
     }
   });
   for (const rule of rules) {
@@ -81,7 +93,10 @@ export function evaluate(rules: Rule[], facts: FactSource, { useCases, lang = 'e
         ? rulesReading(rules, facts.target, outcome.intended).filter((other) => other !== rule && resultsOf(other)?.some((result) => result.status === 'fail'))
         : [];
       // Say what is lost: each defeated rule's own failure, now judged on the default.
-      const message = [outcome.message, ...defeated.map((other) => `so ${other.id} fails: ${resultsOf(other)!.find((result) => result.status === 'fail')!.message}`)].join('; ');
+      const said = messageParts(defeated.length
+        ? message('engine.defeats', { seen: outcome.message, defeated: defeated.map((other) => message('engine.defeated', { rule: other.id, seen: resultsOf(other)!.find((result) => result.status === 'fail')!.message })) })
+        : outcome.message);
+      const shown = render(lang, said);
       for (const [useCase, level] of levels) {
         findings.push({
           ruleId: rule.id,
@@ -90,7 +105,9 @@ export function evaluate(rules: Rule[], facts: FactSource, { useCases, lang = 'e
           level: defeated.reduce((highest, other) => higher(highest, other.levels[useCase] ?? 'off'), level) as Finding['level'],
           status: outcome.status,
           title: rule.title[lang],
-          message,
+          message: shown,
+          messageId: said.id,
+          data: said.data,
           location: outcome.location,
           path: outcome.path,
           value,

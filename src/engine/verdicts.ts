@@ -23,5 +23,5 @@ export function verdicts(findings: Finding[], useCases: string[]): UseCaseVerdic
 
 /** What every command reports: its findings and the verdicts they give, per use case. */
 export function judgedReport(target: Report['target'], inputs: string[], useCases: string[], findings: Finding[], warnings: string[]): Report {
-  return { schemaVersion: 1, tool: { name: 'mxlint', version: VERSION }, target, inputs, useCases, findings, verdicts: verdicts(findings, useCases), warnings };
+  return { schemaVersion: 2, tool: { name: 'mxlint', version: VERSION }, target, inputs, useCases, findings, verdicts: verdicts(findings, useCases), warnings };
 }

@@ -71,7 +71,7 @@ const PLAINTEXT_NETWORKS = ['irc', 'xmpp'];
 const DAY_MS = 86_400_000;
 
 /** Records one fact; `state` defaults to set when the event exists, else the spec's default. */
-type Put = (path: RoomFactPath, value: unknown, event: StateEvent | undefined, state?: Fact['state'], reason?: string) => void;
+type Put = (path: RoomFactPath, value: unknown, event: StateEvent | undefined, state?: Fact['state'], reason?: Fact['reason']) => void;
 const MEMBER_REASON = 'the member list is not available';
 
 /** String(value) for any JSON value: String throws on an object whose toString is not a function

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtInRules } from '../../src/engine/rules.js';
 import { runCheck } from '../../src/engine/evaluate.js';
-import { configCase, differences, fixDifferences, roomCase } from './rule-tester.js';
+import { configCase, differences, fixDifferences, messageProblems, roomCase } from './rule-tester.js';
 
 const rule = (id: string) => builtInRules().find((candidate) => candidate.id === id)!;
 const dir = mkdtempSync(join(tmpdir(), 'mxlint-tester-'));
@@ -31,6 +31,7 @@ describe('the rule tester', () => {
     ['a missing line', 'fail-on.yaml', previews, /expected line \(none: say "# line:"/],
     ['a wrong line', 'fail-on.yaml', `# line: 1\n${previews}`, /expected line 1, got 3/],
     ['a message that does not match', 'fail-on.yaml', `# line: 3\n# expect: is false\n${previews}`, /expected a message matching \/is false\//],
+    ['a wrong message id', 'fail-on.yaml', `# line: 4\n# message: generic.notSet\n${previews}`, /expected message generic.notSet, got fact.is/],
     ['a rule that applies where the case says it does not', 'na-on.yaml', previews, /expected na \(does not apply\)/],
     ['an unknown header status', 'fail-on.yaml', `# status: failing\n# line: 3\n${previews}`, /status must be one of pass, fail, unknown, na/],
     ['"fix: no" without a reason', 'fail-on.yaml', `# line: 4\n# fix: no\n${previews}`, /fix must be "no, REASON"/],

@@ -11,7 +11,10 @@
 //                      have several, in the order of the results
 //   # line: 3          the line of the first of them, in the header's file (`other.yaml:3` for another
 //                      file of a directory case); required whenever that result points into the fixture
-//   # expect: regex    must match their messages (joined by new lines)
+//   # expect: regex    must match their messages in English (joined by new lines)
+//   # message: id      their message ids (`a, b` when they differ, in the order of the results)
+// Every result's message, whatever the case says, is rendered in English and French with every
+// placeholder given.
 //   # fix: no, REASON  for a failing case of a rule with fix.set: why the fix cannot make it pass;
 //                      without it, fix.set is applied by mxlint's fixer (config --fix) and must make it pass
 // Room cases: fixtures/room/<rule-id>/<status>-<name>.json, a state dump (an array of events, or
@@ -28,6 +31,7 @@ import { inputAfterSteps, planRoom } from '../../src/fix/room-plan.js';
 import { loadConfigFiles } from '../../src/sources/config-files.js';
 import { loadMasConfig } from '../../src/sources/mas-config.js';
 import { parseStateEvents } from '../../src/sources/state-dump.js';
+import { declaredMessages, placeholdersOf, render, type Message, type MessageValue } from '../../src/messages/message.js';
 import type { CheckResult, FactSource, Rule } from '../../src/types.js';
 
 export const STATUSES = ['pass', 'fail', 'unknown', 'na'] as const;
@@ -37,9 +41,10 @@ export type Expected = {
   path?: string;
   line?: string;
   expect?: string;
+  message?: string;
   fix?: string;
 };
-const FIELDS = ['status', 'count', 'path', 'line', 'expect', 'fix'] as const;
+const FIELDS = ['status', 'count', 'path', 'line', 'expect', 'message', 'fix'] as const;
 
 export interface RuleCase {
   name: string;
@@ -65,7 +70,7 @@ function expectedFrom(fields: Record<string, unknown>, name: string, problems: s
   const count = fields.count === undefined ? 1 : Number(fields.count);
   if (!Number.isInteger(count) || count < 1) problems.push(`count must be a whole number from 1, not ${JSON.stringify(fields.count)}`);
   const text = (key: string) => (fields[key] === undefined ? undefined : String(fields[key]));
-  return { status, count, path: text('path'), line: text('line'), expect: text('expect'), fix: text('fix') };
+  return { status, count, path: text('path'), line: text('line'), expect: text('expect'), message: text('message'), fix: text('fix') };
 }
 
 /** The `# key: value` lines of the comment block at the top of a YAML file. */
@@ -73,7 +78,7 @@ export function headerOf(text: string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const line of text.split('\n')) {
     if (!line.startsWith('#')) break;
-    const match = /^# (status|count|path|line|expect|fix): (.+)$/.exec(line);
+    const match = new RegExp(`^# (${FIELDS.join('|')}): (.+)$`).exec(line);
     if (match) fields[match[1]] = match[2];
   }
   return fields;
@@ -141,10 +146,30 @@ function lineOf(result: CheckResult, testCase: RuleCase): string | undefined {
   return inside && !inside.startsWith('..') && file !== resolve(testCase.fixture) ? `${inside}:${location.line}` : undefined;
 }
 
+const english = (result: CheckResult): string => render('en', result.message);
+
+/** Every message a result says, its own and those in its data. */
+function messagesIn(value: MessageValue | string): Message[] {
+  if (Array.isArray(value)) return value.flatMap(messagesIn);
+  if (typeof value !== 'object' || value === null) return [];
+  const message = value as Message;
+  return [message, ...Object.values(message.data).flatMap(messagesIn)];
+}
+
+/** A message that does not render in both languages: an undeclared id, a placeholder not given. */
+export function messageProblems(result: CheckResult): string[] {
+  return messagesIn(result.message).flatMap(({ id, data }) => {
+    const templates = declaredMessages().get(id);
+    if (!templates) return [`message id ${id} is not declared`];
+    return (['en', 'fr'] as const).flatMap((lang) => placeholdersOf(templates[lang]).filter((name) => !Object.hasOwn(data, name))
+      .map((name) => `the ${lang} message ${id} is not given {${name}}`));
+  });
+}
+
 /** What the rule says about the case, compared with what the case expects: the differences. */
 export function differences(rule: Rule, testCase: RuleCase, results: CheckResult[] | null): string[] {
   const { expected } = testCase;
-  const seen = results === null ? 'na (does not apply)' : results.map((result) => `${result.status}: ${result.message}`).join('\n  ') || 'no result';
+  const seen = results === null ? 'na (does not apply)' : results.map((result) => `${result.status}: ${english(result)}`).join('\n  ') || 'no result';
   const wrong = (what: string) => `${what}; the rule says:\n  ${seen}`;
   if (expected.status === 'na') return results === null ? [] : [wrong('expected na (does not apply)')];
   if (results === null) return [wrong(`expected ${expected.status}`)];
@@ -158,9 +183,14 @@ export function differences(rule: Rule, testCase: RuleCase, results: CheckResult
   if (matching.length && paths !== (path ?? '(none)')) problems.push(`expected path ${path ?? '(none)'}, got ${paths}`);
   const line = matching[0] && lineOf(matching[0], testCase);
   if (line !== expected.line) problems.push(`expected line ${expected.line ?? '(none: say "# line:" when the result points into the fixture)'}, got ${line ?? '(none)'}`);
-  if (expected.expect && !new RegExp(expected.expect).test(matching.map((result) => result.message).join('\n'))) {
+  if (expected.expect && !new RegExp(expected.expect).test(matching.map(english).join('\n'))) {
     problems.push(wrong(`expected a message matching /${expected.expect}/`));
   }
+  if (expected.message) {
+    const ids = [...new Set(matching.map((result) => (typeof result.message === 'string' ? '(plain text)' : result.message.id)))].join(', ');
+    if (ids !== expected.message) problems.push(wrong(`expected message ${expected.message}, got ${ids}`));
+  }
+  problems.push(...results.flatMap(messageProblems));
   return problems;
 }
 
@@ -175,5 +205,5 @@ export function fixDifferences(rule: Rule, testCase: RuleCase): string[] {
   if (!fixable) return [];
   const after = runCheck(rule.check, testCase.fixed());
   const left = (after ?? []).filter((result) => result.status !== 'pass');
-  return left.length ? [`fix.set does not make it pass (say "fix: no, REASON" if it cannot):\n  ${left.map((result) => `${result.status}: ${result.message}`).join('\n  ')}`] : [];
+  return left.length ? [`fix.set does not make it pass (say "fix: no, REASON" if it cannot):\n  ${left.map((result) => `${result.status}: ${english(result)}`).join('\n  ')}`] : [];
 }

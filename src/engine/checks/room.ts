@@ -3,6 +3,11 @@ import type { CheckResult } from '../../types.js';
 import { formatDuration, parseDuration } from '../../facts/duration.js';
 import { durationAtMost } from './generic.js';
 import { result, unknownOf, type CheckFunction } from './types.js';
+import { defineMessages } from '../../messages/message.js';
+
+const message = defineMessages({
+  'room.lifetimeFrom': { en: '{seen} ({source})', fr: '{seen} ({source})' },
+});
 
 /** Server ACL present but with an empty or missing allow list: every server is denied (spec). */
 export const aclAllowsSomeone: CheckFunction = (fact, { facts }) => {
@@ -57,7 +62,7 @@ export const notBridged: CheckFunction = (fact, { facts }) => {
 export const effectiveRetentionAtMost: CheckFunction = (fact, context) => {
   const outcome = durationAtMost(fact, context) as CheckResult;
   const source = context.facts.get('retention.effectiveSource');
-  return fact.state !== 'unknown' && source.value ? { ...outcome, message: `${outcome.message} (${source.value})` } : outcome;
+  return fact.state !== 'unknown' && source.value ? { ...outcome, message: message('room.lifetimeFrom', { seen: outcome.message, source: String(source.value) }) } : outcome;
 };
 
 /** Who may post: options.everyone true (every member can send messages) or false (only some can).

@@ -1,4 +1,5 @@
 import type { CheckResult, Fact, FactSource } from '../../types.js';
+import { defineMessages, type Message, type MessageValue } from '../../messages/message.js';
 
 export interface CheckContext {
   facts: FactSource;
@@ -8,7 +9,7 @@ export interface CheckContext {
 /** A check reads one fact (when the rule names a path) and says pass, fail or unknown. */
 export type CheckFunction = (fact: Fact, context: CheckContext) => CheckResult | CheckResult[];
 
-export const result = (status: CheckResult['status'], fact: Fact | undefined, message: string): CheckResult => ({
+export const result = (status: CheckResult['status'], fact: Fact | undefined, message: Message | string): CheckResult => ({
   status,
   message,
   // A derived fact is reported at the option that decided it: that is what the user edits.
@@ -18,13 +19,23 @@ export const result = (status: CheckResult['status'], fact: Fact | undefined, me
   event: fact?.event,
 });
 
+export const factMessage = defineMessages({
+  'fact.is': { en: '{path} is {value}', fr: '{path} vaut {value}' },
+  'fact.default': { en: "{path} is not set ({by}'s default: {value})", fr: '{path} n’est pas renseigné (valeur par défaut de {by}\u00a0: {value})' },
+  'fact.unknown': { en: '{path} cannot be checked: {reason}', fr: '{path} ne peut pas être vérifié\u00a0: {reason}' },
+  'fact.unknownValue': { en: 'its value is unknown', fr: 'sa valeur est inconnue' },
+  'fact.none': { en: 'none', fr: 'aucune' },
+});
+
 /** What a fact says when it cannot be judged: an unrendered placeholder. */
 export const unknownOf = (fact: Fact): CheckResult =>
-  result('unknown', fact, `${fact.path} cannot be checked: ${fact.reason ?? 'its value is unknown'}`);
+  result('unknown', fact, factMessage('fact.unknown', { path: fact.path, reason: fact.reason ?? factMessage('fact.unknownValue') }));
 
 /** `name is VALUE` or `name is not set (default VALUE)`. */
-export function describeFact(fact: Fact, shown: string): string {
-  return fact.state === 'default' ? `${fact.path} is not set (${fact.defaultBy ?? 'Synapse'}'s default: ${shown})` : `${fact.path} is ${shown}`;
+export function describeFact(fact: Fact, shown: MessageValue): Message {
+  return fact.state === 'default'
+    ? factMessage('fact.default', { path: fact.path, by: fact.defaultBy ?? 'Synapse', value: shown })
+    : factMessage('fact.is', { path: fact.path, value: shown });
 }
 
 /** A JSON Schema (draft-07), as ajv takes it. */
