@@ -8,6 +8,17 @@ import { redactSecretText } from '../redact-text.js';
 import { rememberSecrets } from './redact.js';
 import type { Fact } from '../types.js';
 import type { YamlFile } from '../sources/yaml-file.js';
+import { defineMessages, type Message } from '../messages/message.js';
+
+const message = defineMessages({
+  'appservices.dimension': { en: 'the Dimension integration manager (widgets and bots), not a bridge', fr: 'le gestionnaire d’intégrations Dimension (widgets et bots), pas une passerelle' },
+  'appservices.doublePuppet': { en: 'a double-puppeting helper, not a bridge', fr: 'un assistant de double puppeting, pas une passerelle' },
+  'appservices.maubot': { en: 'a maubot bot host, not a bridge', fr: 'un hébergeur de bots maubot, pas une passerelle' },
+  'appservices.nullUrl': { en: 'an appservice with a null url, which receives no events, so not a bridge', fr: 'un appservice dont l’url est nulle, qui ne reçoit aucun événement, donc pas une passerelle' },
+  'appservices.notFound': { en: 'registration file not found here', fr: 'fichier d’enregistrement introuvable ici' },
+  'appservices.notMapping': { en: 'not a YAML mapping', fr: 'ce n’est pas un dictionnaire YAML' },
+  'appservices.unreadable': { en: 'cannot read: {error}', fr: 'illisible\u00a0: {error}' },
+});
 
 export interface AppserviceFacts {
   file: string;
@@ -15,7 +26,7 @@ export interface AppserviceFacts {
   foundAt?: string;
   /** false when the registration file could not be read here. */
   read: boolean;
-  problem?: string;
+  problem?: Message;
   id?: string;
   senderLocalpart?: string;
   /** The registration's url; null means Synapse pushes no events to it. */
@@ -25,7 +36,7 @@ export interface AppserviceFacts {
   /** Networks this registration bridges to, guessed from its id, bot name, url and namespaces. */
   networks: string[];
   /** Set when the appservice is recognisably not a bridge: what it is instead. */
-  notBridge?: string;
+  notBridge?: Message;
 }
 
 /** Keywords that name a bridged network in bridge ids, bot names, urls and namespaces. */
@@ -53,10 +64,10 @@ export const NETWORK_KEYWORDS: Array<[string, RegExp]> = [
 ];
 
 /** Appservices that talk only to Matrix: what they are, recognised the same way. */
-export const NOT_BRIDGES: Array<[string, RegExp]> = [
-  ['the Dimension integration manager (widgets and bots), not a bridge', /dimension|\b_neb/i],
-  ['a double-puppeting helper, not a bridge', /double.?puppet/i],
-  ['a maubot bot host, not a bridge', /maubot/i],
+export const NOT_BRIDGES: Array<[Message, RegExp]> = [
+  [message('appservices.dimension'), /dimension|\b_neb/i],
+  [message('appservices.doublePuppet'), /double.?puppet/i],
+  [message('appservices.maubot'), /maubot/i],
 ];
 
 export function guessNetworks(...texts: Array<string | undefined>): string[] {
@@ -65,11 +76,11 @@ export function guessNetworks(...texts: Array<string | undefined>): string[] {
 }
 
 /** What a registration is when it is no bridge; a null url receives no events, so it bridges nothing. */
-export function guessNotBridge(url: string | null | undefined, ...texts: Array<string | undefined>): string | undefined {
+export function guessNotBridge(url: string | null | undefined, ...texts: Array<string | undefined>): Message | undefined {
   const haystack = texts.filter(Boolean).join(' ');
   const known = NOT_BRIDGES.find(([, pattern]) => pattern.test(haystack));
   if (known) return known[0];
-  return url === null ? 'an appservice with a null url, which receives no events, so not a bridge' : undefined;
+  return url === null ? message('appservices.nullUrl') : undefined;
 }
 
 /** Directories a relative registration path is looked up in: the config file's own directory first, then the working directory (Synapse's). */
@@ -84,13 +95,13 @@ export function readAppservices(fact: Fact, files: YamlFile[]): AppserviceFacts[
   return fact.value.filter((entry): entry is string => typeof entry === 'string').map((file) => {
     const candidates = isAbsolute(file) ? [file] : baseDirs.map((dir) => resolve(dir, file));
     const found = candidates.find((candidate) => existsSync(candidate));
-    const unread = (problem: string): AppserviceFacts =>
+    const unread = (problem: Message): AppserviceFacts =>
       ({ file, foundAt: found, read: false, problem, userRegexes: [], aliasRegexes: [], networks: guessNetworks(file), notBridge: guessNotBridge(undefined, file) });
-    if (!found) return unread('registration file not found here');
+    if (!found) return unread(message('appservices.notFound'));
     try {
       const source = readBounded(found, LIMITS.maxFileBytes, 'an appservice registration (YAML)').bytes.toString('utf8');
       const registration = parsePyYaml(source, found).data as Record<string, any>;
-      if (!registration || typeof registration !== 'object') return unread('not a YAML mapping');
+      if (!registration || typeof registration !== 'object') return unread(message('appservices.notMapping'));
       rememberSecrets('', registration);
       const regexes = (kind: string): string[] =>
         Array.isArray(registration.namespaces?.[kind])
@@ -112,7 +123,7 @@ export function readAppservices(fact: Fact, files: YamlFile[]): AppserviceFacts[
         notBridge,
       };
     } catch (error) {
-      return unread(`cannot read: ${(error as Error).message.split('\n')[0]}`);
+      return unread(message('appservices.unreadable', { error: (error as Error).message.split('\n')[0] }));
     }
   });
 }

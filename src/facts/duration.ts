@@ -1,6 +1,22 @@
 // Synapse's parse_duration and parse_size, reproduced exactly (synapse/config/_base.py):
 // an integer is taken as is (ms / bytes), a float never (`1500.0` is refused); a string is a
 // Python int() plus a one-letter suffix, and int() reads any Unicode decimal digit ("１０d" is 10 days).
+import { defineMessages, type Message } from '../messages/message.js';
+import { kindOf } from './values.js';
+
+const message = defineMessages({
+  'duration.what.duration': { en: 'duration', fr: 'durée' },
+  'duration.what.size': { en: 'size', fr: 'taille' },
+  'duration.float': {
+    en: 'a {what} must be an integer or a string, not a float ({value}: YAML reads a number with a point or an exponent as a float)',
+    fr: 'une {what} doit être un entier ou une chaîne, pas un flottant ({value}\u00a0: YAML lit comme un flottant tout nombre écrit avec un point ou un exposant)',
+  },
+  'duration.notIntegerOrString': { en: 'a {what} must be an integer or a string, not {kind}', fr: 'une {what} doit être un entier ou une chaîne, et non {kind}' },
+  'duration.fraction': { en: 'a fractional number ({value})', fr: 'un nombre non entier ({value})' },
+  'duration.emptyString': { en: 'an empty string is not a {what}', fr: 'une chaîne vide n’est pas une {what}' },
+  'duration.badSuffix': { en: 'bad {what} suffix "{suffix}" (allowed: {allowed}, case-sensitive)', fr: 'suffixe de {what} invalide «\u00a0{suffix}\u00a0» (permis\u00a0: {allowed}, en respectant la casse)' },
+  'duration.notWholeNumber': { en: '"{value}" is not a whole number with a unit', fr: '«\u00a0{value}\u00a0» n’est pas un nombre entier suivi d’une unité' },
+});
 
 const DURATION_UNITS: Record<string, number> = {
   s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000,
@@ -27,15 +43,17 @@ function pythonInt(text: string): number {
   return sign * Number(digits.join(''));
 }
 
-export type Parsed = { ok: true; value: number } | { ok: false; error: string };
+/** `error` says why Synapse refuses the value (a message, rendered in the report's language). */
+export type Parsed = { ok: true; value: number } | { ok: false; error: Message };
 
-function parseWithUnits(value: unknown, units: Record<string, number>, what: string, isFloat: boolean): Parsed {
-  if (typeof value === 'number' && isFloat) return { ok: false, error: `a ${what} must be an integer or a string, not a float (${Number.isInteger(value) ? value.toFixed(1) : value}: YAML reads a number with a point or an exponent as a float)` };
+function parseWithUnits(value: unknown, units: Record<string, number>, kind: 'duration' | 'size', isFloat: boolean): Parsed {
+  const what = message(kind === 'duration' ? 'duration.what.duration' : 'duration.what.size');
+  if (typeof value === 'number' && isFloat) return { ok: false, error: message('duration.float', { what, value: Number.isInteger(value) ? value.toFixed(1) : value }) };
   if (typeof value === 'number' && Number.isInteger(value)) return { ok: true, value };
   if (typeof value !== 'string') {
-    return { ok: false, error: `a ${what} must be an integer or a string, not ${describe(value)}` };
+    return { ok: false, error: message('duration.notIntegerOrString', { what, kind: typeof value === 'number' ? message('duration.fraction', { value }) : kindOf(value) }) };
   }
-  if (value === '') return { ok: false, error: `an empty string is not a ${what}` };
+  if (value === '') return { ok: false, error: message('duration.emptyString', { what }) };
   const chars = [...value]; // Python indexes code points
   const suffix = chars[chars.length - 1];
   let number = value;
@@ -44,22 +62,15 @@ function parseWithUnits(value: unknown, units: Record<string, number>, what: str
     number = chars.slice(0, -1).join('');
     unit = units[suffix];
   } else if (!DIGIT.test(suffix)) {
-    return { ok: false, error: `bad ${what} suffix "${suffix}" (allowed: ${Object.keys(units).join(', ')}, case-sensitive)` };
+    return { ok: false, error: message('duration.badSuffix', { what, suffix, allowed: Object.keys(units).join(', ') }) };
   }
-  if (!PYTHON_INT.test(number)) return { ok: false, error: `"${value}" is not a whole number with a unit` };
+  if (!PYTHON_INT.test(number)) return { ok: false, error: message('duration.notWholeNumber', { value }) };
   return { ok: true, value: pythonInt(number) * unit };
 }
 
 /** `isFloat`: YAML read the value as a float (1500.0, 1.5e+3), which JavaScript cannot tell from 1500. */
 export const parseDuration = (value: unknown, isFloat = false): Parsed => parseWithUnits(value, DURATION_UNITS, 'duration', isFloat);
 export const parseSize = (value: unknown, isFloat = false): Parsed => parseWithUnits(value, SIZE_UNITS, 'size', isFloat);
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'boolean') return `a boolean (${value})`;
-  if (typeof value === 'number') return `a fractional number (${value})`;
-  return Array.isArray(value) ? 'a list' : `a ${typeof value}`;
-}
 
 /** Human form of milliseconds, in the largest whole unit ("180d", "26w", "90m"). */
 export function formatDuration(ms: number): string {

@@ -10,6 +10,7 @@ import { isSecret, redactValue, rememberSecrets } from './redact.js';
 import { fileMode } from '../sources/config-files.js';
 import { DERIVED_FACTS } from './derived.js';
 import { MAS_PREFIX, masFact } from './mas.js';
+import { defineMessages } from '../messages/message.js';
 
 export interface ServerFacts extends FactSource {
   target: 'config';
@@ -25,8 +26,15 @@ export interface ServerFacts extends FactSource {
   fileModes(path: string): number | undefined;
 }
 
-/** Synapse reads the file as it is: a placeholder in a secret is the secret, in plain sight. */
-const LITERAL_SECRET = '; Synapse does not expand variables (nor does the official Docker image, which does not render a config it is given): deployed as is, this secret is that literal text, known to anyone who has the template';
+const message = defineMessages({
+  'facts.placeholder': { en: 'unrendered template placeholder {placeholder}', fr: 'variable de modèle non remplacée {placeholder}' },
+  'facts.placeholderInSecret': { en: 'unrendered template placeholder in a secret (not shown)', fr: 'variable de modèle non remplacée dans un secret (non affiché)' },
+  // Synapse reads the file as it is: a placeholder in a secret is the secret, in plain sight.
+  'facts.literalSecret': {
+    en: 'unrendered template placeholder {placeholder}; Synapse does not expand variables (nor does the official Docker image, which does not render a config it is given): deployed as is, this secret is that literal text, known to anyone who has the template',
+    fr: 'variable de modèle non remplacée {placeholder}\u00a0; Synapse ne remplace pas les variables (l’image Docker officielle non plus, elle ne transforme pas la configuration qu’on lui donne)\u00a0: déployé tel quel, ce secret est ce texte même, connu de quiconque a le modèle',
+  },
+});
 
 export function buildServerFacts(merged: MergedConfig, inputs: string[]): ServerFacts {
   const { config, ownerOf, files } = merged;
@@ -51,13 +59,15 @@ export function buildServerFacts(merged: MergedConfig, inputs: string[]): Server
     // In a secret, the placeholder is named only when it is the whole value (a template's, not a secret).
     const written = findPlaceholder(value);
     const secret = isSecret(path, value);
-    const placeholder = written && secret && written !== value ? 'in a secret (not shown)' : written;
+    const hidden = Boolean(written) && secret && written !== value;
     // Only a secret that is nothing but a placeholder is surely a template's (and then literal text).
     const literal = secret && written === value;
     value = redactValue(path, value);
     const location = locate(path);
-    if (placeholder) {
-      return { path, value, state: 'unknown', location, reason: `unrendered template placeholder ${placeholder}${literal ? LITERAL_SECRET : ''}` };
+    if (written) {
+      const reason = hidden ? message('facts.placeholderInSecret')
+        : message(literal ? 'facts.literalSecret' : 'facts.placeholder', { placeholder: written });
+      return { path, value, state: 'unknown', location, reason };
     }
     return { path, value, state: 'set', location };
   };

@@ -1,5 +1,31 @@
 // Small helpers for reading YAML values the way Synapse's Python code does.
 import { REDACTED } from '../redact-text.js';
+import { defineMessages, type Message } from '../messages/message.js';
+
+const kind = defineMessages({
+  'kind.null': { en: 'null', fr: 'une valeur nulle' },
+  'kind.boolean': { en: 'a boolean ({value})', fr: 'un booléen ({value})' },
+  'kind.number': { en: 'a number', fr: 'un nombre' },
+  'kind.emptyString': { en: 'an empty string', fr: 'une chaîne vide' },
+  'kind.string': { en: 'a string', fr: 'une chaîne' },
+  'kind.list': { en: 'a list', fr: 'une liste' },
+  'kind.emptyList': { en: 'an empty list', fr: 'une liste vide' },
+  'kind.binary': { en: 'binary data (!!binary)', fr: 'des données binaires (`!!binary`)' },
+  'kind.date': { en: 'a date', fr: 'une date' },
+  'kind.mapping': { en: 'a mapping', fr: 'un dictionnaire' },
+});
+
+/** What a YAML value is, in words (never the value itself, but a boolean's). */
+export function kindOf(value: unknown): Message {
+  if (value === null || value === undefined) return kind('kind.null');
+  if (typeof value === 'boolean') return kind('kind.boolean', { value: String(value) });
+  if (typeof value === 'number') return kind('kind.number');
+  if (typeof value === 'string') return value === '' ? kind('kind.emptyString') : kind('kind.string');
+  if (Array.isArray(value)) return value.length ? kind('kind.list') : kind('kind.emptyList');
+  if (ArrayBuffer.isView(value)) return kind('kind.binary');
+  if (value instanceof Date) return kind('kind.date');
+  return kind('kind.mapping');
+}
 
 /** Python truthiness: what `if config.get(key):` sees. A quoted "false" is true. */
 export function pythonTruthy(value: unknown): boolean {

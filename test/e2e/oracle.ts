@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { catalogue, type OptionType } from '../../src/facts/catalogue.js';
 import { parseDuration, parseSize } from '../../src/facts/duration.js';
+import { render } from '../../src/messages/message.js';
 import { REDACTED } from '../../src/facts/redact.js';
 import type { ServerFacts } from '../../src/facts/server-facts.js';
 import { registrationSwitch } from '../../src/facts/signup.js';
@@ -140,7 +141,7 @@ export function byType(type: OptionType, value: unknown): unknown {
     case 'size': {
       if (value === null || value === undefined) return null;
       const parsed = (type === 'duration' ? parseDuration : parseSize)(value);
-      return parsed.ok ? parsed.value : new Refused(parsed.error);
+      return parsed.ok ? parsed.value : new Refused(render('en', parsed.error));
     }
     default:
       return value === undefined ? null : value;

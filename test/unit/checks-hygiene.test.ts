@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { secretFilesPrivate } from '../../src/engine/checks/hygiene.js';
 import { buildServerFacts } from '../../src/facts/server-facts.js';
 import { loadConfigFiles } from '../../src/sources/config-files.js';
+import { render } from '../../src/messages/message.js';
 
 function check(files: Record<string, { text: string; mode: number }>) {
   const dir = mkdtempSync(join(tmpdir(), 'mxlint-hygiene-'));
@@ -25,14 +26,14 @@ describe('secretFilesPrivate', () => {
   it('fails a world-readable config holding a secret', () => {
     const [result] = check({ 'homeserver.yaml': { text: 'server_name: ex.org\nemail:\n  smtp_pass: x\n', mode: 0o644 } });
     expect(result).toMatchObject({ status: 'fail' });
-    expect(result.message).toMatch(/mode 644/);
+    expect(result.message).toMatchObject({ id: 'hygiene.fileReadable', data: { mode: '644' } });
   });
   it('fails a world-readable signing key at its default place', () => {
     const results = check({
       'homeserver.yaml': { text: 'server_name: ex.org\n', mode: 0o640 },
       'ex.org.signing.key': { text: 'ed25519 a_key not-a-real-key\n', mode: 0o644 },
     });
-    expect(results.map((r) => r.message).join('\n')).toMatch(/signing key .*ex\.org\.signing\.key is readable by every user/);
+    expect(results.map((r) => r.message)).toContainEqual({ id: 'hygiene.signingKeyReadable', data: { file: expect.stringMatching(/ex\.org\.signing\.key$/), mode: '644' } });
   });
   it('passes a private signing key named by signing_key_path', () => {
     const results = check({
@@ -53,16 +54,18 @@ describe('a secret given as a placeholder', () => {
   it('stays unknown, and says that deployed as is the secret is that literal text, naming only the placeholder', () => {
     const fact = factsOf('macaroon_secret_key: "${MACAROON_KEY}"\n').get('macaroon_secret_key');
     expect(fact).toMatchObject({ state: 'unknown', value: '<redacted>' });
-    expect(fact.reason).toMatch(/^unrendered template placeholder \$\{MACAROON_KEY\}; Synapse does not expand variables .*official Docker image.*deployed as is, this secret is that literal text/);
-    expect(factsOf('email:\n  smtp_pass: "{{ smtp_pass }}"\n').get('email.smtp_pass').reason).toMatch(/this secret is that literal text/);
+    expect(fact.reason).toEqual({ id: 'facts.literalSecret', data: { placeholder: '${MACAROON_KEY}' } });
+    // The English wording is the point: deployed as is, the secret is the template's text.
+    expect(render('en', fact.reason!)).toMatch(/^unrendered template placeholder \$\{MACAROON_KEY\}; Synapse does not expand variables .*official Docker image.*deployed as is, this secret is that literal text/);
+    expect(factsOf('email:\n  smtp_pass: "{{ smtp_pass }}"\n').get('email.smtp_pass').reason).toMatchObject({ id: 'facts.literalSecret' });
   });
 
   it('a secret that only contains a placeholder-like part may be a real secret: nothing of it is shown, nothing claimed', () => {
     const fact = factsOf('macaroon_secret_key: "prefix-${MACAROON_KEY}-suffix"\n').get('macaroon_secret_key');
-    expect(fact).toMatchObject({ state: 'unknown', value: '<redacted>', reason: 'unrendered template placeholder in a secret (not shown)' });
+    expect(fact).toMatchObject({ state: 'unknown', value: '<redacted>', reason: { id: 'facts.placeholderInSecret', data: {} } });
   });
 
   it('a placeholder in an option that is no secret says nothing about secrets', () => {
-    expect(factsOf('public_baseurl: "${BASE_URL}"\n').get('public_baseurl').reason).toBe('unrendered template placeholder ${BASE_URL}');
+    expect(factsOf('public_baseurl: "${BASE_URL}"\n').get('public_baseurl').reason).toEqual({ id: 'facts.placeholder', data: { placeholder: '${BASE_URL}' } });
   });
 });

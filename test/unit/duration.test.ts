@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration, parseSize, formatDuration } from '../../src/facts/duration.js';
+import { render, type Message } from '../../src/messages/message.js';
 
 describe('parseDuration (as Synapse parse_duration)', () => {
   it.each([
@@ -54,7 +55,10 @@ describe('what Python reads that JavaScript would not (checked with Synapse 1.16
   });
 
   it('refuses a float, even a whole one: Synapse reads no duration or size from 1500.0', () => {
-    expect(parseDuration(1500, true)).toMatchObject({ ok: false, error: expect.stringMatching(/not a float \(1500\.0/) });
+    expect(parseDuration(1500, true)).toMatchObject({ ok: false, error: { id: 'duration.float', data: { what: { id: 'duration.what.duration' }, value: '1500.0' } } });
+    expect(render('en', (parseDuration(1500, true) as { error: Message }).error)).toMatch(/^a duration must be an integer or a string, not a float \(1500\.0: /);
+    expect(parseDuration('6M')).toMatchObject({ ok: false, error: { id: 'duration.badSuffix', data: { suffix: 'M', allowed: 's, m, h, d, w, y' } } });
+    expect(parseSize([1])).toMatchObject({ ok: false, error: { id: 'duration.notIntegerOrString', data: { what: { id: 'duration.what.size' }, kind: { id: 'kind.list' } } } });
     expect(parseSize(1500, true)).toMatchObject({ ok: false });
     expect(parseDuration(1500)).toEqual({ ok: true, value: 1500 });
   });

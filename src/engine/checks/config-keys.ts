@@ -5,10 +5,52 @@ import type { ServerFacts } from '../../facts/server-facts.js';
 import { catalogue, sections, type KeyEntry, type SectionEntry } from '../../facts/catalogue.js';
 import { closest } from './did-you-mean.js';
 import type { CheckFunction } from './types.js';
+import { defineMessages, type Message } from '../../messages/message.js';
+
+const message = defineMessages({
+  'keys.misspelt': { en: '{key} is not read by Synapse (a wrong name); did you mean {replacement}?', fr: '{key} n’est pas lu par Synapse (nom erroné)\u00a0; vouliez-vous dire {replacement}\u00a0?' },
+  'keys.misspeltNote': {
+    en: '{key} is not read by Synapse (a wrong name: {note}); did you mean {replacement}?',
+    fr: '{key} n’est pas lu par Synapse (nom erroné\u00a0: {note})\u00a0; vouliez-vous dire {replacement}\u00a0?',
+  },
+  'keys.unknown': { en: '{key} is not a Synapse option; Synapse ignores it', fr: '{key} n’est pas une option de Synapse\u00a0; Synapse l’ignore' },
+  'keys.unknownDidYouMean': { en: '{key} is not a Synapse option; Synapse ignores it; did you mean {suggestion}?', fr: '{key} n’est pas une option de Synapse\u00a0; Synapse l’ignore. Vouliez-vous dire {suggestion}\u00a0?' },
+  'keys.subKeyMisspelt': { en: '{path} is not read by Synapse: Synapse reads {intended}, not {key}', fr: '{path} n’est pas lu par Synapse\u00a0: Synapse lit {intended}, pas {key}' },
+  'keys.subKeyUnknown': { en: '{path} is not read by Synapse: {section} has no {key} (it reads {keys})', fr: '{path} n’est pas lu par Synapse\u00a0: {section} n’a pas de clé {key} (il lit {keys})' },
+  'keys.manyKeys': { en: '{keys}... {count} keys', fr: '{keys}… {count} clés' },
+  'keys.allKnown': { en: 'every key is one Synapse reads', fr: 'Synapse lit chacune des clés' },
+  'keys.topLevelUnder': {
+    en: '{key} is a top-level option, but it is written under {section}, where nobody reads it: move it to the top level (no indentation)',
+    fr: '{key} est une option de premier niveau, mais elle est écrite sous {section}, où personne ne la lit\u00a0: remontez-la au premier niveau (sans indentation)',
+  },
+  'keys.belongsUnder': {
+    en: '{key} at the top level is read by nobody: it belongs under {section} ({path})',
+    fr: '{key} au premier niveau n’est lu par personne\u00a0: sa place est sous {section} ({path})',
+  },
+  'keys.allPlaced': { en: 'every key is where Synapse reads it', fr: 'chaque clé est là où Synapse la lit' },
+  'keys.duplicate': {
+    en: '{path} is set twice in {file} (lines {first} and {last}): Synapse keeps the value on line {last} and ignores line {first}',
+    fr: '{path} est renseigné deux fois dans {file} (lignes {first} et {last})\u00a0: Synapse garde la valeur de la ligne {last} et ignore la ligne {first}',
+  },
+  'keys.noDuplicate': { en: 'no key is set twice in the same file', fr: 'aucune clé n’est renseignée deux fois dans un même fichier' },
+  'keys.fileNotUsed': { en: '{file} is not used: {why}', fr: '{file} n’est pas utilisé\u00a0: {why}' },
+  'keys.allFilesRead': { en: 'every file given is read', fr: 'chaque fichier donné est lu' },
+  'keys.emptySection': {
+    en: '{path} is written with no value (None): Synapse reads it as absent, so every {path}.* option has its default',
+    fr: '{path} est écrit sans valeur (None)\u00a0: Synapse le lit comme absent, et chaque option {path}.* garde sa valeur par défaut',
+  },
+  'keys.noEmptySection': { en: 'no section is written empty', fr: 'aucune section n’est écrite vide' },
+  'keys.removed': { en: '{path} was removed and is ignored', fr: '{path} a été supprimé et est ignoré' },
+  'keys.removedIn': { en: '{path} was removed in Synapse {version} and is ignored', fr: '{path} a été supprimé dans Synapse {version} et est ignoré' },
+  'keys.deprecated': { en: '{path} is deprecated (Synapse {version} still reads it)', fr: '{path} est obsolète (Synapse {version} le lit encore)' },
+  'keys.use': { en: '{seen}; use {replacement}', fr: '{seen}\u00a0; utilisez {replacement}' },
+  'keys.note': { en: '{seen} ({note})', fr: '{seen} ({note})' },
+  'keys.noDeprecated': { en: 'no deprecated or removed key', fr: 'aucune clé obsolète ou supprimée' },
+});
 
 const server = (facts: unknown): ServerFacts => facts as ServerFacts;
-const orPass = (results: CheckResult[], message: string): CheckResult | CheckResult[] =>
-  (results.length ? results : { status: 'pass', message });
+const orPass = (results: CheckResult[], said: Message): CheckResult | CheckResult[] =>
+  (results.length ? results : { status: 'pass', message: said });
 
 const isMapping = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
@@ -68,10 +110,13 @@ export const knownKeys: CheckFunction = (_fact, { facts }) => {
   for (const { key, location } of topLevelKeys) {
     const entry = catalogue.keys[key];
     if (entry?.status === 'misspelt') {
-      results.push({ status: 'fail', message: `${key} is not read by Synapse (a wrong name${entry.note ? `: ${entry.note}` : ''}); did you mean ${entry.replacement}?`, path: key, location, intended: entry.replacement });
+      const replacement = entry.replacement ?? '';
+      const said = entry.note ? message('keys.misspeltNote', { key, note: entry.note, replacement }) : message('keys.misspelt', { key, replacement });
+      results.push({ status: 'fail', message: said, path: key, location, intended: entry.replacement });
     } else if (!entry && !ownerOfStray(key)) {
       const suggestion = closest(key, [...readTopLevel]) ?? flattened.get(closest(key, [...flattened.keys()]) ?? '');
-      results.push({ status: 'fail', message: `${key} is not a Synapse option; Synapse ignores it${suggestion ? `; did you mean ${suggestion}?` : ''}`, path: key, location, intended: suggestion });
+      const said = suggestion ? message('keys.unknownDidYouMean', { key, suggestion }) : message('keys.unknown', { key });
+      results.push({ status: 'fail', message: said, path: key, location, intended: suggestion });
     }
   }
   for (const { section, key, entry } of strayKeys(server(facts))) {
@@ -79,12 +124,11 @@ export const knownKeys: CheckFunction = (_fact, { facts }) => {
     const path = `${section}.${key}`;
     const suggestion = closest(key, entry.keys);
     const intended = suggestion && `${section}.${suggestion}`;
-    const message = suggestion
-      ? `${path} is not read by Synapse: Synapse reads ${intended}, not ${key}`
-      : `${path} is not read by Synapse: ${section} has no ${key} (it reads ${entry.keys.length > 8 ? `${entry.keys.slice(0, 8).join(', ')}... ${entry.keys.length} keys` : entry.keys.join(', ')})`;
-    results.push({ status: 'fail', message, path, location: get(path).location ?? get(section).location, intended });
+    const keys = entry.keys.length > 8 ? message('keys.manyKeys', { keys: entry.keys.slice(0, 8).join(', '), count: entry.keys.length }) : entry.keys.join(', ');
+    const said = intended ? message('keys.subKeyMisspelt', { path, intended, key }) : message('keys.subKeyUnknown', { path, section, key, keys });
+    results.push({ status: 'fail', message: said, path, location: get(path).location ?? get(section).location, intended });
   }
-  return orPass(results, 'every key is one Synapse reads');
+  return orPass(results, message('keys.allKnown'));
 };
 
 export const noMisplacedKeys: CheckFunction = (_fact, { facts }) => {
@@ -93,33 +137,33 @@ export const noMisplacedKeys: CheckFunction = (_fact, { facts }) => {
   for (const { section, key } of strayKeys(server(facts))) {
     if (!readTopLevel.has(key)) continue;
     const path = `${section}.${key}`;
-    results.push({ status: 'fail', message: `${key} is a top-level option, but it is written under ${section}, where nobody reads it: move it to the top level (no indentation)`, path, location: get(path).location, intended: key });
+    results.push({ status: 'fail', message: message('keys.topLevelUnder', { key, section }), path, location: get(path).location, intended: key });
   }
   for (const { key, location } of topLevelKeys) {
     const owner = ownerOfStray(key);
-    if (owner) results.push({ status: 'fail', message: `${key} at the top level is read by nobody: it belongs under ${owner} (${owner}.${key})`, path: key, location, intended: `${owner}.${key}` });
+    if (owner) results.push({ status: 'fail', message: message('keys.belongsUnder', { key, section: owner, path: `${owner}.${key}` }), path: key, location, intended: `${owner}.${key}` });
   }
-  return orPass(results, 'every key is where Synapse reads it');
+  return orPass(results, message('keys.allPlaced'));
 };
 
 export const noDuplicateKeys: CheckFunction = (_fact, { facts }) => {
   const results = server(facts).files.flatMap((file) => file.duplicates.map((duplicate): CheckResult => ({
     status: 'fail',
-    message: `${duplicate.path} is set twice in ${file.path} (lines ${duplicate.first.line} and ${duplicate.last.line}): Synapse keeps the value on line ${duplicate.last.line} and ignores line ${duplicate.first.line}`,
+    message: message('keys.duplicate', { path: duplicate.path, file: file.path, first: duplicate.first.line, last: duplicate.last.line }),
     path: duplicate.path,
     location: duplicate.last,
   })));
-  return orPass(results, 'no key is set twice in the same file');
+  return orPass(results, message('keys.noDuplicate'));
 };
 
 export const noSkippedFiles: CheckFunction = (_fact, { facts }) => {
   // A file Synapse cannot read at all stops it: synapseStarts reports that one.
   const results = server(facts).files.filter((file) => file.data === null && !file.unreadableBySynapse).map((file): CheckResult => ({
     status: 'fail',
-    message: `${file.path} is not used: ${file.skipped}`,
+    message: message('keys.fileNotUsed', { file: file.path, why: file.skipped ?? '' }),
     location: { file: file.path, line: 1, column: 1 },
   }));
-  return orPass(results, 'every file given is read');
+  return orPass(results, message('keys.allFilesRead'));
 };
 
 /** options.sections: the sections to judge (those holding settings the rules care about). */
@@ -128,11 +172,11 @@ export const noEmptySections: CheckFunction = (_fact, { facts, options }) => {
   const judged = new Set<string>(options.sections);
   const results = writtenSections(config).filter(({ path, entry, value }) => value === null && entry.nullIsAbsent && judged.has(path)).map(({ path }): CheckResult => ({
     status: 'fail',
-    message: `${path} is written with no value (None): Synapse reads it as absent, so every ${path}.* option has its default`,
+    message: message('keys.emptySection', { path }),
     path,
     location: get(path).location,
   }));
-  return orPass(results, 'no section is written empty');
+  return orPass(results, message('keys.noEmptySection'));
 };
 
 /** None, [] or {}: a retired key holding nothing has nothing to lose or to move. */
@@ -142,9 +186,10 @@ const holdsNothing = (value: unknown): boolean =>
 /** A legacy key (still read) or a removed one (ignored), with its replacement. */
 function retiredKey(path: string, entry: Omit<KeyEntry, 'effect'>, location: SourceLocation | undefined): CheckResult {
   const removed = entry.status === 'removed';
-  const what = removed ? `was removed${entry.since ? ` in Synapse ${entry.since}` : ''} and is ignored` : `is deprecated (Synapse ${catalogue.synapse} still reads it)`;
-  const message = `${path} ${what}${entry.replacement ? `; use ${entry.replacement}` : ''}${entry.note ? ` (${entry.note})` : ''}`;
-  return { status: 'fail', message, path, location, intended: removed ? entry.replacement : undefined };
+  const what = !removed ? message('keys.deprecated', { path, version: catalogue.synapse })
+    : entry.since ? message('keys.removedIn', { path, version: entry.since }) : message('keys.removed', { path });
+  const replaced = entry.replacement ? message('keys.use', { seen: what, replacement: entry.replacement }) : what;
+  return { status: 'fail', message: entry.note ? message('keys.note', { seen: replaced, note: entry.note }) : replaced, path, location, intended: removed ? entry.replacement : undefined };
 }
 
 export const noDeprecatedKeys: CheckFunction = (_fact, { facts }) => {
@@ -159,5 +204,5 @@ export const noDeprecatedKeys: CheckFunction = (_fact, { facts }) => {
       if (isMapping(value) && Object.hasOwn(value, key) && !holdsNothing(value[key])) results.push(retiredKey(`${section}.${key}`, retired, get(`${section}.${key}`).location));
     }
   }
-  return orPass(results, 'no deprecated or removed key');
+  return orPass(results, message('keys.noDeprecated'));
 };

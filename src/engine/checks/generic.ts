@@ -2,7 +2,7 @@
 import { formatDuration, parseDuration } from '../../facts/duration.js';
 import { pythonTruthy, show } from '../../facts/values.js';
 import type { Fact } from '../../types.js';
-import { defineMessages } from '../../messages/message.js';
+import { defineMessages, render } from '../../messages/message.js';
 import { describeFact, factMessage, result, unknownOf, type CheckFunction } from './types.js';
 
 const message = defineMessages({
@@ -69,7 +69,7 @@ const describeDuration = (fact: Fact, ms: number) => describeFact(fact, message(
 /** A duration no longer than options.max; null (forever) fails unless options.allowNull. */
 export const durationAtMost: CheckFunction = known((fact, { options }) => {
   const max = parseDuration(options.max);
-  if (!max.ok) throw new Error(`rule option max: ${max.error}`);
+  if (!max.ok) throw new Error(`rule option max: ${render('en', max.error)}`);
   if (fact.value === null || fact.value === undefined) {
     return result(options.allowNull ? 'pass' : 'fail', fact, message('generic.forever', { seen: describeFact(fact, factMessage('fact.none')), max: formatDuration(max.value) }));
   }
@@ -86,7 +86,7 @@ export const durationAtMost: CheckFunction = known((fact, { options }) => {
 /** A duration at least options.min: catches "6m" (six minutes) written for six months. */
 export const durationAtLeast: CheckFunction = known((fact, { options }) => {
   const min = parseDuration(options.min);
-  if (!min.ok) throw new Error(`rule option min: ${min.error}`);
+  if (!min.ok) throw new Error(`rule option min: ${render('en', min.error)}`);
   if (fact.value === null || fact.value === undefined) return result('pass', fact, describeFact(fact, factMessage('fact.none')));
   const seen = parseDuration(fact.value);
   if (!seen.ok) return result('fail', fact, message('generic.refused', { path: fact.path, value: show(fact.value), error: seen.error }));

@@ -4,27 +4,71 @@
 // cases in test/e2e/fidelity.e2e.test.ts). They read the raw merged config (never printed: a value
 // is described by its type only, since a database URL or a secret may hold a password).
 import { parseDuration } from '../../facts/duration.js';
-import { pythonTruthy } from '../../facts/values.js';
+import { kindOf, pythonTruthy } from '../../facts/values.js';
+import { defineMessages, type Message } from '../../messages/message.js';
 
 export interface StartupFailure {
   path: string;
-  message: string;
+  message: Message;
 }
+
+const message = defineMessages({
+  'startup.sectionNotMapping': { en: '{path} is {kind}, not a mapping: Synapse cannot read the section and refuses to start', fr: '{path} est {kind}, et non un dictionnaire\u00a0: Synapse ne peut pas lire la section et refuse de démarrer' },
+  'startup.sectionNotMappingOrEmpty': {
+    en: '{path} is {kind}, not a mapping: Synapse cannot read the section and refuses to start (only a mapping, or nothing, is read)',
+    fr: '{path} est {kind}, et non un dictionnaire\u00a0: Synapse ne peut pas lire la section et refuse de démarrer (seul un dictionnaire, ou rien, est lu)',
+  },
+  'startup.sectionNotMappingOrNull': {
+    en: '{path} is {kind}, not a mapping: Synapse cannot read the section and refuses to start (only a mapping, or null, is read)',
+    fr: '{path} est {kind}, et non un dictionnaire\u00a0: Synapse ne peut pas lire la section et refuse de démarrer (seul un dictionnaire, ou null, est lu)',
+  },
+  'startup.listItemNotMapping': { en: 'a list with an item that is not a mapping', fr: 'une liste dont un élément n’est pas un dictionnaire' },
+  'startup.publicationRules': {
+    en: 'room_list_publication_rules is {kind}: Synapse expects a list of rules (mappings) and refuses to start',
+    fr: 'room_list_publication_rules est {kind}\u00a0: Synapse attend une liste de règles (des dictionnaires) et refuse de démarrer',
+  },
+  'startup.secretNotString': {
+    en: '{path} is {kind}, not a string: Synapse refuses to start (the value is not shown: it is a secret)',
+    fr: '{path} est {kind}, et non une chaîne\u00a0: Synapse refuse de démarrer (la valeur n’est pas affichée\u00a0: c’est un secret)',
+  },
+  'startup.noDatabase': {
+    en: 'no database section (nor databases, nor database_path): Synapse refuses to start ("No database config provided")',
+    fr: 'aucune section database (ni databases, ni database_path)\u00a0: Synapse refuse de démarrer («\u00a0No database config provided\u00a0»)',
+  },
+  'startup.bothSet': { en: 'both {first} and {second} are set: Synapse refuses to start', fr: '{first} et {second} sont tous deux renseignés\u00a0: Synapse refuse de démarrer' },
+  'startup.databaseNotMapping': { en: '{path} is {kind}, not a mapping (name, args): Synapse refuses to start', fr: '{path} est {kind}, et non un dictionnaire (name, args)\u00a0: Synapse refuse de démarrer' },
+  'startup.databaseEngine': {
+    en: '{path}.name is {name}: Synapse supports only sqlite3 and psycopg2 and refuses to start',
+    fr: '{path}.name vaut {name}\u00a0: Synapse ne connaît que sqlite3 et psycopg2 et refuse de démarrer',
+  },
+  'startup.minLifetimeLonger': {
+    en: 'retention.default_policy.min_lifetime is longer than its max_lifetime: Synapse refuses to start',
+    fr: 'retention.default_policy.min_lifetime est plus long que son max_lifetime\u00a0: Synapse refuse de démarrer',
+  },
+  'startup.allowedMinLonger': {
+    en: 'retention.allowed_lifetime_min is longer than allowed_lifetime_max: Synapse refuses to start',
+    fr: 'retention.allowed_lifetime_min est plus long que allowed_lifetime_max\u00a0: Synapse refuse de démarrer',
+  },
+  'startup.purgeJobNoInterval': { en: '{path} has no interval: Synapse refuses to start (every purge job needs one)', fr: '{path} n’a pas d’interval\u00a0: Synapse refuse de démarrer (chaque tâche de purge en exige un)' },
+  'startup.purgeJobBounds': {
+    en: '{path}: shortest_max_lifetime is longer than longest_max_lifetime: Synapse refuses to start',
+    fr: '{path}\u00a0: shortest_max_lifetime est plus long que longest_max_lifetime\u00a0: Synapse refuse de démarrer',
+  },
+  'startup.emailDelegation': {
+    en: 'account_threepid_delegates.email: delegating e-mail checks to an identity server is no longer supported, and Synapse refuses to start (configure email instead)',
+    fr: 'account_threepid_delegates.email\u00a0: confier la vérification des adresses e-mail à un serveur d’identité n’est plus possible, et Synapse refuse de démarrer (configurez plutôt email)',
+  },
+  'startup.restrictPublicRooms': {
+    en: 'restrict_public_rooms_to_local_users is set together with {options}: Synapse refuses to start (keep one or the other)',
+    fr: 'restrict_public_rooms_to_local_users est renseigné en même temps que {options}\u00a0: Synapse refuse de démarrer (gardez l’un ou l’autre)',
+  },
+  'startup.ruleBadAction': { en: '{path} has an action other than allow or deny: Synapse refuses to start', fr: '{path} a une action autre que allow ou deny\u00a0: Synapse refuse de démarrer' },
+  'startup.ruleNoAction': { en: '{path} has no action: Synapse refuses to start', fr: '{path} n’a pas d’action\u00a0: Synapse refuse de démarrer' },
+  'startup.and': { en: '{first} and {second}', fr: '{first} et {second}' },
+});
 
 const isMapping = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !ArrayBuffer.isView(value);
-
-/** What a YAML value is, in words (never the value itself). */
-export function kindOf(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'boolean') return `a boolean (${value})`;
-  if (typeof value === 'number') return 'a number';
-  if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
-  if (Array.isArray(value)) return value.length ? 'a list' : 'an empty list';
-  if (ArrayBuffer.isView(value)) return 'binary data (!!binary)';
-  if (value instanceof Date) return 'a date';
-  return 'a mapping';
-}
 
 /**
  * How each section reader of Synapse 1.160 takes a value that is not a mapping:
@@ -57,12 +101,12 @@ export function sectionShapeFailures(config: Record<string, unknown>): StartupFa
     if (isMapping(value)) continue;
     if (shape === 'or-empty' && !pythonTruthy(value)) continue;
     if (shape === 'null-or-mapping' && value === null) continue;
-    const accepted = shape === 'or-empty' ? ' (only a mapping, or nothing, is read)' : shape === 'null-or-mapping' ? ' (only a mapping, or null, is read)' : '';
-    failures.push({ path: section, message: `${section} is ${kindOf(value)}, not a mapping: Synapse cannot read the section and refuses to start${accepted}` });
+    const id = shape === 'or-empty' ? 'startup.sectionNotMappingOrEmpty' : shape === 'null-or-mapping' ? 'startup.sectionNotMappingOrNull' : 'startup.sectionNotMapping';
+    failures.push({ path: section, message: message(id, { path: section, kind: kindOf(value) }) });
   }
   const rules = config.room_list_publication_rules;
   if (pythonTruthy(rules) && (!Array.isArray(rules) || rules.some((rule) => !isMapping(rule)))) {
-    failures.push({ path: 'room_list_publication_rules', message: `room_list_publication_rules is ${Array.isArray(rules) ? 'a list with an item that is not a mapping' : kindOf(rules)}: Synapse expects a list of rules (mappings) and refuses to start` });
+    failures.push({ path: 'room_list_publication_rules', message: message('startup.publicationRules', { kind: Array.isArray(rules) ? message('startup.listItemNotMapping') : kindOf(rules) }) });
   }
   return failures;
 }
@@ -78,7 +122,7 @@ export function secretTypeFailures(config: Record<string, unknown>): StartupFail
   if (isMapping(mas) && Object.hasOwn(mas, 'secret')) values.push(['matrix_authentication_service.secret', mas.secret]);
   for (const [path, value] of values) {
     if (value !== null && typeof value !== 'string') {
-      failures.push({ path, message: `${path} is ${kindOf(value)}, not a string: Synapse refuses to start (the value is not shown: it is a secret)` });
+      failures.push({ path, message: message('startup.secretNotString', { path, kind: kindOf(value) }) });
     }
   }
   return failures;
@@ -88,18 +132,18 @@ export function secretTypeFailures(config: Record<string, unknown>): StartupFail
 export function databaseFailures(config: Record<string, unknown>): StartupFailure[] {
   const { database, databases, database_path: databasePath } = config;
   if (!pythonTruthy(database) && !pythonTruthy(databases) && !pythonTruthy(databasePath)) {
-    return [{ path: 'database', message: 'no database section (nor databases, nor database_path): Synapse refuses to start ("No database config provided")' }];
+    return [{ path: 'database', message: message('startup.noDatabase') }];
   }
-  if (pythonTruthy(database) && pythonTruthy(databases)) return [{ path: 'databases', message: 'both database and databases are set: Synapse refuses to start' }];
-  if (pythonTruthy(databases) && pythonTruthy(databasePath)) return [{ path: 'database_path', message: 'both databases and database_path are set: Synapse refuses to start' }];
+  if (pythonTruthy(database) && pythonTruthy(databases)) return [{ path: 'databases', message: message('startup.bothSet', { first: 'database', second: 'databases' }) }];
+  if (pythonTruthy(databases) && pythonTruthy(databasePath)) return [{ path: 'database_path', message: message('startup.bothSet', { first: 'databases', second: 'database_path' }) }];
   const connections: Array<[string, unknown]> = pythonTruthy(databases)
     ? (isMapping(databases) ? Object.entries(databases).map(([name, value]) => [`databases.${name}`, value]) : [['databases', databases]])
     : pythonTruthy(database) ? [['database', database]] : [];
   const failures: StartupFailure[] = [];
   for (const [path, value] of connections) {
-    if (!isMapping(value)) failures.push({ path, message: `${path} is ${kindOf(value)}, not a mapping (name, args): Synapse refuses to start` });
+    if (!isMapping(value)) failures.push({ path, message: message('startup.databaseNotMapping', { path, kind: kindOf(value) }) });
     else if (Object.hasOwn(value, 'name') && value.name !== 'sqlite3' && value.name !== 'psycopg2') {
-      failures.push({ path: `${path}.name`, message: `${path}.name is ${typeof value.name === 'string' ? JSON.stringify(value.name) : kindOf(value.name)}: Synapse supports only sqlite3 and psycopg2 and refuses to start` });
+      failures.push({ path: `${path}.name`, message: message('startup.databaseEngine', { path, name: typeof value.name === 'string' ? JSON.stringify(value.name) : kindOf(value.name) }) });
     }
   }
   return failures;
@@ -123,18 +167,18 @@ export function retentionFailures(config: Record<string, unknown>): StartupFailu
     return min !== undefined && max !== undefined && min > max;
   };
   if (isMapping(policy) && greater(policy.min_lifetime, policy.max_lifetime)) {
-    failures.push({ path: 'retention.default_policy.min_lifetime', message: 'retention.default_policy.min_lifetime is longer than its max_lifetime: Synapse refuses to start' });
+    failures.push({ path: 'retention.default_policy.min_lifetime', message: message('startup.minLifetimeLonger') });
   }
   if (greater(retention.allowed_lifetime_min, retention.allowed_lifetime_max)) {
-    failures.push({ path: 'retention.allowed_lifetime_min', message: 'retention.allowed_lifetime_min is longer than allowed_lifetime_max: Synapse refuses to start' });
+    failures.push({ path: 'retention.allowed_lifetime_min', message: message('startup.allowedMinLonger') });
   }
   const jobs = Array.isArray(retention.purge_jobs) ? retention.purge_jobs : [];
   jobs.forEach((job, index) => {
     const path = `retention.purge_jobs.${index}`;
     if (!isMapping(job) || job.interval === null || job.interval === undefined) {
-      failures.push({ path, message: `${path} has no interval: Synapse refuses to start (every purge job needs one)` });
+      failures.push({ path, message: message('startup.purgeJobNoInterval', { path }) });
     } else if (greater(job.shortest_max_lifetime, job.longest_max_lifetime)) {
-      failures.push({ path, message: `${path}: shortest_max_lifetime is longer than longest_max_lifetime: Synapse refuses to start` });
+      failures.push({ path, message: message('startup.purgeJobBounds', { path }) });
     }
   });
   return failures;
@@ -146,18 +190,18 @@ export function refusedCombinations(config: Record<string, unknown>): StartupFai
   const failures: StartupFailure[] = [];
   const delegates = config.account_threepid_delegates;
   if (isMapping(delegates) && Object.hasOwn(delegates, 'email')) {
-    failures.push({ path: 'account_threepid_delegates.email', message: 'account_threepid_delegates.email: delegating e-mail checks to an identity server is no longer supported, and Synapse refuses to start (configure email instead)' });
+    failures.push({ path: 'account_threepid_delegates.email', message: message('startup.emailDelegation') });
   }
   const publicRooms = ['allow_public_rooms_without_auth', 'allow_public_rooms_over_federation'].filter((key) => Object.hasOwn(config, key));
   if (Object.hasOwn(config, 'restrict_public_rooms_to_local_users') && publicRooms.length) {
-    failures.push({ path: 'restrict_public_rooms_to_local_users', message: `restrict_public_rooms_to_local_users is set together with ${publicRooms.join(' and ')}: Synapse refuses to start (keep one or the other)` });
+    failures.push({ path: 'restrict_public_rooms_to_local_users', message: message('startup.restrictPublicRooms', { options: publicRooms.length === 2 ? message('startup.and', { first: publicRooms[0], second: publicRooms[1] }) : publicRooms[0] }) });
   }
   for (const option of ['room_list_publication_rules', 'alias_creation_rules']) {
     const rules = config[option];
     if (!Array.isArray(rules)) continue;
     rules.forEach((rule, index) => {
       if (isMapping(rule) && rule.action !== 'allow' && rule.action !== 'deny') {
-        failures.push({ path: `${option}.${index}`, message: `${option}.${index} has ${Object.hasOwn(rule, 'action') ? 'an action other than allow or deny' : 'no action'}: Synapse refuses to start` });
+        failures.push({ path: `${option}.${index}`, message: message(Object.hasOwn(rule, 'action') ? 'startup.ruleBadAction' : 'startup.ruleNoAction', { path: `${option}.${index}` }) });
       }
     });
   }
