@@ -8,6 +8,7 @@ import { masFactPaths } from '../facts/mas.js';
 import { masConfigPaths } from '../sources/mas-config.js';
 import { InputError, EXIT } from '../errors.js';
 import { log } from '../log.js';
+import { render } from '../messages/message.js';
 import { terminalOutput } from './stdout.js';
 import type { Finding, Report, Rule } from '../types.js';
 import type { ServerFacts } from '../facts/server-facts.js';
@@ -68,7 +69,8 @@ export function dumpFacts(facts: ServerFacts) {
       value: fact.value ?? null,
       origin: fact.state === 'default' ? 'default' : where(fact.location),
       ...(fact.from ? { from: fact.from } : {}),
-      ...(fact.state === 'unknown' ? { unknown: fact.reason } : {}),
+      // The dump is for machines and bug reports: the reason in English, as a string.
+      ...(fact.state === 'unknown' ? { unknown: render('en', fact.reason ?? '') } : {}),
     };
   }
   return {
