@@ -11,6 +11,8 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import module from 'node:module';
 import type { Logger as PinoLogger } from 'pino';
 import { EXIT, printable } from '../errors.js';
+import { defineMessages, messageParts, render, type Message } from '../messages/message.js';
+import type { Lang } from '../types.js';
 import { esmImport } from '../esm-import.js';
 import { boundedFetch, RefusedAnswer } from './http.js';
 import { answerProblem, type Answers } from './answers.js';
@@ -18,14 +20,17 @@ import { rememberSecret, scrubSecrets } from './scrub.js';
 
 export class NetworkError extends Error {
   readonly exitCode = EXIT.network;
-  constructor(message: string, readonly status?: number, readonly errcode?: string) {
+  /** What went wrong, as an id and data (TRANSITION: or a plain string). */
+  readonly detail: Message;
+  constructor(message: Message | string, readonly status?: number, readonly errcode?: string) {
     // The message may quote the server (its error text, a Location): never a token.
-    super(scrubSecrets(message));
+    super(scrubSecrets(render('en', message)));
+    this.detail = messageParts(message);
     this.name = 'NetworkError';
   }
-  /** One printable line: the message quotes the server's own error text, which can be anything. */
-  oneLine(): string {
-    return printable(this.message);
+  /** One printable line in `lang`: the message quotes the server's own error text, which can be anything. */
+  oneLine(lang: Lang = 'en'): string {
+    return printable(scrubSecrets(render(lang, this.detail)));
   }
 }
 
