@@ -1,7 +1,7 @@
 // How network commands get their URL and token: the token from MATRIX_ACCESS_TOKEN or a file,
 // never from argv (argv is visible to every user of the machine).
 import { InputError } from '../errors.js';
-import { readBounded } from '../sources/read-bounded.js';
+import { readBounded, fileKind } from '../sources/read-bounded.js';
 import { redactUrlUserinfo, rememberSecret } from '../redact-text.js';
 
 /** A token is a few hundred bytes; a file far larger is not a token file. */
@@ -11,7 +11,7 @@ export function readToken(tokenFile?: string): string | undefined {
   if (tokenFile) {
     let text: string;
     try {
-      text = readBounded(tokenFile, MAX_TOKEN_FILE_BYTES, 'a token file').bytes.toString('utf8');
+      text = readBounded(tokenFile, MAX_TOKEN_FILE_BYTES, fileKind('error.file.token')).bytes.toString('utf8');
     } catch (error) {
       if (error instanceof InputError) throw error;
       throw new InputError(`cannot read the token file (${(error as NodeJS.ErrnoException).code})`, { file: tokenFile });

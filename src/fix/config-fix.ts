@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { readBounded } from '../sources/read-bounded.js';
+import { readBounded, fileKind } from '../sources/read-bounded.js';
 import { LIMITS } from '../sources/yaml-file.js';
 import { lintConfig, type ConfigLintResult } from '../lint-config.js';
 import { buildServerFacts } from '../facts/server-facts.js';
@@ -168,7 +168,7 @@ export const NO_USE_CASE = 'say which use cases to fix for with -u (repeatable):
 function readText(path: string): string {
   // A pipe (`<(ssh host cat …)`) was emptied by the lint, and nothing can be written back to it.
   if (!statSync(path).isFile()) throw new InputError('is not a regular file (a pipe, a FIFO or a device): cannot fix it; fix a copy', { file: path });
-  const bytes = readBounded(path, LIMITS.maxFileBytes, 'a YAML file').bytes;
+  const bytes = readBounded(path, LIMITS.maxFileBytes, fileKind('error.file.yaml')).bytes;
   if (bytes.subarray(0, 10).toString('latin1') === '\0GITCRYPT\0') throw new InputError('encrypted with git-crypt: cannot fix it', { file: path });
   try {
     // ignoreBOM: the byte-order mark stays in the text (and so in the file written back).
