@@ -3,7 +3,7 @@
 import { scrubSecrets } from '../redact-text.js';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { writeFileAtomically } from '../fix/atomic-write.js';
+import { outputKind, writeFileAtomically } from '../fix/atomic-write.js';
 import { readBounded, fileKind } from '../sources/read-bounded.js';
 import { LIMITS } from '../sources/yaml-file.js';
 
@@ -147,7 +147,7 @@ export function makeBaseline(findings: Finding[]): Baseline {
 }
 
 export function writeBaseline(file: string, findings: Finding[]): void {
-  writeFileAtomically(file, scrubSecrets(`${JSON.stringify(makeBaseline(findings), null, 2)}\n`), 'the baseline');
+  writeFileAtomically(file, scrubSecrets(`${JSON.stringify(makeBaseline(findings), null, 2)}\n`), outputKind('error.output.baseline'));
 }
 
 export function readBaseline(file: string): Baseline {

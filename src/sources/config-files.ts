@@ -9,6 +9,10 @@ import { readYamlFile, skippedFile, type YamlFile } from './yaml-file.js';
 import type { MergedMas } from './mas-config.js';
 
 const message = defineMessages({
+  'error.config.noneFound': {
+    en: 'no config given and none found at {locations}; pass the path of homeserver.yaml',
+    fr: 'aucune configuration donnée ni trouvée à {locations}\u00a0; donnez le chemin de homeserver.yaml',
+  },
   'error.config.noPath': { en: 'no such file or directory', fr: 'ni fichier ni dossier à ce chemin' },
   'error.config.linkLoop': { en: 'symbolic link loop', fr: 'boucle de liens symboliques' },
   'error.config.cannotRead': { en: 'cannot read ({code})', fr: 'lecture impossible ({code})' },
@@ -154,3 +158,6 @@ export function fileMode(path: string): number | undefined {
     return undefined;
   }
 }
+
+/** The error when no path is given and findDefaultConfig finds nothing. */
+export const noConfigFound = () => message('error.config.noneFound', { locations: DEFAULT_LOCATIONS.map((group) => group[0]).join(', ') });
