@@ -1,6 +1,6 @@
 // `mxlint config [paths...]`: lint a homeserver.yaml (and conf.d fragments) per use case.
 import { relative } from 'node:path';
-import { findDefaultConfig, DEFAULT_LOCATIONS } from '../sources/config-files.js';
+import { findDefaultConfig, noConfigFound } from '../sources/config-files.js';
 import { lintConfig } from '../lint-config.js';
 import { catalogue } from '../facts/catalogue.js';
 import { DERIVED_FACTS } from '../facts/derived.js';
@@ -25,7 +25,7 @@ export async function runConfig(paths: string[], options: ConfigCommandOptions, 
   if (inputs.length === 0) {
     const found = findDefaultConfig();
     if (!found) {
-      throw new InputError(`no config given and none found at ${DEFAULT_LOCATIONS.map((group) => group[0]).join(', ')}; pass the path of homeserver.yaml`);
+      throw new InputError(noConfigFound());
     }
     inputs = found;
     process.stderr.write(`mxlint: using ${found.join(' + ')}\n`);

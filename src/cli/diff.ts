@@ -4,6 +4,19 @@ import { lintConfig } from '../lint-config.js';
 import { InputError, EXIT } from '../errors.js';
 import { openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
 import { diffReports, formatDiffJson, formatDiffMarkdown, formatDiffText } from '../fix/verdict-diff.js';
+import { defineMessages } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.diff.both': { en: 'give the two configs either as OLD NEW or with --old and --new, not both', fr: 'donnez les deux configurations soit en ANCIENNE NOUVELLE, soit avec --old et --new, pas les deux' },
+  'error.diff.together': {
+    en: '--old and --new go together (each repeatable: a file, then its conf.d directory)',
+    fr: '--old et --new vont ensemble (chacune répétable\u00a0: un fichier, puis son dossier conf.d)',
+  },
+  'error.diff.two': {
+    en: 'give two configs: mxlint diff OLD NEW (a file or a conf.d directory each), or --old PATH... --new PATH...',
+    fr: 'donnez deux configurations\u00a0: mxlint diff ANCIENNE NOUVELLE (un fichier ou un dossier conf.d chacune), ou --old CHEMIN… --new CHEMIN…',
+  },
+});
 
 export interface DiffCommandOptions extends Pick<ReportCliOptions, 'useCase' | 'rules' | 'lang' | 'policy' | 'inlineSuppressions'> {
   old: string[];
@@ -15,10 +28,10 @@ export function runDiff(positional: string[], options: DiffCommandOptions, write
   let oldPaths = options.old;
   let newPaths = options.new;
   if (oldPaths.length || newPaths.length) {
-    if (positional.length) throw new InputError('give the two configs either as OLD NEW or with --old and --new, not both');
-    if (!oldPaths.length || !newPaths.length) throw new InputError('--old and --new go together (each repeatable: a file, then its conf.d directory)');
+    if (positional.length) throw new InputError(errorMessage('error.diff.both'));
+    if (!oldPaths.length || !newPaths.length) throw new InputError(errorMessage('error.diff.together'));
   } else {
-    if (positional.length !== 2) throw new InputError('give two configs: mxlint diff OLD NEW (a file or a conf.d directory each), or --old PATH... --new PATH...');
+    if (positional.length !== 2) throw new InputError(errorMessage('error.diff.two'));
     [oldPaths, newPaths] = [[positional[0]], [positional[1]]];
   }
   const session = openSession({ ...options, format: [], output: [] }, 'config');

@@ -2,7 +2,7 @@
 // Imported only when one of them is given (`mxlint config` alone never loads the fix code).
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { findDefaultConfig, DEFAULT_LOCATIONS } from '../sources/config-files.js';
+import { findDefaultConfig, noConfigFound } from '../sources/config-files.js';
 import { lintConfig } from '../lint-config.js';
 import { constants } from 'node:os';
 import { InputError, EXIT, printable } from '../errors.js';
@@ -11,6 +11,17 @@ import { NO_USE_CASE, planConfigFix, previewConfigFix, writeConfigFix } from '..
 import { formatFixJson, formatFixText, unifiedDiff } from '../fix/format-fix.js';
 import type { FixLevel } from '../fix/select.js';
 import type { Report } from '../types.js';
+import { defineMessages } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.fix.format': {
+    en: '{command} prints text or json (--format {formats} is not supported)',
+    fr: '{command} écrit du texte ou du json (--format {formats} n’est pas pris en charge)',
+  },
+  'error.fix.patchFileAlone': { en: '--patch-file goes with --fix-dry-run', fr: '--patch-file s’emploie avec --fix-dry-run' },
+  'error.fix.patchOverConfig': { en: '--patch-file would overwrite a config file mxlint reads', fr: '--patch-file écraserait un fichier de configuration que mxlint lit' },
+  'error.fix.cannotWritePatch': { en: 'cannot write the patch ({reason})', fr: 'écriture du correctif impossible ({reason})' },
+});
 
 export interface FixCommandOptions extends ReportCliOptions {
   fix?: boolean;
@@ -31,19 +42,19 @@ export function exitCode(report: Report, _selected = true, _useCases: string[] =
 /** text or json: a fix is read by a person or a script, not uploaded as SARIF. */
 export function fixFormat(formats: string[] | string | undefined, what: string): 'text' | 'json' {
   const list = (Array.isArray(formats) ? formats : formats ? [formats] : []).filter((format, index, all) => all.indexOf(format) === index);
-  if (list.length > 1 || (list[0] && !['text', 'json'].includes(list[0]))) throw new InputError(`${what} prints text or json (--format ${list.join(', ')} is not supported)`);
+  if (list.length > 1 || (list[0] && !['text', 'json'].includes(list[0]))) throw new InputError(errorMessage('error.fix.format', { command: what, formats: list.join(', ') }));
   return (list[0] ?? 'text') as 'text' | 'json';
 }
 
 export async function runFix(paths: string[], options: FixCommandOptions, write: (text: string) => void): Promise<number> {
   const format = fixFormat(options.format, options.fixDryRun ? '--fix-dry-run' : '--fix');
-  if (options.patchFile !== undefined && !options.fixDryRun) throw new InputError('--patch-file goes with --fix-dry-run');
+  if (options.patchFile !== undefined && !options.fixDryRun) throw new InputError(errorMessage('error.fix.patchFileAlone'));
   const session = openSession({ ...options, format: [], output: [] }, 'config');
   if (session.useCases.length === 0) throw new InputError(NO_USE_CASE);
   let inputs = paths;
   if (inputs.length === 0) {
     const found = findDefaultConfig();
-    if (!found) throw new InputError(`no config given and none found at ${DEFAULT_LOCATIONS.map((group) => group[0]).join(', ')}; pass the path of homeserver.yaml`);
+    if (!found) throw new InputError(noConfigFound());
     inputs = found;
     process.stderr.write(`mxlint: using ${found.join(' + ')}\n`);
   }
@@ -73,14 +84,14 @@ export async function runFix(paths: string[], options: FixCommandOptions, write:
 
 /** The whole patch holds secret lines: only its owner may read it, even when the file existed. */
 function writePatchFile(file: string, text: string, configFiles: string[]): void {
-  if (configFiles.some((config) => resolve(config) === resolve(file))) throw new InputError('--patch-file would overwrite a config file mxlint reads', { file });
+  if (configFiles.some((config) => resolve(config) === resolve(file))) throw new InputError(errorMessage('error.fix.patchOverConfig'), { file });
   let fd: number | undefined;
   try {
     fd = openSync(file, 'w', 0o600);
     fchmodSync(fd, 0o600);
     writeSync(fd, text);
   } catch (error) {
-    throw new InputError(`cannot write the patch (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file });
+    throw new InputError(errorMessage('error.fix.cannotWritePatch', { reason: (error as NodeJS.ErrnoException).code ?? String(error) }), { file });
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -2,10 +2,20 @@
 // when it runs, and turns errors into exit codes (README "Exit codes").
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
-import { InputError, EXIT } from '../errors.js';
+import { InputError, EXIT, printable } from '../errors.js';
+import { defineMessages, render } from '../messages/message.js';
 import { setupLogger } from '../log.js';
 import { TOKEN_ON_ARGV } from './access.js';
 import { writeStderr, writeStdout } from './stdout.js';
+import { argvLang, usageLine } from './usage-errors.js';
+
+const message = defineMessages({
+  'error.useCase.unknown': { en: 'unknown use case "{useCase}"; known: {known}', fr: 'cas d’usage inconnu «\u00a0{useCase}\u00a0»\u00a0; cas connus\u00a0: {known}' },
+  'error.published.contradiction': { en: '--published and --not-published contradict each other', fr: '--published et --not-published se contredisent' },
+  'error.internal': { en: 'internal error: {reason}', fr: 'erreur interne\u00a0: {reason}' },
+});
+
+const unknownUseCase = (useCase: string, known: readonly string[]) => message('error.useCase.unknown', { useCase, known: known.join(', ') });
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const write = writeStdout;
@@ -53,18 +63,21 @@ function withReportOptions(command: Command, useCaseHelp: string): Command {
       const requested: string[] = action.opts().useCase ?? [];
       const { USE_CASE_IDS } = await import('../engine/rules.js');
       const unknown = requested.filter((id) => !USE_CASE_IDS.includes(id));
-      if (unknown.length) throw new InputError(`unknown use case "${unknown[0]}"; known: ${USE_CASE_IDS.join(', ')}`);
+      if (unknown.length) throw new InputError(unknownUseCase(unknown[0], USE_CASE_IDS));
     });
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // The language of errors, known before parsing: commander itself may refuse the options.
+  const lang = argvLang(argv);
   let exit: number = EXIT.ok;
   const program = new Command('mxlint')
     .description('Audit Synapse homeservers and Matrix rooms against privacy policies, per use case.')
     .version(VERSION, '-V, --version')
     .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'))
     .exitOverride()
-    .configureOutput({ writeOut: writeStdout, writeErr: writeStderr })
+    // Commander's usage errors are printed in the catch below, in the run's language.
+    .configureOutput({ writeOut: writeStdout, writeErr: writeStderr, outputError: () => {} })
     .hook('preAction', (command) => { setupLogger(command.opts().logLevel); });
 
   // Commander builds every option of every command it is given: when the first word names a
@@ -110,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('--yes-irreversible', 'with --apply --yes: also what cannot be undone (encryption on, a new room replacing this one)')
         .addOption(new Option('--fix-level <level>', 'with --plan/--apply: the lowest level planned').choices(['error', 'warning', 'info']).default('warning'))
         .action(async (room: string | undefined, options) => {
-          if (options.published && options.notPublished) throw new InputError('--published and --not-published contradict each other');
+          if (options.published && options.notPublished) throw new InputError(message('error.published.contradiction'));
           const published = options.published ? true : options.notPublished ? false : undefined;
           if (options.plan || options.apply) {
             const { runPlan } = await import('./plan.js');
@@ -166,7 +179,7 @@ export async function main(argv: string[]): Promise<number> {
         .action(async (configs: string[], options) => {
           const { USE_CASE_IDS } = await import('../engine/rules.js');
           const unknown = (options.useCase as string[]).filter((id) => !USE_CASE_IDS.includes(id));
-          if (unknown.length) throw new InputError(`unknown use case "${unknown[0]}"; known: ${USE_CASE_IDS.join(', ')}`);
+          if (unknown.length) throw new InputError(unknownUseCase(unknown[0], USE_CASE_IDS));
           const { runDiff } = await import('./diff.js');
           exit = runDiff(configs, options, write);
         });
@@ -228,14 +241,16 @@ export async function main(argv: string[]): Promise<number> {
     return exit;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT.ok : EXIT.input;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
+      writeStderr(`mxlint: ${usageLine(error, lang)}\n`);
+      return EXIT.input;
     }
     if (error instanceof InputError || (error as Error)?.name === 'NetworkError') {
-      writeStderr(`mxlint: ${(error as InputError).oneLine()}\n`);
+      writeStderr(`mxlint: ${(error as InputError).oneLine(lang)}\n`);
       return (error as InputError).exitCode;
     }
     // A bug in mxlint: one line, no stack (set MXLINT_DEBUG=1 to see it).
-    writeStderr(`mxlint: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    writeStderr(`mxlint: ${printable(render(lang, message('error.internal', { reason: (error as Error)?.message ?? String(error) })))}\n`);
     if (process.env.MXLINT_DEBUG) writeStderr(`${(error as Error)?.stack}\n`);
     return EXIT.internal;
   }

@@ -11,6 +11,19 @@ import type { FixLevel } from '../fix/select.js';
 import type { Report } from '../types.js';
 import { exitCode, fixFormat } from './fix.js';
 import { readRoom, type RoomCommandOptions } from './room.js';
+import { defineMessages } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.plan.applyState': {
+    en: '--apply sends events to a homeserver: a state dump cannot be changed (use --plan with --state)',
+    fr: '--apply envoie des événements à un serveur\u00a0: un état de salon lu dans un fichier ne peut pas être modifié (utilisez --plan avec --state)',
+  },
+  'error.plan.irreversibleAlone': { en: '--yes-irreversible goes with --yes', fr: '--yes-irreversible s’emploie avec --yes' },
+  'error.plan.noUseCase': {
+    en: '--plan and --apply need the use case the room is meant for: -u USE_CASE (see mxlint use-cases)',
+    fr: '--plan et --apply ont besoin du cas d’usage auquel le salon est destiné\u00a0: -u CAS_D_USAGE (voir mxlint use-cases)',
+  },
+});
 
 /** room's options, plus the plan and apply switches. */
 export interface PlanCommandOptions extends Omit<RoomCommandOptions, 'dumpFacts'> {
@@ -23,15 +36,15 @@ export interface PlanCommandOptions extends Omit<RoomCommandOptions, 'dumpFacts'
 
 export async function runPlan(target: string | undefined, options: PlanCommandOptions, write: (text: string) => void): Promise<number> {
   const format = fixFormat(options.format, options.apply ? '--apply' : '--plan');
-  if (options.apply && options.state) throw new InputError('--apply sends events to a homeserver: a state dump cannot be changed (use --plan with --state)');
-  if (options.yesIrreversible && !options.yes) throw new InputError('--yes-irreversible goes with --yes');
+  if (options.apply && options.state) throw new InputError(errorMessage('error.plan.applyState'));
+  if (options.yesIrreversible && !options.yes) throw new InputError(errorMessage('error.plan.irreversibleAlone'));
   const session = openSession({ ...options, format: [], output: [] }, 'room');
   const server = options.config.length ? buildServerFacts(loadConfigFiles(options.config), options.config) : undefined;
   const { input, hs } = await readRoomForPlan(target, options, server?.config.server_name);
   const alias = input.state.find((event) => event.type === 'm.room.canonical_alias')?.content.alias;
   const mapped = policyRoomUseCase(session.policy, [input.roomId, target, typeof alias === 'string' ? alias : undefined]);
   const useCases = options.useCase.length ? options.useCase : mapped ? [mapped] : [];
-  if (useCases.length === 0) throw new InputError('--plan and --apply need the use case the room is meant for: -u USE_CASE (see mxlint use-cases)');
+  if (useCases.length === 0) throw new InputError(errorMessage('error.plan.noUseCase'));
   const configFiles = server?.files.map((file) => file.path) ?? [];
   const settle = (report: Report) => { settleReport(report, { ...session, options: { ...session.options, writeBaseline: undefined } }, configFiles); };
   const plan = planRoom(input, { useCases, rules: session.rules, server, minLevel: options.fixLevel ?? 'warning', lang: session.lang, settle });

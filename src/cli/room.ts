@@ -13,6 +13,13 @@ import { terminalOutput } from './stdout.js';
 import { checkHomeserverUrl, readToken, requestLimits } from './access.js';
 import type { RoomInput } from '../facts/room-facts.js';
 import { auditOutput, deliver, openSession, policyRoomUseCase, settleReport, type ReportCliOptions } from '../policy/session.js';
+import { defineMessages } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.room.noTarget': { en: 'give a room id or alias, or --state FILE for a state dump', fr: 'donnez un identifiant ou un alias de salon, ou --state FICHIER pour un état de salon' },
+  'error.room.noHomeserver': { en: '--homeserver URL is needed to fetch a room (or use --state FILE)', fr: 'il faut --homeserver URL pour lire un salon (ou utilisez --state FICHIER)' },
+  'error.room.noToken': { en: 'no access token: set MATRIX_ACCESS_TOKEN or use --token-file FILE', fr: 'aucun jeton d’accès\u00a0: définissez MATRIX_ACCESS_TOKEN ou utilisez --token-file FICHIER' },
+});
 
 export interface RoomCommandOptions extends ReportCliOptions {
   homeserver?: string;
@@ -47,12 +54,12 @@ export async function readRoom(target: string | undefined, options: RoomSourceOp
     };
     return { input, hs: undefined, unknowns: [] as string[], warnings: [...dump.warnings, ...(members?.warnings ?? [])] };
   }
-  if (!target) throw new InputError('give a room id or alias, or --state FILE for a state dump');
-  if (!options.homeserver) throw new InputError('--homeserver URL is needed to fetch a room (or use --state FILE)');
+  if (!target) throw new InputError(errorMessage('error.room.noTarget'));
+  if (!options.homeserver) throw new InputError(errorMessage('error.room.noHomeserver'));
   const baseUrl = checkHomeserverUrl(options.homeserver, Boolean(options.allowInsecureHttp));
   const limits = requestLimits(options);
   const accessToken = readToken(options.tokenFile);
-  if (!accessToken) throw new InputError('no access token: set MATRIX_ACCESS_TOKEN or use --token-file FILE');
+  if (!accessToken) throw new InputError(errorMessage('error.room.noToken'));
   const { Homeserver } = await import('../sources/homeserver.js');
   const { fetchRoom } = await import('../sources/room-fetch.js');
   const hs = await Homeserver.open({ baseUrl, accessToken, log: log(), ...limits });

@@ -16,6 +16,24 @@ import { formatServerText, roomLabel, roomSnapshots, serverReport } from '../rep
 import { VERSION } from '../version.js';
 import { JSON_SCHEMA_VERSION, jsonFinding, jsonSuppressed } from '../report/json.js';
 import { scrubSecrets } from '../redact-text.js';
+import { defineMessages } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.server.noHomeserver': { en: '--homeserver URL is needed', fr: 'il faut --homeserver URL' },
+  'error.server.noToken': {
+    en: "no access token: set MATRIX_ACCESS_TOKEN (a server admin's token) or use --token-file FILE",
+    fr: 'aucun jeton d’accès\u00a0: définissez MATRIX_ACCESS_TOKEN (le jeton d’un administrateur du serveur) ou utilisez --token-file FICHIER',
+  },
+  'error.server.roomUseCase': {
+    en: '--room-use-case takes ROOM=USE_CASE with a known use case, not "{pair}"',
+    fr: '--room-use-case attend SALON=CAS_D_USAGE avec un cas d’usage connu, pas «\u00a0{pair}\u00a0»',
+  },
+  'error.server.searchTerms': {
+    en: '--rooms takes one search term at most (plus any room ids and aliases)',
+    fr: '--rooms accepte un seul terme de recherche au plus (en plus d’identifiants et d’alias de salons)',
+  },
+  'error.server.cannotWrite': { en: 'cannot write the json report ({reason})', fr: 'écriture du rapport json impossible ({reason})' },
+});
 
 export interface ServerCommandOptions extends Omit<ReportCliOptions, 'useCase'> {
   homeserver?: string;
@@ -31,17 +49,17 @@ export interface ServerCommandOptions extends Omit<ReportCliOptions, 'useCase'> 
 }
 
 export async function runServer(options: ServerCommandOptions, write: (text: string) => void): Promise<number> {
-  if (!options.homeserver) throw new InputError('--homeserver URL is needed');
+  if (!options.homeserver) throw new InputError(errorMessage('error.server.noHomeserver'));
   const baseUrl = checkHomeserverUrl(options.homeserver, Boolean(options.allowInsecureHttp));
   const limits = requestLimits(options);
   const accessToken = readToken(options.tokenFile);
-  if (!accessToken) throw new InputError('no access token: set MATRIX_ACCESS_TOKEN (a server admin\'s token) or use --token-file FILE');
+  if (!accessToken) throw new InputError(errorMessage('error.server.noToken'));
   const session = openSession({ ...options, useCase: [] }, 'server');
   // What each room is for: the policy file's rooms, then --room-use-case (which wins).
   const declared = new Map<string, string>(Object.entries(session.policy?.rooms ?? {}));
   for (const pair of options.roomUseCase) {
     const [room, useCase] = pair.split('=');
-    if (!room || !useCase || !USE_CASE_IDS.includes(useCase)) throw new InputError(`--room-use-case takes ROOM=USE_CASE with a known use case, not "${pair}"`);
+    if (!room || !useCase || !USE_CASE_IDS.includes(useCase)) throw new InputError(errorMessage('error.server.roomUseCase', { pair }));
     declared.set(room, useCase);
   }
   const concurrency = wholeNumber(options.concurrency, '--concurrency', 1, 64);
@@ -72,7 +90,7 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   // --rooms: ids and aliases select rooms; anything else is the admin API's search term.
   const selectors = options.rooms.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
   const searchTerms = selectors.filter((value) => !value.startsWith('!') && !value.startsWith('#'));
-  if (searchTerms.length > 1) throw new InputError('--rooms takes one search term at most (plus any room ids and aliases)');
+  if (searchTerms.length > 1) throw new InputError(errorMessage('error.server.searchTerms'));
   const named = selectors.filter((value) => value.startsWith('!') || value.startsWith('#'));
   const roomIds = named.length ? new Set(await Promise.all(named.map((value) => resolveRoomId(hs, value)))) : undefined;
   for (const [room, useCase] of [...declared]) if (room.startsWith('#')) declared.set(await resolveRoomId(hs, room), useCase);
@@ -144,6 +162,6 @@ function openOutput(file: string): number {
   try {
     return openSync(file, 'w');
   } catch (error) {
-    throw new InputError(`cannot write the json report (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file });
+    throw new InputError(errorMessage('error.server.cannotWrite', { reason: (error as NodeJS.ErrnoException).code ?? String(error) }), { file });
   }
 }

@@ -6,7 +6,7 @@ import { parsePyYaml } from '../sources/pyyaml.js';
 import builtinRules from '../generated/rules.json' with { type: 'json' };
 import useCaseData from '../generated/use-cases.json' with { type: 'json' };
 import { InputError } from '../errors.js';
-import { readBounded } from '../sources/read-bounded.js';
+import { readBounded, fileKind } from '../sources/read-bounded.js';
 import { LIMITS } from '../sources/yaml-file.js';
 import type { Rule, SourceLocation, UseCase } from '../types.js';
 import { ruleProblems, showField } from './rule-problems.js';
@@ -46,7 +46,7 @@ export function loadRuleDir(dir: string): Rule[] {
   return yamlFilesUnder(dir).map((file) => {
     let parsed: ReturnType<typeof parsePyYaml>;
     try {
-      parsed = parsePyYaml(readBounded(file, LIMITS.maxFileBytes, 'a rule file').bytes.toString('utf8'), file);
+      parsed = parsePyYaml(readBounded(file, LIMITS.maxFileBytes, fileKind('error.file.rule')).bytes.toString('utf8'), file);
     } catch (error) {
       if (error instanceof InputError) throw error;
       throw new InputError(`cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file });

@@ -1,6 +1,6 @@
 // Appservice (bridge) registrations named by app_service_config_files: which networks they bridge.
 import { existsSync } from 'node:fs';
-import { readBounded } from '../sources/read-bounded.js';
+import { readBounded, fileKind } from '../sources/read-bounded.js';
 import { LIMITS } from '../sources/yaml-file.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parsePyYaml } from '../sources/pyyaml.js';
@@ -99,7 +99,7 @@ export function readAppservices(fact: Fact, files: YamlFile[]): AppserviceFacts[
       ({ file, foundAt: found, read: false, problem, userRegexes: [], aliasRegexes: [], networks: guessNetworks(file), notBridge: guessNotBridge(undefined, file) });
     if (!found) return unread(message('appservices.notFound'));
     try {
-      const source = readBounded(found, LIMITS.maxFileBytes, 'an appservice registration (YAML)').bytes.toString('utf8');
+      const source = readBounded(found, LIMITS.maxFileBytes, fileKind('error.file.appservice')).bytes.toString('utf8');
       const registration = parsePyYaml(source, found).data as Record<string, any>;
       if (!registration || typeof registration !== 'object') return unread(message('appservices.notMapping'));
       rememberSecrets('', registration);

@@ -18,6 +18,67 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
+import { defineMessages, render, type Message, type MessageValue } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.write.nothingWritten': { en: '{why}; nothing was written', fr: '{why}\u00a0; rien n’a été écrit' },
+  'error.write.nothingChanged': { en: '{why}; nothing was changed', fr: '{why}\u00a0; rien n’a été modifié' },
+  'error.write.notRestored': {
+    en: '{why}; and could not put back the old text: it is kept in {kept}',
+    fr: '{why}\u00a0; et l’ancien texte n’a pas pu être remis en place\u00a0: il est gardé dans {kept}',
+  },
+  'error.write.sameFile': {
+    en: 'is the same file as {first} (a link): its fixes would be written twice, the second undoing the first',
+    fr: 'est le même fichier que {first} (un lien)\u00a0: ses corrections seraient écrites deux fois, la seconde défaisant la première',
+  },
+  'error.write.removed': { en: 'was removed since mxlint read it', fr: 'a été supprimé depuis que mxlint l’a lu' },
+  'error.write.createdMeanwhile': { en: 'was created by someone else since mxlint read the config', fr: 'a été créé par quelqu’un d’autre depuis que mxlint a lu la configuration' },
+  'error.write.notRegular': { en: 'is not a regular file: cannot replace it', fr: 'n’est pas un fichier ordinaire\u00a0: impossible de le remplacer' },
+  'error.write.hardLinks': {
+    en: 'it has {count} hard links: a new file would leave the other names with the old text',
+    fr: 'il a {count}\u00a0liens physiques\u00a0: un nouveau fichier laisserait l’ancien texte sous les autres noms',
+  },
+  'error.write.mounted': {
+    en: 'it is mounted on its own (a bind mount, as Docker mounts a single file): a rename cannot replace it',
+    fr: 'il est monté à part (un montage lié, comme Docker monte un fichier seul)\u00a0: un renommage ne peut pas le remplacer',
+  },
+  'error.write.needsInPlace': {
+    en: '{reason}; give --fix-in-place to rewrite it in place (not atomic: a reader may see a partial file during the write)',
+    fr: '{reason}\u00a0; donnez --fix-in-place pour le réécrire sur place (pas atomique\u00a0: un lecteur peut voir un fichier partiel pendant l’écriture)',
+  },
+  'error.write.cannotStat': { en: 'cannot read its permissions ({code})', fr: 'impossible de lire ses permissions ({code})' },
+  'error.write.renameBlocked': { en: '{blocker}: a rename cannot replace it', fr: '{blocker}\u00a0: un renommage ne peut pas le remplacer' },
+  'error.write.readOnly': { en: '{reason}, and the file itself is read-only to mxlint', fr: '{reason}, et le fichier lui-même est en lecture seule pour mxlint' },
+  'error.write.newOwner': { en: 'mxlint cannot give a new file its owner ({owner}) without root', fr: 'mxlint ne peut pas donner à un nouveau fichier son propriétaire ({owner}) sans être root' },
+  'error.write.noCreate': {
+    en: 'its directory does not let mxlint create the new file beside it ({why})',
+    fr: 'son dossier ne permet pas à mxlint de créer le nouveau fichier à côté ({why})',
+  },
+  'error.write.owner': { en: 'cannot keep its owner ({owner}) without root', fr: 'impossible de garder son propriétaire ({owner}) sans être root' },
+  'error.write.changedSince': {
+    en: 'changed since mxlint read it (someone else is editing it?): run the fix again',
+    fr: 'modifié depuis que mxlint l’a lu (quelqu’un d’autre le modifie\u00a0?)\u00a0: relancez la correction',
+  },
+  'error.write.permissionsChanged': {
+    en: 'its permissions or owner changed since mxlint read it: run the fix again',
+    fr: 'ses permissions ou son propriétaire ont changé depuis que mxlint l’a lu\u00a0: relancez la correction',
+  },
+  'error.write.systemReason': { en: '{code}: {reason}', fr: '{code}\u00a0: {reason}' },
+  'error.write.EBUSY': { en: 'it is mounted on its own (a bind mount?)', fr: 'il est monté à part (un montage lié\u00a0?)' },
+  'error.write.EXDEV': { en: 'it is mounted on its own, from another file system', fr: 'il est monté à part, depuis un autre système de fichiers' },
+  'error.write.EPERM': { en: 'operation not permitted (immutable or append-only?)', fr: 'opération non permise (fichier immuable ou en ajout seul\u00a0?)' },
+  'error.write.EACCES': { en: 'permission denied', fr: 'permission refusée' },
+  'error.write.EROFS': { en: 'read-only file system', fr: 'système de fichiers en lecture seule' },
+  'error.write.ENOSPC': { en: 'no space left on the device', fr: 'plus de place sur le périphérique' },
+  'error.write.EDQUOT': { en: 'disk quota exceeded', fr: 'quota de disque dépassé' },
+  'error.write.EEXIST': { en: 'someone else created it meanwhile', fr: 'quelqu’un d’autre l’a créé entre-temps' },
+  'error.write.cannotReadIt': { en: 'cannot read it ({why})', fr: 'impossible de le lire ({why})' },
+  'error.write.cannotKeepCopy': { en: 'cannot keep a copy of the old file ({why})', fr: 'impossible de garder une copie de l’ancien fichier ({why})' },
+  'error.write.cannotWrite': { en: 'cannot write ({why})', fr: 'écriture impossible ({why})' },
+  'error.write.cannotRewrite': { en: 'cannot rewrite it in place ({why})', fr: 'impossible de le réécrire sur place ({why})' },
+  'error.write.cannotReplace': { en: 'cannot replace it ({why})', fr: 'impossible de le remplacer ({why})' },
+  'error.write.cannotWriteOutput': { en: 'cannot write {what} ({why})', fr: 'impossible d’écrire {what} ({why})' },
+});
 
 export interface PendingWrite {
   path: string;
@@ -54,7 +115,25 @@ interface Target {
   done?: boolean;
 }
 
-const IN_PLACE_HINT = 'give --fix-in-place to rewrite it in place (not atomic: a reader may see a partial file during the write)';
+/** What an output file is, in errors (`cannot write the baseline (EACCES)`). */
+export const outputKind = defineMessages({
+  'error.output.baseline': { en: 'the baseline', fr: 'la référence (baseline)' },
+  'error.output.report': { en: 'the {format} report', fr: 'le rapport {format}' },
+  'error.output.snapshot': { en: 'the room snapshot', fr: 'l’instantané des salons' },
+});
+
+const nothingWritten = (why: Message) => errorMessage('error.write.nothingWritten', { why });
+
+/** What an error said, without its "; nothing was written" (or changed): another clause follows. */
+function withoutNothingDone(error: InputError): Message {
+  const { detail } = error;
+  return detail.id === 'error.write.nothingWritten' || detail.id === 'error.write.nothingChanged' ? detail.data.why as Message : detail;
+}
+
+/** A system error's code, with what it means when we know it. */
+function systemReason(code: string): MessageValue {
+  return Object.hasOwn(REASONS, code) ? errorMessage('error.write.systemReason', { code, reason: REASONS[code] }) : code;
+}
 
 /** Writes all files or none (see the header); returns how each was written. */
 export function writeFilesAtomically(writes: PendingWrite[], options: WriteOptions = {}): Written[] {
@@ -70,8 +149,8 @@ export function writeFilesAtomically(writes: PendingWrite[], options: WriteOptio
   } catch (error) {
     const kept = rollBack(targets);
     if (!kept.length) throw error;
-    const why = (error as Error).message.replace(/; nothing was (changed|written)$/, '');
-    throw new InputError(`${why}; and could not put back the old text: it is kept in ${kept.join(', ')}`, (error as InputError).location);
+    const why = error instanceof InputError ? withoutNothingDone(error) : (error as Error).message;
+    throw new InputError(errorMessage('error.write.notRestored', { why, kept: kept.join(', ') }), (error as InputError).location);
   } finally {
     for (const target of targets) {
       if (target.temporary) removeQuietly(target.temporary);
@@ -90,7 +169,7 @@ export function writeFilesAtomically(writes: PendingWrite[], options: WriteOptio
 export function previewWrites(writes: PendingWrite[], options: WriteOptions = {}): string[] {
   const refusal = (error: unknown, file: string): string => {
     if (!(error instanceof InputError)) throw error;
-    return `${file}: --fix would refuse it: ${error.message.replace(/; nothing was written$/, '')}`;
+    return `${file}: --fix would refuse it: ${render('en', withoutNothingDone(error))}`;
   };
   const targets: Target[] = [];
   const lines = writes.flatMap((write) => {
@@ -112,7 +191,7 @@ function sameFileTwice(targets: Target[]): InputError | undefined {
   for (const { write, real, model, how } of targets) {
     const key = how === 'created' ? real : `${model.dev}:${model.ino}`;
     const first = seen.get(key);
-    if (first) return new InputError(`is the same file as ${first} (a link): its fixes would be written twice, the second undoing the first; nothing was written`, { file: write.path });
+    if (first) return new InputError(nothingWritten(errorMessage('error.write.sameFile', { first })), { file: write.path });
     seen.set(key, write.path);
   }
   return undefined;
@@ -120,23 +199,23 @@ function sameFileTwice(targets: Target[]): InputError | undefined {
 
 /** Refuses, before anything is written, a target that cannot be replaced as it should. */
 function inspect(write: PendingWrite, options: WriteOptions): Target {
-  const fail = (message: string): never => { throw new InputError(`${message}; nothing was written`, { file: write.path }); };
+  const fail = (why: Message): never => { throw new InputError(nothingWritten(why), { file: write.path }); };
   const exists = existsSync(write.path);
   if (!exists) {
-    if (write.expected !== undefined && write.expected !== null) fail('was removed since mxlint read it');
+    if (write.expected !== undefined && write.expected !== null) fail(errorMessage('error.write.removed'));
     const real = resolve(write.path);
     return { write, real, how: 'created', model: statOrFail(write.like ?? dirname(real), write.path) };
   }
-  if (write.expected === null) fail('was created by someone else since mxlint read the config');
+  if (write.expected === null) fail(errorMessage('error.write.createdMeanwhile'));
   const real = realpathSync(write.path);
   const model = statOrFail(real, write.path);
-  if (!model.isFile()) fail('is not a regular file: cannot replace it');
-  const reason = model.nlink > 1
-    ? `it has ${model.nlink} hard links: a new file would leave the other names with the old text`
-    : isMountPoint(real) ? 'it is mounted on its own (a bind mount, as Docker mounts a single file): a rename cannot replace it' : undefined;
-  if (!reason) return { write, real, how: 'replaced', model };
-  if (!options.inPlace) fail(`${reason}; ${IN_PLACE_HINT}`);
-  return { write, real, how: 'in-place', reason, model };
+  if (!model.isFile()) fail(errorMessage('error.write.notRegular'));
+  const why = model.nlink > 1 ? errorMessage('error.write.hardLinks', { count: model.nlink })
+    : isMountPoint(real) ? errorMessage('error.write.mounted') : undefined;
+  if (!why) return { write, real, how: 'replaced', model };
+  if (!options.inPlace) fail(errorMessage('error.write.needsInPlace', { reason: why }));
+  // TRANSITION: the fix report says the reason in English until it renders messages.
+  return { write, real, how: 'in-place', reason: render('en', why), model };
 }
 
 function statOrFail(path: string, file: string): Stats {
@@ -144,7 +223,7 @@ function statOrFail(path: string, file: string): Stats {
     return statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new WriteError(`cannot read its permissions (${code}); nothing was written`, file, code);
+    throw new WriteError(nothingWritten(errorMessage('error.write.cannotStat', { code: String(code) })), file, code);
   }
 }
 
@@ -153,16 +232,16 @@ function stage(target: Target, options: WriteOptions): void {
   const { write, real, model } = target;
   const blocker = target.how === 'replaced' ? replacementBlocker(real, model) : undefined;
   if (blocker) {
-    const reason = `${blocker}: a rename cannot replace it`;
-    if (!writable(real)) throw new InputError(`${reason}, and the file itself is read-only to mxlint; nothing was written`, { file: write.path });
-    if (!options.inPlace) throw new InputError(`${reason}; ${IN_PLACE_HINT}; nothing was written`, { file: write.path });
-    Object.assign(target, { how: 'in-place', reason });
+    const reason = errorMessage('error.write.renameBlocked', { blocker });
+    if (!writable(real)) throw new InputError(nothingWritten(errorMessage('error.write.readOnly', { reason })), { file: write.path });
+    if (!options.inPlace) throw new InputError(nothingWritten(errorMessage('error.write.needsInPlace', { reason })), { file: write.path });
+    Object.assign(target, { how: 'in-place', reason: render('en', reason) });
   }
   if (target.how === 'in-place') {
     try {
       target.original = readFileSync(real);
     } catch (error) {
-      throw writeError(error, write.path, 'cannot read it');
+      throw writeError(error, write.path, 'error.write.cannotReadIt');
     }
     return;
   }
@@ -180,7 +259,7 @@ function stage(target: Target, options: WriteOptions): void {
     } catch (error) {
       removeQuietly(target.backup);
       target.backup = undefined;
-      throw writeError(error, write.path, 'cannot keep a copy of the old file');
+      throw writeError(error, write.path, 'error.write.cannotKeepCopy');
     }
   }
 }
@@ -199,7 +278,7 @@ function writeTemporary(real: string, file: string, text: string, model: Stats, 
   } catch (error) {
     if (descriptor !== undefined) closeSync(descriptor);
     removeQuietly(temporary);
-    throw writeError(error, file, 'cannot write');
+    throw writeError(error, file, 'error.write.cannotWrite');
   }
 }
 
@@ -208,7 +287,7 @@ function writeTemporary(real: string, file: string, text: string, model: Stats, 
  * let mxlint create files (a file you may write in a directory you may not, as in /etc), or mxlint
  * cannot give the new file the old one's owner (not root).
  */
-function replacementBlocker(real: string, model: Stats): string | undefined {
+function replacementBlocker(real: string, model: Stats): Message | undefined {
   const probe = temporaryName(real);
   let created = false;
   try {
@@ -218,8 +297,7 @@ function replacementBlocker(real: string, model: Stats): string | undefined {
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    const why = `${code}${REASONS[code] ? `: ${REASONS[code]}` : ''}`;
-    return created ? `mxlint cannot give a new file its owner (${model.uid}:${model.gid}) without root` : `its directory does not let mxlint create the new file beside it (${why})`;
+    return created ? errorMessage('error.write.newOwner', { owner: `${model.uid}:${model.gid}` }) : errorMessage('error.write.noCreate', { why: systemReason(code) });
   } finally {
     if (created) removeQuietly(probe);
   }
@@ -243,7 +321,7 @@ function keepOwnerAndMode(path: string, model: Stats, mode: number, file: string
     try {
       chownSync(path, model.uid, model.gid);
     } catch {
-      throw new InputError(`cannot keep its owner (${model.uid}:${model.gid}) without root`, { file });
+      throw new InputError(errorMessage('error.write.owner', { owner: `${model.uid}:${model.gid}` }), { file });
     }
   }
   // chmod after chown: chown may clear set-id bits.
@@ -255,7 +333,7 @@ function assertUnchanged(target: Target): void {
   const { write, real } = target;
   if (write.expected === undefined) return;
   if (write.expected === null) {
-    if (existsSync(write.path)) throw new InputError('was created by someone else since mxlint read the config; nothing was written', { file: write.path });
+    if (existsSync(write.path)) throw new InputError(nothingWritten(errorMessage('error.write.createdMeanwhile')), { file: write.path });
     return;
   }
   const expected = Buffer.from(write.expected, 'utf8');
@@ -267,11 +345,11 @@ function assertUnchanged(target: Target): void {
   } catch {
     same = false;
   }
-  if (!same) throw new InputError('changed since mxlint read it (someone else is editing it?): run the fix again; nothing was written', { file: write.path });
+  if (!same) throw new InputError(nothingWritten(errorMessage('error.write.changedSince')), { file: write.path });
   // The new file takes the permissions seen first: a chmod 600 made meanwhile must not be undone.
   const { model } = target;
   if (now && ((now.mode & 0o7777) !== (model.mode & 0o7777) || now.uid !== model.uid || now.gid !== model.gid)) {
-    throw new InputError('its permissions or owner changed since mxlint read it: run the fix again; nothing was written', { file: write.path });
+    throw new InputError(nothingWritten(errorMessage('error.write.permissionsChanged')), { file: write.path });
   }
 }
 
@@ -288,7 +366,7 @@ function commit(target: Target): void {
     else renameSync(temporary!, real);
     target.done = true;
   } catch (error) {
-    throw writeError(error, write.path, target.how === 'in-place' ? 'cannot rewrite it in place' : 'cannot replace it');
+    throw writeError(error, write.path, target.how === 'in-place' ? 'error.write.cannotRewrite' : 'error.write.cannotReplace');
   }
 }
 
@@ -340,30 +418,33 @@ function rollBack(targets: Target[]): string[] {
   return kept;
 }
 
-const REASONS: Record<string, string> = {
-  EBUSY: 'it is mounted on its own (a bind mount?)',
-  EXDEV: 'it is mounted on its own, from another file system',
-  EPERM: 'operation not permitted (immutable or append-only?)',
-  EACCES: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EEXIST: 'someone else created it meanwhile',
+const REASONS: Record<string, Message> = {
+  EBUSY: errorMessage('error.write.EBUSY'),
+  EXDEV: errorMessage('error.write.EXDEV'),
+  EPERM: errorMessage('error.write.EPERM'),
+  EACCES: errorMessage('error.write.EACCES'),
+  EROFS: errorMessage('error.write.EROFS'),
+  ENOSPC: errorMessage('error.write.ENOSPC'),
+  EDQUOT: errorMessage('error.write.EDQUOT'),
+  EEXIST: errorMessage('error.write.EEXIST'),
 };
+
+/** The ways a write fails on a system error, each naming what failed. */
+type WriteFailure = 'error.write.cannotReadIt' | 'error.write.cannotKeepCopy' | 'error.write.cannotWrite' | 'error.write.cannotRewrite' | 'error.write.cannotReplace';
 
 /** A write that failed on a system error; `code` is that error's (EACCES, ENOSPC...). */
 class WriteError extends InputError {
-  constructor(message: string, file: string, readonly code?: string) {
+  constructor(message: Message, file: string, readonly code?: string) {
     super(message, { file });
   }
 }
 
-function writeError(error: unknown, file: string, what: string): InputError {
+function writeError(error: unknown, file: string, what: WriteFailure): InputError {
   if (error instanceof InputError) return error;
   const code = (error as NodeJS.ErrnoException).code;
-  const why = code ? `${code}${REASONS[code] ? `: ${REASONS[code]}` : ''}` : (error as Error).message;
-  const hint = code === 'EBUSY' || code === 'EXDEV' ? `; ${IN_PLACE_HINT}` : '';
-  return new WriteError(`${what} (${why})${hint}; nothing was changed`, file, code);
+  const failed = errorMessage(what, { why: code ? systemReason(code) : (error as Error).message });
+  const said = code === 'EBUSY' || code === 'EXDEV' ? errorMessage('error.write.needsInPlace', { reason: failed }) : failed;
+  return new WriteError(errorMessage('error.write.nothingChanged', { why: said }), file, code);
 }
 
 /**
@@ -372,7 +453,7 @@ function writeError(error: unknown, file: string, what: string): InputError {
  * (a bind mount, a hard link), as it always was; written straight when it is not a regular file
  * (`/dev/stdout`, a FIFO). `what` names it in errors ("the baseline").
  */
-export function writeFileAtomically(path: string, text: string, what: string): void {
+export function writeFileAtomically(path: string, text: string, what: MessageValue): void {
   try {
     let regular = true;
     try {
@@ -384,8 +465,8 @@ export function writeFileAtomically(path: string, text: string, what: string): v
     else writeFileSync(path, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = error instanceof WriteError || !(error instanceof InputError) ? code ?? (error as Error).message : error.message.replace(/; nothing was (changed|written)$/, '');
-    throw new InputError(`cannot write ${what} (${why})`, { file: path });
+    const why = error instanceof WriteError || !(error instanceof InputError) ? code ?? (error as Error).message : withoutNothingDone(error);
+    throw new InputError(errorMessage('error.write.cannotWriteOutput', { what, why }), { file: path });
   }
 }
 

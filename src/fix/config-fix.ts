@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { readBounded } from '../sources/read-bounded.js';
+import { readBounded, fileKind } from '../sources/read-bounded.js';
 import { LIMITS } from '../sources/yaml-file.js';
 import { lintConfig, type ConfigLintResult } from '../lint-config.js';
 import { buildServerFacts } from '../facts/server-facts.js';
@@ -18,6 +18,39 @@ import { fixToFixedPoint, selectFixes, type Clash, type FixLevel, type PlannedLe
 import { applyLeaf, EditError } from './yaml-edit.js';
 import { configFileList, lintMerged, loadWithTexts, mergeFiles } from './config-texts.js';
 import { previewWrites, writeFilesAtomically, type PendingWrite, type WriteOptions, type Written } from './atomic-write.js';
+import { defineMessages } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.fix.noUseCase': {
+    en: 'say which use cases to fix for with -u (repeatable): use cases want opposite things (a public help room wants guest access, a trusted group forbids it), so mxlint does not fix for all of them at once',
+    fr: 'dites pour quels cas d’usage corriger avec -u (répétable)\u00a0: les cas d’usage veulent des choses opposées (un salon d’aide public veut l’accès invité, un groupe de confiance l’interdit), donc mxlint ne corrige pas pour tous à la fois',
+  },
+  'error.fix.changedWhileRead': {
+    en: 'changed while mxlint read it (someone else is editing it?): run the fix again; nothing was written',
+    fr: 'modifié pendant que mxlint le lisait (quelqu’un d’autre le modifie\u00a0?)\u00a0: relancez la correction\u00a0; rien n’a été écrit',
+  },
+  'error.fix.notRegular': {
+    en: 'is not a regular file (a pipe, a FIFO or a device): cannot fix it; fix a copy',
+    fr: 'n’est pas un fichier ordinaire (un tube, un FIFO ou un périphérique)\u00a0: impossible de le corriger\u00a0; corrigez-en une copie',
+  },
+  'error.fix.gitCrypt': { en: 'encrypted with git-crypt: cannot fix it', fr: 'chiffré avec git-crypt\u00a0: impossible de le corriger' },
+  'error.fix.notUtf8': { en: 'not UTF-8 text: cannot fix it', fr: 'pas du texte UTF-8\u00a0: impossible de le corriger' },
+  'error.fix.oddLineBreak': {
+    en: 'holds a {character} character, which Synapse reads as a line break: cannot fix it without risking the wrong line; replace it and run again',
+    fr: 'contient un caractère {character}, que Synapse lit comme un saut de ligne\u00a0: impossible de le corriger sans risquer de viser la mauvaise ligne\u00a0; remplacez-le et relancez',
+  },
+  'error.fix.mixedLineBreaks': {
+    en: 'mixes CR-only line breaks with LF ones: cannot fix it without risking the wrong line; use one kind of line break and run again',
+    fr: 'mélange des sauts de ligne CR seuls et LF\u00a0: impossible de le corriger sans risquer de viser la mauvaise ligne\u00a0; n’utilisez qu’une sorte de saut de ligne et relancez',
+  },
+  'error.fix.noTarget': { en: 'no config file to add keys to: give --fix-target FILE', fr: 'aucun fichier de configuration où ajouter les clés\u00a0: donnez --fix-target FICHIER' },
+  'error.fix.cannotAddKeys': { en: 'cannot add keys to it ({why})', fr: 'impossible d’y ajouter des clés ({why})' },
+  'error.fix.targetNotEditable': { en: '--fix-target cannot be edited ({why})', fr: '--fix-target ne peut pas être modifié ({why})' },
+  'error.fix.targetUnknown': {
+    en: '--fix-target must be one of the files read ({read}), or a new .yaml file in a directory given (Synapse would not read it otherwise)',
+    fr: '--fix-target doit être l’un des fichiers lus ({read}), ou un nouveau fichier .yaml dans un dossier donné (sinon Synapse ne le lirait pas)',
+  },
+});
 
 export interface ConfigFixOptions {
   /** The use cases to fix for; at least one (use cases want opposite things). */
@@ -118,7 +151,7 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
     } catch (error) {
       // The file is read twice (linted, then edited): a change in between makes the edit look wrong.
       if (!sameValue(parseYamlText(path, Buffer.from(original, 'utf8')).data ?? {}, data)) {
-        throw new InputError('changed while mxlint read it (someone else is editing it?): run the fix again; nothing was written', { file: path });
+        throw new InputError(errorMessage('error.fix.changedWhileRead'), { file: path });
       }
       throw error;
     }
@@ -162,19 +195,18 @@ function pendingWrites(fix: ConfigFix): PendingWrite[] {
   }));
 }
 
-export const NO_USE_CASE = 'say which use cases to fix for with -u (repeatable): use cases want opposite things '
-  + '(a public help room wants guest access, a trusted group forbids it), so mxlint does not fix for all of them at once';
+export const NO_USE_CASE = errorMessage('error.fix.noUseCase');
 
 function readText(path: string): string {
   // A pipe (`<(ssh host cat …)`) was emptied by the lint, and nothing can be written back to it.
-  if (!statSync(path).isFile()) throw new InputError('is not a regular file (a pipe, a FIFO or a device): cannot fix it; fix a copy', { file: path });
-  const bytes = readBounded(path, LIMITS.maxFileBytes, 'a YAML file').bytes;
-  if (bytes.subarray(0, 10).toString('latin1') === '\0GITCRYPT\0') throw new InputError('encrypted with git-crypt: cannot fix it', { file: path });
+  if (!statSync(path).isFile()) throw new InputError(errorMessage('error.fix.notRegular'), { file: path });
+  const bytes = readBounded(path, LIMITS.maxFileBytes, fileKind('error.file.yaml')).bytes;
+  if (bytes.subarray(0, 10).toString('latin1') === '\0GITCRYPT\0') throw new InputError(errorMessage('error.fix.gitCrypt'), { file: path });
   try {
     // ignoreBOM: the byte-order mark stays in the text (and so in the file written back).
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new InputError('not UTF-8 text: cannot fix it', { file: path });
+    throw new InputError(errorMessage('error.fix.notUtf8'), { file: path });
   }
 }
 
@@ -187,10 +219,10 @@ function lineBreaks(path: string, text: string): boolean {
   const other = /[\u0085\u2028\u2029]/.exec(text);
   if (other) {
     const line = text.slice(0, other.index).split(/\r\n|\r|\n/).length;
-    throw new InputError(`holds a ${other[0] === '\u0085' ? 'NEL (U+0085)' : `U+${other[0].charCodeAt(0).toString(16).toUpperCase()}`} character, which Synapse reads as a line break: cannot fix it without risking the wrong line; replace it and run again`, { file: path, line });
+    throw new InputError(errorMessage('error.fix.oddLineBreak', { character: other[0] === '\u0085' ? 'NEL (U+0085)' : `U+${other[0].charCodeAt(0).toString(16).toUpperCase()}` }), { file: path, line });
   }
   const loneCr = /\r(?!\n)/.test(text);
-  if (loneCr && text.includes('\n')) throw new InputError('mixes CR-only line breaks with LF ones: cannot fix it without risking the wrong line; use one kind of line break and run again', { file: path });
+  if (loneCr && text.includes('\n')) throw new InputError(errorMessage('error.fix.mixedLineBreaks'), { file: path });
   return loneCr;
 }
 
@@ -198,13 +230,13 @@ function lineBreaks(path: string, text: string): boolean {
 function fixTarget(paths: string[], files: YamlFile[], requested?: string): { path: string; created: boolean } {
   if (!requested) {
     const first = files[0];
-    if (!first) throw new InputError('no config file to add keys to: give --fix-target FILE');
-    if (first.unreadableBySynapse) throw new InputError(`cannot add keys to it (${first.skipped})`, { file: first.path });
+    if (!first) throw new InputError(errorMessage('error.fix.noTarget'));
+    if (first.unreadableBySynapse) throw new InputError(errorMessage('error.fix.cannotAddKeys', { why: String(first.skipped) }), { file: first.path });
     return { path: first.path, created: false };
   }
   const listed = files.find((file) => resolve(file.path) === resolve(requested));
   if (listed) {
-    if (listed.unreadableBySynapse) throw new InputError(`--fix-target cannot be edited (${listed.skipped})`, { file: requested });
+    if (listed.unreadableBySynapse) throw new InputError(errorMessage('error.fix.targetNotEditable', { why: String(listed.skipped) }), { file: requested });
     return { path: listed.path, created: false };
   }
   const directories = paths.filter((path) => {
@@ -217,7 +249,7 @@ function fixTarget(paths: string[], files: YamlFile[], requested?: string): { pa
   const inDirectory = directories.find((directory) => resolve(directory) === resolve(dirname(requested)));
   if (!existsSync(requested) && requested.endsWith('.yaml') && inDirectory) return { path: requested, created: true };
   const read = expandConfigPaths(paths).join(', ');
-  throw new InputError(`--fix-target must be one of the files read (${read}), or a new .yaml file in a directory given (Synapse would not read it otherwise)`, { file: requested });
+  throw new InputError(errorMessage('error.fix.targetUnknown', { read }), { file: requested });
 }
 
 /**

@@ -7,7 +7,7 @@ import { CORE_SCHEMA } from 'js-yaml';
 import { parseWithPositions } from '../sources/pyyaml.js';
 import validatePolicy from '../generated/validate-policy.js';
 import { InputError } from '../errors.js';
-import { readBounded } from '../sources/read-bounded.js';
+import { readBounded, fileKind } from '../sources/read-bounded.js';
 import { LIMITS } from '../sources/yaml-file.js';
 import type { Level, SourceLocation } from '../types.js';
 
@@ -37,7 +37,7 @@ export interface Policy {
 export function loadPolicy(file: string): Policy {
   let text: string;
   try {
-    text = readBounded(file, LIMITS.maxFileBytes, 'a policy file').bytes.toString('utf8');
+    text = readBounded(file, LIMITS.maxFileBytes, fileKind('error.file.policy')).bytes.toString('utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

@@ -3,8 +3,8 @@
 import { scrubSecrets } from '../redact-text.js';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { writeFileAtomically } from '../fix/atomic-write.js';
-import { readBounded } from '../sources/read-bounded.js';
+import { outputKind, writeFileAtomically } from '../fix/atomic-write.js';
+import { readBounded, fileKind } from '../sources/read-bounded.js';
 import { LIMITS } from '../sources/yaml-file.js';
 
 /** A baseline entry is ~200 bytes: 64 MiB holds far more findings than any server makes. */
@@ -38,7 +38,7 @@ export interface Directive {
 export function readDirectives(file: string): Directive[] {
   let text: string;
   try {
-    text = readBounded(file, LIMITS.maxFileBytes, 'a YAML file').bytes.toString('utf8');
+    text = readBounded(file, LIMITS.maxFileBytes, fileKind('error.file.yaml')).bytes.toString('utf8');
   } catch {
     return [];
   }
@@ -147,13 +147,13 @@ export function makeBaseline(findings: Finding[]): Baseline {
 }
 
 export function writeBaseline(file: string, findings: Finding[]): void {
-  writeFileAtomically(file, scrubSecrets(`${JSON.stringify(makeBaseline(findings), null, 2)}\n`), 'the baseline');
+  writeFileAtomically(file, scrubSecrets(`${JSON.stringify(makeBaseline(findings), null, 2)}\n`), outputKind('error.output.baseline'));
 }
 
 export function readBaseline(file: string): Baseline {
   let data: any;
   try {
-    data = JSON.parse(readBounded(file, MAX_BASELINE_BYTES, 'a baseline file').bytes.toString('utf8'));
+    data = JSON.parse(readBounded(file, MAX_BASELINE_BYTES, fileKind('error.file.baseline')).bytes.toString('utf8'));
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

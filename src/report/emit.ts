@@ -3,7 +3,7 @@
 // one format may. Formatters other than text and json are imported only when asked for.
 import { InputError } from '../errors.js';
 import { scrubSecrets } from '../redact-text.js';
-import { writeFileAtomically } from '../fix/atomic-write.js';
+import { outputKind, writeFileAtomically } from '../fix/atomic-write.js';
 import type { AuditOutput } from './model.js';
 import { formatText } from './text.js';
 import { formatJson } from './json.js';
@@ -77,6 +77,6 @@ export async function emit(output: AuditOutput, specs: OutputSpec[], write: (tex
       write(text);
       continue;
     }
-    writeFileAtomically(spec.file, scrubSecrets(text), `the ${spec.format} report`);
+    writeFileAtomically(spec.file, scrubSecrets(text), outputKind('error.output.report', { format: spec.format }));
   }
 }

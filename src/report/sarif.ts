@@ -4,7 +4,7 @@
 // snapshot of the rooms written next to the SARIF file (`<output>.rooms.json`).
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { writeFileAtomically } from '../fix/atomic-write.js';
+import { outputKind, writeFileAtomically } from '../fix/atomic-write.js';
 import { redactYamlLine } from '../facts/redact.js';
 import { scrubSecrets } from '../redact-text.js';
 import type { Finding, Level, Rule } from '../types.js';
@@ -42,7 +42,7 @@ export function writeRoomSnapshot(file: string, rooms: RoomSnapshot[]): Snapshot
     lines.push(`    }${roomIndex < rooms.length - 1 ? ',' : ''}`);
   });
   lines.push('  ]', '}');
-  writeFileAtomically(file, scrubSecrets(`${lines.join('\n')}\n`), 'the room snapshot');
+  writeFileAtomically(file, scrubSecrets(`${lines.join('\n')}\n`), outputKind('error.output.snapshot'));
   return index;
 }
 

@@ -4,6 +4,28 @@ import type { StateEvent } from '../facts/room-facts.js';
 import type { StoredHistoryInput } from '../facts/stored-history.js';
 import type { AdminRoom } from './answers.js';
 import { currentState } from './state-dump.js';
+import { defineMessages, type Message } from '../messages/message.js';
+
+const message = defineMessages({
+  'error.admin.notAdmin': {
+    en: "{user} is not a server admin: mxlint server needs an admin's access token",
+    fr: '{user} n’est pas administrateur du serveur\u00a0: mxlint server a besoin du jeton d’accès d’un administrateur',
+  },
+  'error.admin.notAdminStatus': {
+    en: "{user} is not a server admin: mxlint server needs an admin's access token ({status})",
+    fr: '{user} n’est pas administrateur du serveur\u00a0: mxlint server a besoin du jeton d’accès d’un administrateur ({status})',
+  },
+  'error.admin.hidden': {
+    en: 'the admin API does not answer at {url} ({status}): a reverse proxy may hide /_synapse; point --homeserver at a listener that serves it',
+    fr: 'l’API d’administration ne répond pas à {url} ({status})\u00a0: un proxy inverse cache peut-être /_synapse\u00a0; pointez --homeserver vers un listener qui la sert',
+  },
+  'error.admin.broken': { en: '{base}: GET {path}: {why}: the audit is incomplete', fr: '{base}\u00a0: GET {path}\u00a0: {why}\u00a0: l’audit est incomplet' },
+  'error.admin.pageRepeated': { en: 'the page from {from} lists {room} again (a page repeated?)', fr: 'la page à partir de {from} liste de nouveau {room} (une page répétée\u00a0?)' },
+  'error.admin.tooMany': { en: 'more rooms listed ({seen}) than the {total} announced by total_rooms', fr: 'plus de salons listés ({seen}) que les {total} annoncés par total_rooms' },
+  'error.admin.tooFew': { en: 'the listing ended after {seen} rooms, but total_rooms announced {total}', fr: 'la liste s’est arrêtée après {seen}\u00a0salons, alors que total_rooms en annonçait {total}' },
+  'error.admin.noAdvance': { en: 'next_batch {next} does not advance past {from}', fr: 'next_batch {next} ne va pas au-delà de {from}' },
+  'error.admin.emptyPage': { en: 'an empty page (from {from}) with a next_batch', fr: 'une page vide (à partir de {from}) avec un next_batch' },
+});
 
 const ADMIN = '/_synapse/admin/v1';
 const enc = encodeURIComponent;
@@ -13,13 +35,13 @@ export async function checkAdmin(hs: Homeserver): Promise<string> {
   const { user_id: userId } = await hs.get('whoami', '/account/whoami');
   try {
     const { admin } = await hs.get('userAdmin', `/users/${enc(userId)}/admin`, undefined, ADMIN);
-    if (!admin) throw new NetworkError(`${userId} is not a server admin: mxlint server needs an admin's access token`, 403);
+    if (!admin) throw new NetworkError(message('error.admin.notAdmin', { user: userId }), 403);
   } catch (error) {
     if (error instanceof NetworkError && error.status === 403) {
-      throw new NetworkError(`${userId} is not a server admin: mxlint server needs an admin's access token (403 ${error.errcode ?? ''})`.trim(), 403);
+      throw new NetworkError(message('error.admin.notAdminStatus', { user: userId, status: `403 ${error.errcode ?? ''}`.trim() }), 403);
     }
     if (error instanceof NetworkError && (error.status === 404 || error.status === 405)) {
-      throw new NetworkError(`the admin API does not answer at ${hs.options.baseUrl}${ADMIN} (${error.status}): a reverse proxy may hide /_synapse; point --homeserver at a listener that serves it`, error.status);
+      throw new NetworkError(message('error.admin.hidden', { url: `${hs.options.baseUrl}${ADMIN}`, status: error.status }), error.status);
     }
     throw error;
   }
@@ -33,24 +55,24 @@ export async function checkAdmin(hs: Homeserver): Promise<string> {
 export async function* listRooms(hs: Homeserver, searchTerm?: string, pageSize = 500): AsyncGenerator<{ rooms: AdminRoom[]; total: number }> {
   const seen = new Set<string>();
   let total: number | undefined;
-  const broken = (why: string) => new BadAnswer(`${hs.options.baseUrl}: GET ${ADMIN}/rooms: ${why}: the audit is incomplete`);
+  const broken = (why: Message) => new BadAnswer(message('error.admin.broken', { base: hs.options.baseUrl, path: `${ADMIN}/rooms`, why }));
   for (let from = 0; ;) {
     const query: Record<string, string> = { from: String(from), limit: String(pageSize), order_by: 'name', dir: 'f' };
     if (searchTerm) query.search_term = searchTerm;
     const page = await hs.get('roomList', '/rooms', query, ADMIN);
     total ??= page.total_rooms;
     const again = page.rooms.find((room) => seen.has(room.room_id));
-    if (again) throw broken(`the page from ${from} lists ${again.room_id} again (a page repeated?)`);
+    if (again) throw broken(message('error.admin.pageRepeated', { from, room: again.room_id }));
     for (const room of page.rooms) seen.add(room.room_id);
-    if (seen.size > total) throw broken(`more rooms listed (${seen.size}) than the ${total} announced by total_rooms`);
+    if (seen.size > total) throw broken(message('error.admin.tooMany', { seen: seen.size, total }));
     yield { rooms: page.rooms, total };
     const next = page.next_batch;
     if (next === undefined || next === null) {
-      if (seen.size < total) throw broken(`the listing ended after ${seen.size} rooms, but total_rooms announced ${total}`);
+      if (seen.size < total) throw broken(message('error.admin.tooFew', { seen: seen.size, total }));
       return;
     }
-    if (next <= from) throw broken(`next_batch ${next} does not advance past ${from}`);
-    if (!page.rooms.length) throw broken(`an empty page (from ${from}) with a next_batch`);
+    if (next <= from) throw broken(message('error.admin.noAdvance', { next, from }));
+    if (!page.rooms.length) throw broken(message('error.admin.emptyPage', { from }));
     from = next;
   }
 }

@@ -4,8 +4,28 @@
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { defineMessages } from '../messages/message.js';
 import { readYamlFile, skippedFile, type YamlFile } from './yaml-file.js';
 import type { MergedMas } from './mas-config.js';
+
+const message = defineMessages({
+  'error.config.noneFound': {
+    en: 'no config given and none found at {locations}; pass the path of homeserver.yaml',
+    fr: 'aucune configuration donnée ni trouvée à {locations}\u00a0; donnez le chemin de homeserver.yaml',
+  },
+  'error.config.noPath': { en: 'no such file or directory', fr: 'ni fichier ni dossier à ce chemin' },
+  'error.config.linkLoop': { en: 'symbolic link loop', fr: 'boucle de liens symboliques' },
+  'error.config.cannotRead': { en: 'cannot read ({code})', fr: 'lecture impossible ({code})' },
+  'error.config.cannotList': { en: 'cannot list directory ({code})', fr: 'impossible de lister le dossier ({code})' },
+  'error.config.noFileInPaths': {
+    en: 'no config file: these paths hold no *.yaml file Synapse would read, and Synapse refuses to start without one ("Must supply a config file")',
+    fr: 'aucun fichier de configuration\u00a0: ces chemins ne contiennent aucun fichier *.yaml que Synapse lirait, et Synapse refuse de démarrer sans («\u00a0Must supply a config file\u00a0»)',
+  },
+  'error.config.noFileInDirectory': {
+    en: 'no config file: this directory holds no *.yaml file Synapse would read, and Synapse refuses to start without one ("Must supply a config file")',
+    fr: 'aucun fichier de configuration\u00a0: ce dossier ne contient aucun fichier *.yaml que Synapse lirait, et Synapse refuse de démarrer sans («\u00a0Must supply a config file\u00a0»)',
+  },
+});
 
 /** Where installs keep their config, in the order we look (Debian and YunoHost add conf.d). */
 export const DEFAULT_LOCATIONS: string[][] = [
@@ -71,7 +91,7 @@ export function configEntries(paths: string[]): ConfigEntry[] {
       stat = statSync(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file or directory' : code === 'ELOOP' ? 'symbolic link loop' : `cannot read (${code})`;
+      const why = code === 'ENOENT' ? message('error.config.noPath') : code === 'ELOOP' ? message('error.config.linkLoop') : message('error.config.cannotRead', { code: String(code) });
       throw new InputError(why, { file: path });
     }
     if (!stat.isDirectory()) {
@@ -82,7 +102,7 @@ export function configEntries(paths: string[]): ConfigEntry[] {
     try {
       names = readdirSync(path);
     } catch (error) {
-      throw new InputError(`cannot list directory (${(error as NodeJS.ErrnoException).code})`, { file: path });
+      throw new InputError(message('error.config.cannotList', { code: String((error as NodeJS.ErrnoException).code) }), { file: path });
     }
     for (const name of names.filter((entry) => entry.endsWith('.yaml') || entry.endsWith('.yml')).sort(byCodePoint)) {
       const file = join(path, name);
@@ -111,7 +131,7 @@ export interface MergedConfig {
 export function loadConfigFiles(paths: string[]): MergedConfig {
   const entries = configEntries(paths);
   if (!entries.some((entry) => !entry.skipped)) {
-    throw new InputError(`no config file: ${paths.length > 1 ? 'these paths hold' : 'this directory holds'} no *.yaml file Synapse would read, and Synapse refuses to start without one ("Must supply a config file")`, { file: paths[0] });
+    throw new InputError(message(paths.length > 1 ? 'error.config.noFileInPaths' : 'error.config.noFileInDirectory'), { file: paths[0] });
   }
   return mergeFiles(entries.map((entry) => (entry.skipped ? skippedFile(entry.path, entry.skipped) : readYamlFile(entry.path))));
 }
@@ -138,3 +158,6 @@ export function fileMode(path: string): number | undefined {
     return undefined;
   }
 }
+
+/** The error when no path is given and findDefaultConfig finds nothing. */
+export const noConfigFound = () => message('error.config.noneFound', { locations: DEFAULT_LOCATIONS.map((group) => group[0]).join(', ') });

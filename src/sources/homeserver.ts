@@ -11,21 +11,63 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import module from 'node:module';
 import type { Logger as PinoLogger } from 'pino';
 import { EXIT, printable } from '../errors.js';
+import { defineMessages, messageParts, render, type Message } from '../messages/message.js';
+import type { Lang } from '../types.js';
 import { esmImport } from '../esm-import.js';
 import { boundedFetch, RefusedAnswer } from './http.js';
 import { answerProblem, type Answers } from './answers.js';
 import { rememberSecret, scrubSecrets } from './scrub.js';
 
+const message = defineMessages({
+  'error.network.wrongShape': { en: '{base}: {what}: an answer of the wrong shape ({problem})', fr: '{base}\u00a0: {what}\u00a0: une réponse de forme inattendue ({problem})' },
+  // {status}: the HTTP status, the Matrix errcode and the server's error text (its words, not ours).
+  'error.network.matrix': { en: '{base}: {what}: {reason} ({status}){tries}', fr: '{base}\u00a0: {what}\u00a0: {reason} ({status}){tries}' },
+  'error.network.tokenRefused': { en: 'the access token was refused', fr: 'le jeton d’accès a été refusé' },
+  'error.network.forbidden': { en: 'forbidden', fr: 'accès interdit' },
+  'error.network.notFound': { en: 'not found', fr: 'introuvable' },
+  'error.network.rateLimited': { en: 'rate limited', fr: 'trop de requêtes (limitation de débit)' },
+  'error.network.rateLimitedWait': {
+    en: 'rate limited: the server asks to wait {seconds} s, longer than mxlint waits ({max} s)',
+    fr: 'trop de requêtes\u00a0: le serveur demande d’attendre {seconds}\u00a0s, plus que mxlint n’attend ({max}\u00a0s)',
+  },
+  'error.network.rateLimitedDay': {
+    en: 'rate limited: the server asks to wait more than a day, longer than mxlint waits ({max} s)',
+    fr: 'trop de requêtes\u00a0: le serveur demande d’attendre plus d’un jour, plus que mxlint n’attend ({max}\u00a0s)',
+  },
+  'error.network.httpStatus': { en: 'HTTP {status}', fr: 'HTTP {status}' },
+  'error.network.tries': { en: ' after {count} tries', fr: ' après {count}\u00a0essais' },
+  'error.network.noMatrixBody': { en: '{base}: {what}: HTTP {status} without a Matrix error body{tries}', fr: '{base}\u00a0: {what}\u00a0: HTTP {status} sans corps d’erreur Matrix{tries}' },
+  'error.network.refused': { en: '{base}: {what}: {reason}', fr: '{base}\u00a0: {what}\u00a0: {reason}' },
+  'error.network.timeout': { en: '{base}: {what}: no answer within {ms} ms{tries} (--timeout)', fr: '{base}\u00a0: {what}\u00a0: pas de réponse en {ms}\u00a0ms{tries} (--timeout)' },
+  'error.network.connection': { en: '{base}: {reason}{tries}', fr: '{base}\u00a0: {reason}{tries}' },
+  'error.network.notJson': {
+    en: '{base}: {what}: the server did not answer with JSON (a proxy error page?){tries}',
+    fr: '{base}\u00a0: {what}\u00a0: le serveur n’a pas répondu en JSON (une page d’erreur d’un proxy\u00a0?){tries}',
+  },
+  'error.network.connectionRefused': {
+    en: 'cannot connect: connection refused (is the server running, is the URL right?)',
+    fr: 'connexion impossible\u00a0: connexion refusée (le serveur tourne-t-il, l’URL est-elle juste\u00a0?)',
+  },
+  'error.network.unresolved': { en: 'cannot resolve the host name', fr: 'impossible de résoudre le nom d’hôte' },
+  'error.network.reset': { en: 'the connection was reset', fr: 'la connexion a été réinitialisée' },
+  'error.network.tls': { en: 'TLS failure ({code}): the certificate could not be verified', fr: 'échec TLS ({code})\u00a0: le certificat n’a pas pu être vérifié' },
+  'error.network.unreachable': { en: 'cannot reach the server', fr: 'impossible de joindre le serveur' },
+  'error.network.unreachableCode': { en: 'cannot reach the server ({code})', fr: 'impossible de joindre le serveur ({code})' },
+});
+
 export class NetworkError extends Error {
   readonly exitCode = EXIT.network;
-  constructor(message: string, readonly status?: number, readonly errcode?: string) {
+  /** What went wrong, as an id and data (TRANSITION: or a plain string). */
+  readonly detail: Message;
+  constructor(message: Message | string, readonly status?: number, readonly errcode?: string) {
     // The message may quote the server (its error text, a Location): never a token.
-    super(scrubSecrets(message));
+    super(scrubSecrets(render('en', message)));
+    this.detail = messageParts(message);
     this.name = 'NetworkError';
   }
-  /** One printable line: the message quotes the server's own error text, which can be anything. */
-  oneLine(): string {
-    return printable(this.message);
+  /** One printable line in `lang`: the message quotes the server's own error text, which can be anything. */
+  oneLine(lang: Lang = 'en'): string {
+    return printable(scrubSecrets(render(lang, this.detail)));
   }
 }
 
@@ -127,7 +169,7 @@ export class Homeserver {
     const what = `GET ${prefix}${path}`;
     const answer = await this.withRetries(what, () => this.http.authedRequest<unknown>(this.sdk.Method.Get, path, query, undefined, { prefix }));
     const problem = answerProblem(shape, answer);
-    if (problem) throw new BadAnswer(`${this.options.baseUrl}: ${what}: an answer of the wrong shape (${problem})`);
+    if (problem) throw new BadAnswer(message('error.network.wrongShape', { base: this.options.baseUrl, what, problem }));
     return answer as Answers[K];
   }
 
@@ -169,7 +211,7 @@ export class Homeserver {
     }
     if (error instanceof this.sdk.ConnectionError) {
       this.faults.connectionErrors += 1;
-      return { retry: !isPermanentConnectionFault(error), reason: connectionReason(error) };
+      return { retry: !isPermanentConnectionFault(error), reason: render('en', connectionReason(error)) };
     }
     if (error instanceof SyntaxError) {
       this.faults.badResponses += 1;
@@ -180,28 +222,33 @@ export class Homeserver {
 
   /** `refusedWaitMs`: the server asked for a longer wait than we accept (MAX_RETRY_AFTER_MS). */
   private toNetworkError(what: string, error: unknown, attempt: number, refusedWaitMs?: number): NetworkError {
-    const tries = attempt > 0 ? ` after ${attempt + 1} tries` : '';
+    const tries = attempt > 0 ? message('error.network.tries', { count: attempt + 1 }) : '';
     const base = this.options.baseUrl;
     if (error instanceof this.sdk.MatrixError) {
       const status = error.httpStatus ?? 0;
       const code = error.errcode ?? '';
-      const reason = status === 401 ? 'the access token was refused'
-        : status === 403 ? 'forbidden'
-          : status === 404 ? 'not found'
-            : status === 429 ? (refusedWaitMs !== undefined ? `rate limited: the server asks to wait ${refusedWaitMs > DAY_MS ? 'more than a day' : `${Math.round(refusedWaitMs / 1000)} s`}, longer than mxlint waits (${MAX_RETRY_AFTER_MS / 1000} s)` : 'rate limited')
-              : `HTTP ${status}`;
-      return new NetworkError(`${base}: ${what}: ${reason} (${code ? `${status} ${code}` : status}${error.data?.error ? `: ${error.data.error}` : ''})${tries}`, status, code);
+      const max = MAX_RETRY_AFTER_MS / 1000;
+      const reason = status === 401 ? message('error.network.tokenRefused')
+        : status === 403 ? message('error.network.forbidden')
+          : status === 404 ? message('error.network.notFound')
+            : status === 429 ? (refusedWaitMs === undefined ? message('error.network.rateLimited')
+              : refusedWaitMs > DAY_MS ? message('error.network.rateLimitedDay', { max })
+                : message('error.network.rateLimitedWait', { seconds: Math.round(refusedWaitMs / 1000), max }))
+              : message('error.network.httpStatus', { status });
+      const said = `${code ? `${status} ${code}` : status}${error.data?.error ? `: ${error.data.error}` : ''}`;
+      return new NetworkError(message('error.network.matrix', { base, what, reason, status: said, tries }), status, code);
     }
     if (error instanceof this.sdk.HTTPError) {
-      return new NetworkError(`${base}: ${what}: HTTP ${error.httpStatus} without a Matrix error body${tries}`, error.httpStatus);
+      return new NetworkError(message('error.network.noMatrixBody', { base, what, status: String(error.httpStatus), tries }), error.httpStatus);
     }
-    if (error instanceof RefusedAnswer) return new BadAnswer(`${base}: ${what}: ${error.message}`);
+    if (error instanceof RefusedAnswer) return new BadAnswer(message('error.network.refused', { base, what, reason: error.detail ?? error.message }));
     if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') {
-      return new NetworkError(`${base}: ${what}: no answer within ${this.options.timeoutMs} ms${tries} (--timeout)`);
+      return new NetworkError(message('error.network.timeout', { base, what, ms: this.options.timeoutMs, tries }));
     }
-    if (error instanceof this.sdk.ConnectionError) return new NetworkError(`${base}: ${connectionReason(error)}${tries}`);
-    if (error instanceof SyntaxError) return new NetworkError(`${base}: ${what}: the server did not answer with JSON (a proxy error page?)${tries}`);
-    return new NetworkError(`${base}: ${what}: ${(error as Error)?.message ?? String(error)}`);
+    if (error instanceof this.sdk.ConnectionError) return new NetworkError(message('error.network.connection', { base, reason: connectionReason(error), tries }));
+    if (error instanceof SyntaxError) return new NetworkError(message('error.network.notJson', { base, what, tries }));
+    // Not ours to word: an error this code does not know, as it says itself.
+    return new NetworkError(message('error.network.refused', { base, what, reason: (error as Error)?.message ?? String(error) }));
   }
 }
 
@@ -225,13 +272,13 @@ function causeCode(error: ConnectionError): string {
   return /\[([A-Z0-9_]+)\]/.exec(error.message)?.[1] ?? '';
 }
 
-function connectionReason(error: ConnectionError): string {
+function connectionReason(error: ConnectionError): Message {
   const code = causeCode(error);
-  if (code === 'ECONNREFUSED') return 'cannot connect: connection refused (is the server running, is the URL right?)';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'cannot resolve the host name';
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection was reset';
-  if (/CERT|SSL|TLS|ERR_TLS/i.test(code)) return `TLS failure (${code}): the certificate could not be verified`;
-  return `cannot reach the server${code ? ` (${code})` : ''}`;
+  if (code === 'ECONNREFUSED') return message('error.network.connectionRefused');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return message('error.network.unresolved');
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return message('error.network.reset');
+  if (/CERT|SSL|TLS|ERR_TLS/i.test(code)) return message('error.network.tls', { code });
+  return code ? message('error.network.unreachableCode', { code }) : message('error.network.unreachable');
 }
 
 function isPermanentConnectionFault(error: ConnectionError): boolean {

@@ -2,7 +2,33 @@
 // fetchFn): a deadline on the whole exchange, an answer bounded in size once decompressed,
 // redirects followed only within the homeserver's own origin, and the access token scrubbed out of
 // whatever the server sends back.
+import { defineMessages, render, type Message } from '../messages/message.js';
 import { scrubAnswer } from './scrub.js';
+
+const message = defineMessages({
+  'error.http.tooLarge': {
+    en: 'answer too large: more than {max} bytes ({mib} MiB) once decompressed, the bound of README "Limits and safety"',
+    fr: 'réponse trop grande\u00a0: plus de {max}\u00a0octets ({mib}\u00a0Mio) une fois décompressée, la limite de la section «\u00a0Limits and safety\u00a0» du README',
+  },
+  'error.http.tooLargeInFlight': {
+    en: 'answer too large: the answers read at once hold more than {mib} MiB together (README "Limits and safety"); try a lower --concurrency',
+    fr: 'réponse trop grande\u00a0: les réponses lues en même temps dépassent ensemble {mib}\u00a0Mio (README, «\u00a0Limits and safety\u00a0»)\u00a0; essayez un --concurrency plus bas',
+  },
+  'error.http.hop': { en: 'redirected ({status}) from {path}', fr: 'redirigé ({status}) depuis {path}' },
+  'error.http.noLocation': { en: '{hop} without a Location header', fr: '{hop} sans en-tête Location' },
+  'error.http.notAUrl': { en: '{hop} to "{location}", which is not a URL', fr: '{hop} vers «\u00a0{location}\u00a0», qui n’est pas une URL' },
+  'error.http.protocol': {
+    en: "{hop} to a {protocol} URL: mxlint follows redirects only within the homeserver's origin, over http(s)",
+    fr: '{hop} vers une URL {protocol}\u00a0: mxlint ne suit les redirections qu’au sein de l’origine du serveur, en http(s)',
+  },
+  'error.http.otherOrigin': {
+    en: '{hop} to another origin, {origin}: not followed (the access token is sent only to the --homeserver you name); if that is your homeserver, give --homeserver {origin}',
+    fr: '{hop} vers une autre origine, {origin}\u00a0: redirection non suivie (le jeton d’accès n’est envoyé qu’au --homeserver que vous nommez)\u00a0; si c’est votre serveur, donnez --homeserver {origin}',
+  },
+  'error.http.method': { en: '{hop}: a {method} is not sent again elsewhere', fr: '{hop}\u00a0: un {method} n’est pas renvoyé ailleurs' },
+  'error.http.loop': { en: 'redirect loop: {paths}', fr: 'boucle de redirections\u00a0: {paths}' },
+  'error.http.tooManyRedirects': { en: '{hop}: more than {max} redirects', fr: '{hop}\u00a0: plus de {max}\u00a0redirections' },
+});
 
 /** Largest answer read, after decompression (README "Limits and safety"). A room's whole state is
  *  the largest answer mxlint asks for: ~450 bytes a member event, so this holds a room of some
@@ -21,8 +47,8 @@ const MAX_REDIRECTS = 5;
  *  the same. Named AbortError so that matrix-js-sdk passes it through as is (it wraps any other
  *  error of its fetchFn into a ConnectionError that keeps only the message). */
 export class RefusedAnswer extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly detail: Message) {
+    super(render('en', detail));
     this.name = 'AbortError';
   }
 }
@@ -86,8 +112,8 @@ async function readAnswer(response: Response): Promise<Buffer<ArrayBuffer>> {
         chunks.length = 0;
         await reader.cancel().catch(() => undefined);
         throw new RefusedAnswer(total > MAX_ANSWER_BYTES
-          ? `answer too large: more than ${MAX_ANSWER_BYTES} bytes (${MAX_ANSWER_BYTES >> 20} MiB) once decompressed, the bound of README "Limits and safety"`
-          : `answer too large: the answers read at once hold more than ${MAX_ANSWER_BYTES_IN_FLIGHT >> 20} MiB together (README "Limits and safety"); try a lower --concurrency`);
+          ? message('error.http.tooLarge', { max: MAX_ANSWER_BYTES, mib: MAX_ANSWER_BYTES >> 20 })
+          : message('error.http.tooLargeInFlight', { mib: MAX_ANSWER_BYTES_IN_FLIGHT >> 20 }));
       }
       chunks.push(value);
     }
@@ -126,24 +152,24 @@ function redirectTarget(response: Response, visited: URL[], method: string): URL
   const from = visited.at(-1)!;
   const status = response.status;
   const location = response.headers.get('location');
-  const hop = `redirected (${status}) from ${from.pathname}`;
-  if (!location) throw new RefusedAnswer(`${hop} without a Location header`);
+  const hop = message('error.http.hop', { status, path: from.pathname });
+  if (!location) throw new RefusedAnswer(message('error.http.noLocation', { hop }));
   let target: URL;
   try {
     target = new URL(location, from);
   } catch {
-    throw new RefusedAnswer(`${hop} to "${location}", which is not a URL`);
+    throw new RefusedAnswer(message('error.http.notAUrl', { hop, location }));
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw new RefusedAnswer(`${hop} to a ${target.protocol} URL: mxlint follows redirects only within the homeserver's origin, over http(s)`);
+    throw new RefusedAnswer(message('error.http.protocol', { hop, protocol: target.protocol }));
   }
   if (target.origin !== visited[0].origin) {
-    throw new RefusedAnswer(`${hop} to another origin, ${target.origin}: not followed (the access token is sent only to the --homeserver you name); if that is your homeserver, give --homeserver ${target.origin}`);
+    throw new RefusedAnswer(message('error.http.otherOrigin', { hop, origin: target.origin }));
   }
-  if (method !== 'GET' && method !== 'HEAD') throw new RefusedAnswer(`${hop}: a ${method} is not sent again elsewhere`);
+  if (method !== 'GET' && method !== 'HEAD') throw new RefusedAnswer(message('error.http.method', { hop, method }));
   if (visited.some((url) => url.href === target.href)) {
-    throw new RefusedAnswer(`redirect loop: ${[...visited, target].map((url) => url.pathname + url.search).join(' → ')}`);
+    throw new RefusedAnswer(message('error.http.loop', { paths: [...visited, target].map((url) => url.pathname + url.search).join(' → ') }));
   }
-  if (visited.length > MAX_REDIRECTS) throw new RefusedAnswer(`${hop}: more than ${MAX_REDIRECTS} redirects`);
+  if (visited.length > MAX_REDIRECTS) throw new RefusedAnswer(message('error.http.tooManyRedirects', { hop, max: MAX_REDIRECTS }));
   return target;
 }

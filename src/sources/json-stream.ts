@@ -5,7 +5,18 @@
 // The same scan refuses the shapes that exhaust or abort Node (JsonLimits) before parsing them.
 import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '../errors.js';
+import { defineMessages, type Message, type MessageValue } from '../messages/message.js';
 import { readChunks } from './read-bounded.js';
+
+const message = defineMessages({
+  'error.read.noFile': { en: 'no such file', fr: 'ce fichier n’existe pas' },
+  'error.read.cannot': { en: 'cannot read ({code})', fr: 'lecture impossible ({code})' },
+  // {reason}: the parser's own words (as JSON.parse says them), not ours.
+  'error.json.invalid': { en: 'invalid JSON: {reason}', fr: 'JSON invalide\u00a0: {reason}' },
+  'error.json.tooDeep': { en: 'JSON nested more than {max} levels deep', fr: 'JSON imbriqué sur plus de {max}\u00a0niveaux' },
+  'error.json.tooManyEntries': { en: 'more than {max} entries in one JSON array or object', fr: 'plus de {max}\u00a0entrées dans un même tableau ou objet JSON' },
+  'error.json.tooManyValues': { en: 'more than {max} JSON values', fr: 'plus de {max}\u00a0valeurs JSON' },
+});
 
 /** Bounds on a document. JSON.parse of a hostile file can exhaust the heap (tens of millions of
  *  tiny objects), take minutes (millions of keys in one object), abort V8 outright (an array of
@@ -31,7 +42,7 @@ export type JsonPart =
 
 export interface JsonReadOptions {
   /** What the file should be, for errors ("a state dump JSON file"). */
-  what: string;
+  what: MessageValue;
   /** The top-level field whose array is split like a top-level array. */
   splitKey?: string;
   limits: JsonLimits;
@@ -56,7 +67,7 @@ export function* readJsonParts(path: string, options: JsonReadOptions): Generato
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof InputError || code === undefined) throw error;
-    throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot read (${code})`, { file: path });
+    throw new InputError(code === 'ENOENT' ? message('error.read.noFile') : message('error.read.cannot', { code }), { file: path });
   }
   splitter.write(decoder.end());
   for (let part = splitter.next(); part; part = splitter.next()) yield part;
@@ -160,7 +171,7 @@ class JsonSplitter {
         case OPEN_BRACKET:
           this.entries.push(1);
           this.values += 1;
-          if (this.entries.length > this.limits.maxJsonDepth) throw this.refuse(`JSON nested more than ${this.limits.maxJsonDepth} levels deep`);
+          if (this.entries.length > this.limits.maxJsonDepth) throw this.refuse(message('error.json.tooDeep', { max: this.limits.maxJsonDepth }));
           if (!this.capture) this.token(char, index);
           break;
         case CLOSE_BRACE:
@@ -172,8 +183,8 @@ class JsonSplitter {
         case COMMA: {
           this.values += 1;
           const depth = this.entries.length;
-          if (depth && ++this.entries[depth - 1] > this.limits.maxJsonEntries) throw this.refuse(`more than ${this.limits.maxJsonEntries} entries in one JSON array or object`);
-          if (this.values > this.limits.maxJsonValues) throw this.refuse(`more than ${this.limits.maxJsonValues} JSON values`);
+          if (depth && ++this.entries[depth - 1] > this.limits.maxJsonEntries) throw this.refuse(message('error.json.tooManyEntries', { max: this.limits.maxJsonEntries }));
+          if (this.values > this.limits.maxJsonValues) throw this.refuse(message('error.json.tooManyValues', { max: this.limits.maxJsonValues }));
           if (!this.capture) this.token(char, index);
           break;
         }
@@ -340,15 +351,15 @@ class JsonSplitter {
   }
 
   /** A syntax error: the first one is thrown at the end; until then only the limits are checked. */
-  private fail(message: string, line = this.line): void {
-    this.error ??= new InputError(`invalid JSON: ${message}`, { file: this.file, line });
+  private fail(reason: string, line = this.line): void {
+    this.error ??= new InputError(message('error.json.invalid', { reason }), { file: this.file, line });
     this.expect = 'blind';
     this.capture = undefined;
     this.ends = undefined;
     this.pieces = [];
   }
 
-  private refuse(why: string): InputError {
+  private refuse(why: Message): InputError {
     return new InputError(why, { file: this.file, line: this.line });
   }
 }

@@ -11,6 +11,25 @@ import { answerProblem, type Answers } from './answers.js';
 import { rememberSecret } from './scrub.js';
 import { InputError } from '../errors.js';
 import { NetworkError } from './homeserver.js';
+import { defineMessages } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.probe.badTarget': {
+    en: '"{target}" is neither a server name (example.org) nor a URL (https://matrix.example.org)',
+    fr: '«\u00a0{target}\u00a0» n’est ni un nom de serveur (example.org) ni une URL (https://matrix.example.org)',
+  },
+  'error.probe.credentials': {
+    en: '{url} carries a user name or password; mxlint probe sends no credentials',
+    fr: '{url} contient un nom d’utilisateur ou un mot de passe\u00a0; mxlint probe n’envoie aucun identifiant',
+  },
+  'error.probe.protocol': { en: 'a probe is made over http(s), not {protocol}', fr: 'une sonde passe par http(s), pas par {protocol}' },
+  'error.probe.plainHttp': {
+    en: '{origin} is plain http: use https, or --allow-insecure-http if you accept answers anyone on the way can change',
+    fr: '{origin} est en http simple\u00a0: utilisez https, ou --allow-insecure-http si vous acceptez des réponses que n’importe qui sur le trajet peut modifier',
+  },
+  // {fault}: what went wrong with the first endpoint (the server's or the system's words).
+  'error.probe.noAnswer': { en: '{origin}: no endpoint answered ({fault})', fr: '{origin}\u00a0: aucun point d’accès n’a répondu ({fault})' },
+});
 
 /** Each endpoint probed, the schema its answer is checked against, and the statuses that are an answer (not a fault). */
 export const ENDPOINTS = {
@@ -94,12 +113,12 @@ export function discoveryOrigin(target: string, allowInsecureHttp: boolean): URL
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : `https://${target}`);
   } catch {
-    throw new InputError(`"${target}" is neither a server name (example.org) nor a URL (https://matrix.example.org)`);
+    throw new InputError(errorMessage('error.probe.badTarget', { target }));
   }
-  if (url.username || url.password) throw new InputError(`${url.protocol}//…@${url.host} carries a user name or password; mxlint probe sends no credentials`);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(`a probe is made over http(s), not ${url.protocol}`);
+  if (url.username || url.password) throw new InputError(errorMessage('error.probe.credentials', { url: `${url.protocol}//…@${url.host}` }));
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(errorMessage('error.probe.protocol', { protocol: url.protocol }));
   if (url.protocol === 'http:' && !loopbackHost(url.hostname) && !allowInsecureHttp) {
-    throw new InputError(`${url.origin} is plain http: use https, or --allow-insecure-http if you accept answers anyone on the way can change`);
+    throw new InputError(errorMessage('error.probe.plainHttp', { origin: url.origin }));
   }
   return new URL(url.origin);
 }
@@ -256,7 +275,7 @@ export async function probeServer(target: string, options: ProbeOptions): Promis
   }
   const faulted = Object.values(answers).filter((answer) => answer.fault);
   if (faulted.length === Object.keys(answers).length) {
-    throw new NetworkError(`${origin.origin}: no endpoint answered (${faulted[0]?.fault})`);
+    throw new NetworkError(errorMessage('error.probe.noAnswer', { origin: origin.origin, fault: String(faulted[0]?.fault) }));
   }
   return { origin: origin.origin, baseUrl, federationUrl, serverName, answers, requests: prober.requests, retries: prober.retries, guestUserId, warnings };
 }

@@ -2,18 +2,29 @@
 import type { Homeserver } from './homeserver.js';
 import { isRefusal, NetworkError } from './homeserver.js';
 import { currentState } from './state-dump.js';
+import { defineMessages } from '../messages/message.js';
+
+const message = defineMessages({
+  'error.room.notRoom': { en: '"{room}" is neither a room id (!...) nor an alias (#...)', fr: '«\u00a0{room}\u00a0» n’est ni un identifiant de salon (!…) ni un alias (#…)' },
+  'error.room.unknownAlias': { en: 'unknown room alias {alias}', fr: 'alias de salon inconnu\u00a0: {alias}' },
+  'error.room.cannotRead': {
+    en: 'cannot read the state of {room}: this account is not in the room and the room is not world-readable, or there is no such room ({status})',
+    fr: 'impossible de lire l’état de {room}\u00a0: ce compte n’est pas dans le salon et le salon n’est pas lisible par tous, ou ce salon n’existe pas ({status})',
+  },
+  'error.room.unknown': { en: 'unknown room {room}', fr: 'salon inconnu\u00a0: {room}' },
+});
 import type { RoomInput, StateEvent } from '../facts/room-facts.js';
 
 const enc = encodeURIComponent;
 
 export async function resolveRoomId(hs: Homeserver, roomIdOrAlias: string): Promise<string> {
   if (roomIdOrAlias.startsWith('!')) return roomIdOrAlias;
-  if (!roomIdOrAlias.startsWith('#')) throw new NetworkError(`"${roomIdOrAlias}" is neither a room id (!...) nor an alias (#...)`);
+  if (!roomIdOrAlias.startsWith('#')) throw new NetworkError(message('error.room.notRoom', { room: roomIdOrAlias }));
   try {
     const { room_id: roomId } = await hs.get('roomAlias', `/directory/room/${enc(roomIdOrAlias)}`);
     return roomId;
   } catch (error) {
-    if (error instanceof NetworkError && error.status === 404) throw new NetworkError(`unknown room alias ${roomIdOrAlias}`, 404, error.errcode);
+    if (error instanceof NetworkError && error.status === 404) throw new NetworkError(message('error.room.unknownAlias', { alias: roomIdOrAlias }), 404, error.errcode);
     throw error;
   }
 }
@@ -25,9 +36,9 @@ export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<
     state = await hs.get('state', `/rooms/${enc(roomId)}/state`);
   } catch (error) {
     if (error instanceof NetworkError && error.status === 403) {
-      throw new NetworkError(`cannot read the state of ${roomId}: this account is not in the room and the room is not world-readable, or there is no such room (403 ${error.errcode ?? ''})`, 403, error.errcode);
+      throw new NetworkError(message('error.room.cannotRead', { room: roomId, status: `403 ${error.errcode ?? ''}` }), 403, error.errcode);
     }
-    if (error instanceof NetworkError && error.status === 404) throw new NetworkError(`unknown room ${roomId}`, 404, error.errcode);
+    if (error instanceof NetworkError && error.status === 404) throw new NetworkError(message('error.room.unknown', { room: roomId }), 404, error.errcode);
     throw error;
   }
   const unknowns: string[] = [];

@@ -1,20 +1,42 @@
 // Reads a room state dump: the JSON array GET /_matrix/client/v3/rooms/{roomId}/state returns
 // (or the admin API's {"state": [...]}), and optional member lists.
 import { InputError } from '../errors.js';
+import { defineMessages, type Message } from '../messages/message.js';
 import type { RoomInput, StateEvent } from '../facts/room-facts.js';
 import { readJsonParts, type JsonLimits } from './json-stream.js';
+import { fileKind } from './read-bounded.js';
 
 /** Bounds on a dump (README "Limits and safety"), enforced while it is read (see JsonLimits). */
 export const STATE_LIMITS: JsonLimits = { maxFileBytes: 512 * 1024 * 1024, maxJsonValues: 30_000_000, maxJsonEntries: 4_000_000, maxJsonDepth: 100 };
 
-const NOT_A_DUMP = 'a state dump must be a JSON array of state events (or {"state": [...]})';
+const message = defineMessages({
+  'error.state.notADump': {
+    en: 'a state dump must be a JSON array of state events (or {json})',
+    fr: 'un état de salon doit être un tableau JSON d’événements d’état (ou {json})',
+  },
+  'error.state.notAnObject': { en: 'event {index} is not an object', fr: 'l’événement {index} n’est pas un objet' },
+  'error.state.noType': { en: 'event {index} has no "type" string', fr: 'l’événement {index} n’a pas de chaîne «\u00a0type\u00a0»' },
+  'error.state.noStateKey': { en: 'event {index} has no "state_key" string', fr: 'l’événement {index} n’a pas de chaîne «\u00a0state_key\u00a0»' },
+  'error.state.noContent': { en: 'event {index} has no "content" object', fr: 'l’événement {index} n’a pas d’objet «\u00a0content\u00a0»' },
+  'error.state.members': { en: '"members" must be an array of user ids', fr: '«\u00a0members\u00a0» doit être un tableau d’identifiants d’utilisateurs' },
+  'error.state.published': { en: '"published" must be true or false', fr: '«\u00a0published\u00a0» doit valoir true ou false' },
+  'error.state.roomId': { en: '"room_id" must be a room id string', fr: '«\u00a0room_id\u00a0» doit être une chaîne d’identifiant de salon' },
+  'error.state.localServer': { en: '"localServer" must be a server name', fr: '«\u00a0localServer\u00a0» doit être un nom de serveur' },
+  'error.state.timestamp': { en: '"{field}" must be a timestamp in milliseconds', fr: '«\u00a0{field}\u00a0» doit être un horodatage en millisecondes' },
+  'error.state.memberList': {
+    en: 'a member list must be a JSON array of user ids, a joined_members response or {json}',
+    fr: 'une liste de membres doit être un tableau JSON d’identifiants d’utilisateurs, une réponse de joined_members ou {json}',
+  },
+});
 
-/** Why `event` is not a state event we can read, or undefined. */
-function eventProblem(event: any): string | undefined {
-  return !event || typeof event !== 'object' || Array.isArray(event) ? 'is not an object'
-    : typeof event.type !== 'string' ? 'has no "type" string'
-      : typeof event.state_key !== 'string' ? 'has no "state_key" string'
-        : !event.content || typeof event.content !== 'object' || Array.isArray(event.content) ? 'has no "content" object' : undefined;
+const NOT_A_DUMP = message('error.state.notADump', { json: '{"state": [...]}' });
+
+/** Why `event` (the `index`th) is not a state event we can read, or undefined. */
+function eventProblem(event: any, index: number): Message | undefined {
+  return !event || typeof event !== 'object' || Array.isArray(event) ? message('error.state.notAnObject', { index })
+    : typeof event.type !== 'string' ? message('error.state.noType', { index })
+      : typeof event.state_key !== 'string' ? message('error.state.noStateKey', { index })
+        : !event.content || typeof event.content !== 'object' || Array.isArray(event.content) ? message('error.state.noContent', { index }) : undefined;
 }
 
 /** Validates the events we rely on; a malformed event is an input error naming its index. */
@@ -22,8 +44,8 @@ export function parseStateEvents(data: unknown, file: string): StateEvent[] {
   const events = Array.isArray(data) ? data : data && typeof data === 'object' && Array.isArray((data as any).state) ? (data as any).state : undefined;
   if (!events) throw new InputError(NOT_A_DUMP, { file });
   events.forEach((event: unknown, index: number) => {
-    const problem = eventProblem(event);
-    if (problem) throw new InputError(`event ${index} ${problem}`, { file });
+    const problem = eventProblem(event, index);
+    if (problem) throw new InputError(problem, { file });
   });
   return events as StateEvent[];
 }
@@ -100,7 +122,7 @@ export function readStateDump(path: string, chunkBytes?: number): StateDump {
   let eventRoomId: string | undefined;
   // No prototype: a "__proto__" field is a field, as JSON.parse makes it.
   const wrapper: Record<string, any> = Object.create(null);
-  for (const part of readJsonParts(path, { what: 'a state dump JSON file', splitKey: 'state', limits: STATE_LIMITS, chunkBytes })) {
+  for (const part of readJsonParts(path, { what: fileKind('error.file.stateDump'), splitKey: 'state', limits: STATE_LIMITS, chunkBytes })) {
     if (part.kind === 'array') {
       stateIsArray = true;
       state = [];
@@ -110,9 +132,9 @@ export function readStateDump(path: string, chunkBytes?: number): StateDump {
       // After a malformed event, the rest is read only for the limits and the syntax, which come first.
       if (problem) continue;
       const event = part.value as any;
-      const why = eventProblem(event);
+      const why = eventProblem(event, part.index);
       if (why) {
-        problem = new InputError(`event ${part.index} ${why}`, { file: path, line: part.line });
+        problem = new InputError(why, { file: path, line: part.line });
         state = [];
         continue;
       }
@@ -126,13 +148,13 @@ export function readStateDump(path: string, chunkBytes?: number): StateDump {
   if (!stateIsArray) throw new InputError(NOT_A_DUMP, { file: path });
   if (problem) throw problem;
   if (wrapper.members !== undefined && !(Array.isArray(wrapper.members) && wrapper.members.every((id: unknown) => typeof id === 'string'))) {
-    throw new InputError('"members" must be an array of user ids', { file: path });
+    throw new InputError(message('error.state.members'), { file: path });
   }
-  if (wrapper.published !== undefined && typeof wrapper.published !== 'boolean') throw new InputError('"published" must be true or false', { file: path });
-  if (wrapper.room_id !== undefined && typeof wrapper.room_id !== 'string') throw new InputError('"room_id" must be a room id string', { file: path });
-  if (wrapper.localServer !== undefined && typeof wrapper.localServer !== 'string') throw new InputError('"localServer" must be a server name', { file: path });
+  if (wrapper.published !== undefined && typeof wrapper.published !== 'boolean') throw new InputError(message('error.state.published'), { file: path });
+  if (wrapper.room_id !== undefined && typeof wrapper.room_id !== 'string') throw new InputError(message('error.state.roomId'), { file: path });
+  if (wrapper.localServer !== undefined && typeof wrapper.localServer !== 'string') throw new InputError(message('error.state.localServer'), { file: path });
   for (const field of ['lastEventTs', 'now'] as const) {
-    if (wrapper[field] !== undefined && !Number.isFinite(wrapper[field])) throw new InputError(`"${field}" must be a timestamp in milliseconds`, { file: path });
+    if (wrapper[field] !== undefined && !Number.isFinite(wrapper[field])) throw new InputError(message('error.state.timestamp', { field }), { file: path });
   }
   const roomId = wrapper.room_id ?? eventRoomId ?? path;
   const current = currentState(state, path);
@@ -149,7 +171,7 @@ export function readMembers(path: string): { members: string[]; warnings: string
   let list: unknown[] | undefined;
   let listIsDocument = false;
   let joined: unknown;
-  for (const part of readJsonParts(path, { what: 'a member list JSON file', splitKey: 'members', limits: STATE_LIMITS })) {
+  for (const part of readJsonParts(path, { what: fileKind('error.file.members'), splitKey: 'members', limits: STATE_LIMITS })) {
     if (part.kind === 'array') {
       list = [];
       listIsDocument = part.key === undefined;
@@ -159,7 +181,7 @@ export function readMembers(path: string): { members: string[]; warnings: string
   }
   const ids = listIsDocument ? list : joined && typeof joined === 'object' ? Object.keys(joined) : list;
   if (!ids || !ids.every((id: unknown) => typeof id === 'string' && id.startsWith('@') && id.includes(':'))) {
-    throw new InputError('a member list must be a JSON array of user ids, a joined_members response or {"members": [...]}', { file: path });
+    throw new InputError(message('error.state.memberList', { json: '{"members": [...]}' }), { file: path });
   }
   return uniqueMembers(ids as string[], path);
 }

@@ -1,9 +1,14 @@
 // Reads one config file the way Synapse does (PyYAML safe_load, YAML 1.1), keeping the position
 // of every key so findings can point at file:line:col.
 import { InputError } from '../errors.js';
+import { defineMessages } from '../messages/message.js';
 import type { SourceLocation } from '../types.js';
 import { parsePyYaml, YAML_LIMITS, type DuplicateKey } from './pyyaml.js';
-import { readBounded } from './read-bounded.js';
+import { readBounded, fileKind } from './read-bounded.js';
+
+const message = defineMessages({
+  'error.yamlFile.cannotRead': { en: 'cannot read: {reason}', fr: 'lecture impossible\u00a0: {reason}' },
+});
 
 export type { DuplicateKey };
 
@@ -34,10 +39,10 @@ export function readYamlFile(path: string): YamlFile {
   let mode: number;
   try {
     // Bounded whatever the path is: a FIFO or /dev/zero given as a config must not hang or fill memory.
-    ({ bytes, mode } = readBounded(path, LIMITS.maxFileBytes, 'a YAML file'));
+    ({ bytes, mode } = readBounded(path, LIMITS.maxFileBytes, fileKind('error.file.yaml')));
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: path });
+    throw new InputError(message('error.yamlFile.cannotRead', { reason: (error as NodeJS.ErrnoException).code ?? String(error) }), { file: path });
   }
   return { ...parseYamlText(path, bytes), mode };
 }
