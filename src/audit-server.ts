@@ -11,18 +11,12 @@ import type { AdminRoom } from './sources/answers.js';
 import type { ServerFacts } from './facts/server-facts.js';
 import { lintRoom, ROOM_USE_CASES } from './lint-room.js';
 import { defineMessages, render, type Message, type MessageValue } from './messages/message.js';
+import { reasonMessage } from './facts/stored-history.js';
 
 const message = defineMessages({
   'audit.error': { en: '{error}', fr: '{error}' },
-  'audit.oldestRefused': { en: 'the admin API refused to list the oldest events: {error}', fr: 'l’API d’administration a refusé de lister les évènements les plus anciens\u00a0: {error}' },
-  'audit.statisticsNotRead': { en: 'the database statistics were not read: {error}', fr: 'les statistiques de la base de données n’ont pas été lues\u00a0: {error}' },
-  'audit.tasksNotRead': { en: 'the scheduled tasks were not read: {error}', fr: 'les tâches planifiées n’ont pas été lues\u00a0: {error}' },
   'audit.cannotReadStatistics': { en: 'cannot read the database statistics: {error}', fr: 'impossible de lire les statistiques de la base de données\u00a0: {error}' },
   'audit.cannotReadTasks': { en: 'cannot read the scheduled tasks: {error}', fr: 'impossible de lire les tâches planifiées\u00a0: {error}' },
-  'audit.notAmongLargest': {
-    en: "not among the {count} largest rooms Synapse's database statistics list",
-    fr: 'absent des {count} plus grands salons que listent les statistiques de la base de données de Synapse',
-  },
   'audit.serverStopped': { en: 'not audited: the server stopped answering ({error})', fr: 'non audité\u00a0: le serveur a cessé de répondre ({error})' },
   'audit.listBrokeOff': { en: 'not audited: the room list broke off ({error})', fr: 'non audité\u00a0: la liste des salons s’est interrompue ({error})' },
   'audit.cannotList': { en: 'cannot list the rooms after {count}: {error}', fr: 'impossible de lister les salons au-delà de {count}\u00a0: {error}' },
@@ -80,19 +74,19 @@ const isUnknown = <T>(value: Measured<T>): value is { unknown: Message } => type
 /** What the server's storage says, read once per audit (two requests), then told to each room. A
  *  refusal leaves those facts unknown; a fault or a bad answer too, and `onFault` makes the audit incomplete. */
 const STORAGE_READS = {
-  'database statistics': { notRead: 'audit.statisticsNotRead', cannotRead: 'audit.cannotReadStatistics' },
-  'scheduled tasks': { notRead: 'audit.tasksNotRead', cannotRead: 'audit.cannotReadTasks' },
+  'database statistics': { notRead: 'roomFact.statisticsNotRead', cannotRead: 'audit.cannotReadStatistics' },
+  'scheduled tasks': { notRead: 'roomFact.tasksNotRead', cannotRead: 'audit.cannotReadTasks' },
 } as const;
 type StorageRead = keyof typeof STORAGE_READS;
 
 async function readStorage(hs: Homeserver, onFault: (what: StorageRead, reason: Message) => void): Promise<(roomId: string) => RoomStorage> {
   const read = <T>(what: StorageRead, request: Promise<T>): Promise<Measured<T>> => request.catch((error: Error) => {
     if (!isRefusal(error)) onFault(what, message(STORAGE_READS[what].cannotRead, { error: error.message }));
-    return { unknown: message(STORAGE_READS[what].notRead, { error: error.message }) };
+    return { unknown: reasonMessage(STORAGE_READS[what].notRead, { error: error.message }) };
   });
   const [sizes, purges] = await Promise.all([read('database statistics', largestRooms(hs)), read('scheduled tasks', pendingRoomPurges(hs))]);
   return (roomId) => ({
-    sizeBytes: isUnknown(sizes) ? sizes : sizes.get(roomId) ?? { unknown: message('audit.notAmongLargest', { count: sizes.size }) },
+    sizeBytes: isUnknown(sizes) ? sizes : sizes.get(roomId) ?? { unknown: reasonMessage('roomFact.notAmongLargest', { count: sizes.size }) },
     forgottenPurge: isUnknown(purges) ? purges : purges.get(roomId) ?? null,
   });
 }
@@ -203,7 +197,7 @@ async function auditRoom(room: AdminRoom, options: AuditOptions, storage: RoomSt
   const [{ state, warnings }, lastEventTs, stored] = await Promise.all([
     roomState(options.hs, room.room_id),
     newestEventTs(options.hs, room.room_id).catch(refused(() => undefined)),
-    oldestStored(options.hs, room.room_id).catch(refused((error) => ({ unknown: message('audit.oldestRefused', { error: error.message }) }))),
+    oldestStored(options.hs, room.room_id).catch(refused((error) => ({ unknown: reasonMessage('roomFact.oldestRefused', { error: error.message }) }))),
   ]);
   const declared = options.declared?.get(room.room_id) ?? (room.canonical_alias ? options.declared?.get(room.canonical_alias) : undefined);
   const result = lintRoom({

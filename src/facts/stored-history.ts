@@ -19,6 +19,13 @@ export const reasonMessage = defineMessages({
     en: 'the oldest message is the last of the {count} events read: the one after it is not known',
     fr: 'le plus ancien message est le dernier des {count} évènements lus\u00a0: celui qui le suit n’est pas connu',
   },
+  'roomFact.oldestRefused': { en: 'the admin API refused to list the oldest events: {error}', fr: 'l’API d’administration a refusé de lister les évènements les plus anciens\u00a0: {error}' },
+  'roomFact.statisticsNotRead': { en: 'the database statistics were not read: {error}', fr: 'les statistiques de la base de données n’ont pas été lues\u00a0: {error}' },
+  'roomFact.tasksNotRead': { en: 'the scheduled tasks were not read: {error}', fr: 'les tâches planifiées n’ont pas été lues\u00a0: {error}' },
+  'roomFact.notAmongLargest': {
+    en: "not among the {count} largest rooms Synapse's database statistics list",
+    fr: 'absent des {count} plus grands salons que listent les statistiques de la base de données de Synapse',
+  },
   'roomFact.purgeJobsUnreadable': { en: 'retention.purge_jobs cannot be read (a job without a valid interval)', fr: 'retention.purge_jobs est illisible (une tâche sans intervalle valide)' },
 });
 

@@ -29,7 +29,7 @@ interface RoomRecord { roomId: string; name: string | null; alias: string | null
 interface ServerReport {
   target: string;
   rooms: RoomRecord[];
-  failures: Array<{ roomId: string; reason: string }>;
+  failures: Array<{ roomId: string; reason: string; reasonId: string; data: Record<string, unknown> }>;
   audit: { total: number; audited: number; failed: number; skipped: number; incomplete: boolean; faults: Record<string, number> };
   summary: { useCases: Array<{ useCase: string; rooms: number; fit: number; warnings: number; unfit: number; unknown: number }>; unclassified: number };
 }

@@ -131,7 +131,7 @@ describe('the server storage, read once per audit', () => {
     const forgotten = audit.records.get(roomId(0))!.findings.find((f) => f.ruleId === 'forgotten-room-purged');
     expect(forgotten).toMatchObject({
       status: 'unknown', messageId: 'fact.unknown',
-      data: { path: 'stored.forgottenPurgeOverdueMs', reason: { id: 'audit.tasksNotRead', data: { error: expect.stringMatching(/404/) } } },
+      data: { path: 'stored.forgottenPurgeOverdueMs', reason: { id: 'roomFact.tasksNotRead', data: { error: expect.stringMatching(/404/) } } },
     });
     await fake!.close();
     hs = await storageServer(SQLITE_STATISTICS, (_req, res) => json(res, 200, { scheduled_tasks: 'none' }));
