@@ -87,7 +87,7 @@ describe('membersOnOneServer', () => {
     const outcome = run(membersOnOneServer, roomOf([], { members }), 'members.servers');
     expect(outcome.status).toBe('fail');
     expect(outcome.message).toMatchObject({ id: 'room.manyServers', data: { count: 12, servers: { id: 'room.serversAndMore', data: { servers: expect.stringMatching(/^s00.example, .*s07.example$/), more: 4 } } } });
-    expect(render('fr', outcome.message)).toMatch(/^les membres sont sur 12 serveurs \(s00.example, .*s07.example et 4 autres\)/);
+    expect(render('fr', outcome.message)).toMatch(/^les membres sont sur 12 serveurs \(s00.example, .*s07.example et 4 de plus\)/);
   });
 });
 
@@ -99,6 +99,12 @@ describe('notBridged', () => {
       message: { id: 'room.bridged', data: { networks: 'signal', reasons: [{ id: 'roomFact.bridgeUser', data: { user: '@signal_0f4c:example.org', network: 'signal' } }] } },
     });
     expect(render('en', outcome.message)).toBe('the room is bridged to signal: @signal_0f4c:example.org looks like a signal bridge user');
+  });
+  it('lists at most three clues, in the report\'s language', () => {
+    const members = [ALICE, '@signal_1:example.org', '@whatsapp_2:example.org', '@telegram_3:example.org', '@_discord_4:example.org'];
+    const outcome = run(notBridged, roomOf([], { members }), 'bridge.present');
+    expect(render('en', outcome.message)).toMatch(/^the room is bridged to discord, signal, telegram, whatsapp: @signal_1:example.org looks like a signal bridge user; .*; and 1 more$/);
+    expect(render('fr', outcome.message)).toMatch(/^le salon est relié par un pont à discord, signal, telegram, whatsapp\u00a0: @signal_1:example.org ressemble à un utilisateur de pont signal\u00a0; .*\u00a0; et 1 de plus$/);
   });
   it('passes a plain room with a member list, and is unknown without one', () => {
     expect(run(notBridged, roomOf([], { members: [ALICE] }), 'bridge.present').status).toBe('pass');

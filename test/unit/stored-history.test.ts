@@ -98,12 +98,12 @@ describe('the server storage, read once per audit', () => {
     expect([query.getAll('action_name'), query.getAll('status')]).toEqual([['purge_room'], ['scheduled', 'active', 'failed']]);
   });
 
-  const auditOf = async (hs: Homeserver) => {
+  const auditOf = async (hs: Homeserver, lang: 'en' | 'fr' = 'en') => {
     const records: RoomRecord[] = [];
     const failures: RoomFailure[] = [];
     const config = 'fixtures/room/retention-applied/homeserver-180d.yaml';
     await auditServer({
-      hs, localServer: SERVER_NAME, server: buildServerFacts(loadConfigFiles([config]), [config]), rules: loadRules(), concurrency: 2, withFacts: true,
+      hs, localServer: SERVER_NAME, server: buildServerFacts(loadConfigFiles([config]), [config]), rules: loadRules(), concurrency: 2, withFacts: true, lang,
       declared: new Map([[roomId(0), 'association'], [roomId(1), 'association']]),
       onRoom: (record) => records.push(record), onFailure: (failure) => failures.push(failure),
     });
@@ -141,5 +141,13 @@ describe('the server storage, read once per audit', () => {
       reason: expect.stringMatching(/^cannot read the scheduled tasks: .*wrong shape/),
     }]);
     expect(audit.records.size).toBe(3);
+  });
+
+  it('says why in the report\'s language, with the same id and data', async () => {
+    const hs = await storageServer(SQLITE_STATISTICS, (_req, res) => json(res, 200, { scheduled_tasks: 'none' }));
+    const audit = await auditOf(hs, 'fr');
+    expect(audit.failures).toEqual([expect.objectContaining({ reasonId: 'audit.cannotReadTasks', reason: expect.stringMatching(/^impossible de lire les tâches planifiées\u00a0: /) })]);
+    const forgotten = audit.records.get(roomId(0))!.findings.find((f) => f.ruleId === 'forgotten-room-purged');
+    expect(forgotten?.message).toMatch(/^stored\.forgottenPurgeOverdueMs ne peut pas être vérifié\u00a0: les tâches planifiées n’ont pas été lues/);
   });
 });

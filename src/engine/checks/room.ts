@@ -26,14 +26,14 @@ const message = defineMessages({
   'room.aclOnly': { en: 'the server ACL allows only {servers}, and no IP literals', fr: 'l’ACL de serveurs n’autorise que {servers}, et aucune adresse IP' },
   'room.oneServer': { en: 'every member is on {server}', fr: 'tous les membres sont sur {server}' },
   'room.noMember': { en: 'the room has no joined member', fr: 'le salon n’a aucun membre' },
-  'room.serversAndMore': { en: '{servers} and {more} more', fr: '{servers} et {more} autres' },
+  'room.serversAndMore': { en: '{servers} and {more} more', fr: '{servers} et {more} de plus' },
   'room.manyServers': {
     en: 'members are on {count} servers ({servers}): each keeps its own copy of the messages and metadata, and a deletion on this server may be kept on the others',
     fr: 'les membres sont sur {count} serveurs ({servers})\u00a0: chacun garde sa propre copie des messages et des métadonnées, et ce qui est supprimé sur ce serveur peut rester sur les autres',
   },
   'room.notBridged': { en: 'no bridge state, and no member looks like a bridge user', fr: 'aucun état de pont, et aucun membre ne ressemble à un utilisateur de pont' },
   'room.bridged': { en: 'the room is bridged to {networks}: {reasons}', fr: 'le salon est relié par un pont à {networks}\u00a0: {reasons}' },
-  'room.andMore': { en: 'and {count} more', fr: 'et {count} autres' },
+  'room.andMore': { en: 'and {count} more', fr: 'et {count} de plus' },
   'room.noPowerLevels': { en: 'no m.room.power_levels event: by the spec every member can post', fr: 'pas d’évènement m.room.power_levels\u00a0: selon la spécification, tout membre peut écrire' },
   'room.postingLevel': {
     en: 'sending messages needs power level {needed} ({key}), members get {usersDefault} by default (users_default)',
