@@ -1,6 +1,6 @@
 // Audits every room of a server through the admin API: bounded concurrency, each room read,
 // linted and reduced to a compact record as it comes, so memory stays bounded.
-import type { Finding, Rule, Status } from './types.js';
+import type { Finding, Lang, Rule, Status } from './types.js';
 import { runCheck } from './engine/evaluate.js';
 import type { RoomFacts } from './facts/room-facts.js';
 import type { Homeserver } from './sources/homeserver.js';
@@ -10,6 +10,18 @@ import type { RoomStorage } from './facts/stored-history.js';
 import type { AdminRoom } from './sources/answers.js';
 import type { ServerFacts } from './facts/server-facts.js';
 import { lintRoom, ROOM_USE_CASES } from './lint-room.js';
+import { defineMessages, render, type Message, type MessageValue } from './messages/message.js';
+import { reasonMessage } from './facts/stored-history.js';
+
+const message = defineMessages({
+  'audit.error': { en: '{error}', fr: '{error}' },
+  'audit.cannotReadStatistics': { en: 'cannot read the database statistics: {error}', fr: 'impossible de lire les statistiques de la base de données\u00a0: {error}' },
+  'audit.cannotReadTasks': { en: 'cannot read the scheduled tasks: {error}', fr: 'impossible de lire les tâches planifiées\u00a0: {error}' },
+  'audit.serverStopped': { en: 'not audited: the server stopped answering ({error})', fr: 'non audité\u00a0: le serveur a cessé de répondre ({error})' },
+  'audit.listBrokeOff': { en: 'not audited: the room list broke off ({error})', fr: 'non audité\u00a0: la liste des salons s’est interrompue ({error})' },
+  'audit.cannotList': { en: 'cannot list the rooms after {count}: {error}', fr: 'impossible de lister les salons au-delà de {count}\u00a0: {error}' },
+  'audit.noSuchRoom': { en: 'no such room on this server', fr: 'ce salon n’existe pas sur ce serveur' },
+});
 
 export interface RoomRecord {
   roomId: string;
@@ -31,7 +43,9 @@ export interface RoomRecord {
   facts?: Record<string, unknown>;
 }
 
-export interface RoomFailure { roomId: string; reason: string }
+/** A room (or a request of the whole audit, in parentheses) that could not be audited: why, in the
+ *  report's language, and as a message id and data. */
+export interface RoomFailure { roomId: string; reason: string; reasonId: string; data: Record<string, MessageValue> }
 
 export interface AuditOptions {
   hs: Homeserver;
@@ -44,6 +58,8 @@ export interface AuditOptions {
   declared?: Map<string, string>;
   concurrency: number;
   withFacts?: boolean;
+  /** The language of the failure reasons and of the findings' messages. */
+  lang?: Lang;
   onTotal?(total: number): void;
   onRoom(record: RoomRecord): void;
   onFailure(failure: RoomFailure): void;
@@ -52,22 +68,31 @@ export interface AuditOptions {
 /** A refused request (a 4xx other than 429) as the reason its facts stay unknown; anything else is thrown. */
 const refused = <T>(orElse: (error: Error) => T) => (error: Error): T => { if (!isRefusal(error)) throw error; return orElse(error); };
 
-type Measured<T> = T | { unknown: string };
-const isUnknown = <T>(value: Measured<T>): value is { unknown: string } => typeof value === 'object' && value !== null && 'unknown' in value;
+type Measured<T> = T | { unknown: Message };
+const isUnknown = <T>(value: Measured<T>): value is { unknown: Message } => typeof value === 'object' && value !== null && 'unknown' in value;
 
 /** What the server's storage says, read once per audit (two requests), then told to each room. A
  *  refusal leaves those facts unknown; a fault or a bad answer too, and `onFault` makes the audit incomplete. */
-async function readStorage(hs: Homeserver, onFault: (what: string, error: Error) => void): Promise<(roomId: string) => RoomStorage> {
-  const read = <T>(what: string, request: Promise<T>): Promise<Measured<T>> => request.catch((error: Error) => {
-    if (!isRefusal(error)) onFault(what, error);
-    return { unknown: `the ${what} were not read: ${error.message}` };
+const STORAGE_READS = {
+  'database statistics': { notRead: 'roomFact.statisticsNotRead', cannotRead: 'audit.cannotReadStatistics' },
+  'scheduled tasks': { notRead: 'roomFact.tasksNotRead', cannotRead: 'audit.cannotReadTasks' },
+} as const;
+type StorageRead = keyof typeof STORAGE_READS;
+
+async function readStorage(hs: Homeserver, onFault: (what: StorageRead, reason: Message) => void): Promise<(roomId: string) => RoomStorage> {
+  const read = <T>(what: StorageRead, request: Promise<T>): Promise<Measured<T>> => request.catch((error: Error) => {
+    if (!isRefusal(error)) onFault(what, message(STORAGE_READS[what].cannotRead, { error: error.message }));
+    return { unknown: reasonMessage(STORAGE_READS[what].notRead, { error: error.message }) };
   });
   const [sizes, purges] = await Promise.all([read('database statistics', largestRooms(hs)), read('scheduled tasks', pendingRoomPurges(hs))]);
   return (roomId) => ({
-    sizeBytes: isUnknown(sizes) ? sizes : sizes.get(roomId) ?? { unknown: `not among the ${sizes.size} largest rooms Synapse's database statistics list` },
+    sizeBytes: isUnknown(sizes) ? sizes : sizes.get(roomId) ?? { unknown: reasonMessage('roomFact.notAmongLargest', { count: sizes.size }) },
     forgottenPurge: isUnknown(purges) ? purges : purges.get(roomId) ?? null,
   });
 }
+
+/** An error thrown while auditing a room (its text is the error's, from the request that failed). */
+const errorReason = (error: Error): Message => message('audit.error', { error: error.message });
 
 /** A fault of the server or of the network (not a refusal about one room, nor an answer mxlint
  *  will not use): the kind that, repeated on every room in flight, means the server is gone. */
@@ -81,22 +106,25 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
   let failed = 0;
   const skipped = 0; // kept in the counts; named rooms are now fetched, not filtered out of the listing
   const running = new Set<Promise<void>>();
-  const fail = (roomId: string, reason: string) => { failed += 1; options.onFailure({ roomId, reason }); };
+  const fail = (roomId: string, reason: Message) => {
+    failed += 1;
+    options.onFailure({ roomId, reason: render(options.lang ?? 'en', reason), reasonId: reason.id, data: reason.data });
+  };
   // Once every room in flight (and at least 3) failed in a row on a server fault, the server is taken
   // for gone: the rooms left are reported as failed without asking it again (each would otherwise
   // go through all its retries, minutes on a large server).
   let consecutiveFaults = 0;
-  let gone: string | undefined;
+  let gone: Message | undefined;
   const tripAfter = Math.max(3, concurrency);
-  const storageOf = await readStorage(hs, (what, error) => fail(`(${what})`, `cannot read the ${what}: ${error.message}`));
+  const storageOf = await readStorage(hs, (what, reason) => fail(`(${what})`, reason));
   const start = async (room: AdminRoom) => {
     if (gone) return fail(room.room_id, gone);
     const task = auditRoom(room, options, storageOf(room.room_id))
       .then((record) => { consecutiveFaults = 0; audited += 1; options.onRoom(record); })
       .catch((error: Error) => {
         consecutiveFaults = serverFault(error) ? consecutiveFaults + 1 : 0;
-        if (consecutiveFaults >= tripAfter && !gone) gone = `not audited: the server stopped answering (${error.message})`;
-        fail(room.room_id, error.message);
+        if (consecutiveFaults >= tripAfter && !gone) gone = message('audit.serverStopped', { error: error.message });
+        fail(room.room_id, errorReason(error));
       })
       .finally(() => running.delete(task));
     running.add(task);
@@ -123,8 +151,8 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
     } catch (error) {
       // The JSON report is already streaming: a listing that breaks off is a failure in it, not a
       // throw. A fault means the server is gone; a listing that cannot be trusted does not.
-      if (!gone && serverFault(error)) gone = `not audited: the room list broke off (${(error as Error).message})`;
-      fail('(room list)', `cannot list the rooms after ${listed}: ${(error as Error).message}`);
+      if (!gone && serverFault(error)) gone = message('audit.listBrokeOff', { error: (error as Error).message });
+      fail('(room list)', message('audit.cannotList', { count: listed, error: (error as Error).message }));
     }
     // Rooms of the listing never reached are failed too, not skipped.
     if (listed < total) failed += total - listed;
@@ -142,11 +170,11 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
     try {
       room = await roomDetails(hs, roomId);
     } catch (error) {
-      fail(roomId, (error as Error).message);
+      fail(roomId, errorReason(error as Error));
       continue;
     }
     if (room) await start(room);
-    else fail(roomId, 'no such room on this server');
+    else fail(roomId, message('audit.noSuchRoom'));
   }
   await Promise.all(running);
   return { total, audited, failed, skipped };
@@ -169,7 +197,7 @@ async function auditRoom(room: AdminRoom, options: AuditOptions, storage: RoomSt
   const [{ state, warnings }, lastEventTs, stored] = await Promise.all([
     roomState(options.hs, room.room_id),
     newestEventTs(options.hs, room.room_id).catch(refused(() => undefined)),
-    oldestStored(options.hs, room.room_id).catch(refused((error) => ({ unknown: `the admin API refused to list the oldest events: ${error.message}` }))),
+    oldestStored(options.hs, room.room_id).catch(refused((error) => ({ unknown: reasonMessage('roomFact.oldestRefused', { error: error.message }) }))),
   ]);
   const declared = options.declared?.get(room.room_id) ?? (room.canonical_alias ? options.declared?.get(room.canonical_alias) : undefined);
   const result = lintRoom({
@@ -181,7 +209,7 @@ async function auditRoom(room: AdminRoom, options: AuditOptions, storage: RoomSt
     lastEventTs,
     stored,
     storage,
-  }, { useCases: declared ? [declared] : undefined, server: options.server, rules: options.rules });
+  }, { useCases: declared ? [declared] : undefined, server: options.server, rules: options.rules, lang: options.lang });
   const best = result.classification.fits[0];
   const useCase = declared ?? best?.useCase ?? null;
   const verdict = declared ? result.verdicts[0].verdict : best ? best.verdict : 'unclassified';

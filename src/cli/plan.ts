@@ -8,7 +8,8 @@ import { openSession, policyRoomUseCase, settleReport, type ReportCliOptions } f
 import { planRoom } from '../fix/room-plan.js';
 import { formatApplyText, formatPlanText, planJson } from '../fix/format-plan.js';
 import type { FixLevel } from '../fix/select.js';
-import type { Report } from '../types.js';
+import type { Lang, Report } from '../types.js';
+import { render } from '../messages/message.js';
 import { exitCode, fixFormat } from './fix.js';
 import { readRoom, type RoomCommandOptions } from './room.js';
 import { defineMessages } from '../messages/message.js';
@@ -40,7 +41,7 @@ export async function runPlan(target: string | undefined, options: PlanCommandOp
   if (options.yesIrreversible && !options.yes) throw new InputError(errorMessage('error.plan.irreversibleAlone'));
   const session = openSession({ ...options, format: [], output: [] }, 'room');
   const server = options.config.length ? buildServerFacts(loadConfigFiles(options.config), options.config) : undefined;
-  const { input, hs } = await readRoomForPlan(target, options, server?.config.server_name);
+  const { input, hs } = await readRoomForPlan(target, options, server?.config.server_name, session.lang);
   const alias = input.state.find((event) => event.type === 'm.room.canonical_alias')?.content.alias;
   const mapped = policyRoomUseCase(session.policy, [input.roomId, target, typeof alias === 'string' ? alias : undefined]);
   const useCases = options.useCase.length ? options.useCase : mapped ? [mapped] : [];
@@ -77,9 +78,9 @@ export async function runPlan(target: string | undefined, options: PlanCommandOp
 }
 
 /** The room's state (see readRoom in room.ts); what repeats and what could not be fetched is said on stderr. */
-async function readRoomForPlan(target: string | undefined, options: PlanCommandOptions, serverName: unknown) {
+async function readRoomForPlan(target: string | undefined, options: PlanCommandOptions, serverName: unknown, lang: Lang) {
   const { input, hs, unknowns, warnings } = await readRoom(target, options, serverName);
   for (const warning of warnings) process.stderr.write(`mxlint: ${warning}\n`);
-  for (const unknown of unknowns) process.stderr.write(`mxlint: could not fetch ${unknown}\n`);
+  for (const unknown of unknowns) process.stderr.write(`mxlint: ${render(lang, unknown)}\n`);
   return { input, hs };
 }

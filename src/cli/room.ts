@@ -12,6 +12,9 @@ import type { AuditOutput } from '../report/model.js';
 import { terminalOutput } from './stdout.js';
 import { checkHomeserverUrl, readToken, requestLimits } from './access.js';
 import type { RoomInput } from '../facts/room-facts.js';
+import type { RoomFetchPart } from '../sources/room-fetch.js';
+import type { Lang } from '../types.js';
+import { defineMessages, render, type Message } from '../messages/message.js';
 import { auditOutput, deliver, openSession, policyRoomUseCase, settleReport, type ReportCliOptions } from '../policy/session.js';
 import { defineMessages } from '../messages/message.js';
 
@@ -20,6 +23,21 @@ const errorMessage = defineMessages({
   'error.room.noHomeserver': { en: '--homeserver URL is needed to fetch a room (or use --state FILE)', fr: 'il faut --homeserver URL pour lire un salon (ou utilisez --state FICHIER)' },
   'error.room.noToken': { en: 'no access token: set MATRIX_ACCESS_TOKEN or use --token-file FILE', fr: 'aucun jeton d’accès\u00a0: définissez MATRIX_ACCESS_TOKEN ou utilisez --token-file FICHIER' },
 });
+
+const message = defineMessages({
+  'room.couldNotFetch': { en: 'could not fetch {what}: {error}', fr: 'impossible de récupérer {what}\u00a0: {error}' },
+  'room.fetch.members': { en: 'members', fr: 'la liste des membres' },
+  'room.fetch.directory': { en: 'directory visibility', fr: 'la présence dans l’annuaire des salons' },
+  'room.fetch.serverName': { en: 'own server name', fr: 'le nom de son propre serveur' },
+  'room.fetch.newestEvent': { en: 'newest event', fr: 'l’évènement le plus récent' },
+});
+
+const FETCH_PARTS = {
+  members: 'room.fetch.members',
+  'directory visibility': 'room.fetch.directory',
+  'own server name': 'room.fetch.serverName',
+  'newest event': 'room.fetch.newestEvent',
+} as const satisfies Record<RoomFetchPart, string>;
 
 export interface RoomCommandOptions extends ReportCliOptions {
   homeserver?: string;
@@ -52,7 +70,7 @@ export async function readRoom(target: string | undefined, options: RoomSourceOp
       lastEventTs: dump.lastEventTs,
       now: dump.now,
     };
-    return { input, hs: undefined, unknowns: [] as string[], warnings: [...dump.warnings, ...(members?.warnings ?? [])] };
+    return { input, hs: undefined, unknowns: [] as Message[], warnings: [...dump.warnings, ...(members?.warnings ?? [])] };
   }
   if (!target) throw new InputError(errorMessage('error.room.noTarget'));
   if (!options.homeserver) throw new InputError(errorMessage('error.room.noHomeserver'));
@@ -65,7 +83,9 @@ export async function readRoom(target: string | undefined, options: RoomSourceOp
   const hs = await Homeserver.open({ baseUrl, accessToken, log: log(), ...limits });
   const { unknowns, warnings, ...fetched } = await fetchRoom(hs, target);
   const input: RoomInput = { ...fetched, published: options.published ?? fetched.published };
-  return { input, hs, unknowns, warnings };
+  // What was refused, as messages: the command renders them in the report's language.
+  const refused = unknowns.map(({ what, error }) => message('room.couldNotFetch', { what: message(FETCH_PARTS[what]), error }));
+  return { input, hs, unknowns: refused, warnings };
 }
 
 export async function runRoom(target: string | undefined, options: RoomCommandOptions, write: (text: string) => void): Promise<number> {
@@ -79,9 +99,9 @@ export async function runRoom(target: string | undefined, options: RoomCommandOp
   const mapped = policyRoomUseCase(session.policy, [input.roomId, target, typeof alias === 'string' ? alias : undefined]);
   const declared = options.useCase.length ? options.useCase : mapped ? [mapped] : [];
   const result = lintRoom(input, { useCases: declared, server, rules: session.rules, lang: session.lang });
-  result.warnings.push(...warnings, ...unknowns.map((unknown) => `could not fetch ${unknown}`));
+  result.warnings.push(...warnings, ...unknowns.map((unknown) => render(session.lang, unknown)));
   if (options.dumpFacts) {
-    write(`${JSON.stringify({ roomId: result.roomId, facts: Object.fromEntries(Object.entries(result.facts.values).map(([path, fact]) => [path, { value: fact.value, state: fact.state, ...(fact.reason ? { reason: fact.reason } : {}) }])) }, null, 2)}\n`);
+    write(dumpFacts(result, session.lang));
     return 0;
   }
   const configFiles = server?.files.map((file) => file.path) ?? [];
@@ -105,6 +125,13 @@ export async function runRoom(target: string | undefined, options: RoomCommandOp
   }, declared.length > 0);
 }
 
+/** --dump-facts: every room fact with its state, and why it is unknown in the report's language. */
+function dumpFacts(result: RoomLintResult, lang: Lang): string {
+  const facts = Object.fromEntries(Object.entries(result.facts.values).map(([path, fact]) =>
+    [path, { value: fact.value, state: fact.state, ...(fact.reason ? { reason: render(lang, fact.reason) } : {}) }]));
+  return `${JSON.stringify({ roomId: result.roomId, facts }, null, 2)}\n`;
+}
+
 export function formatRoomJson(result: RoomLintResult, output?: AuditOutput): string {
   const findings = output?.quiet ? result.findings.filter((finding) => finding.level === 'error') : result.findings;
   const report = jsonReport({ ...result, findings }, { notes: output?.notes, suppressed: output?.suppressed });
@@ -118,10 +145,10 @@ export function formatRoomText(result: RoomLintResult, output: AuditOutput): str
   const lines = wrap(`${t(lang, 'label.room')} ${result.roomId}`, ctx.width, '').map((line) => ctx.paint('bold', line));
   if (fits.length) {
     lines.push(...wrap(`${t(lang, 'table.fits')}${colon(lang)}${fits.map((fit) => `${fit.useCase}${fit.verdict === 'fit-with-warnings' ? ` (${verdictWord(lang, fit.verdict)})` : ''}`).join(', ')}`, ctx.width, '  ', '    '));
-    for (const reason of fits[0].reasons.slice(0, 6)) lines.push(...wrap(`${fits[0].useCase}: ${reason}`, ctx.width, '    ', '      '));
+    for (const reason of fits[0].reasons.slice(0, 6)) lines.push(...wrap(`${fits[0].useCase}${colon(lang)}${reason}`, ctx.width, '    ', '      '));
   } else {
     lines.push(...wrap(`${t(lang, 'label.fitsNone')}${t(lang, 'summary.separator')}${t(lang, 'label.nearest')}${colon(lang).trimEnd()}`, ctx.width, '  '));
-    for (const near of nearest) lines.push(...wrap(`${near.useCase}: ${near.blockers.slice(0, 3).join('; ')}`, ctx.width, '    ', '      '));
+    for (const near of nearest) lines.push(...wrap(`${near.useCase}${colon(lang)}${near.blockers.slice(0, 3).join(lang === 'fr' ? '\u00a0; ' : '; ')}`, ctx.width, '    ', '      '));
   }
   return `${lines.join('\n')}\n\n${formatText(result, {
     color: Boolean(output.color), useCases: output.useCases, verbose: output.verbose, lang, quiet: output.quiet,

@@ -107,7 +107,7 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
     jsonWrite('"rooms":[');
   }
   const counts = await auditServer({
-    hs, localServer, server: configReport?.facts, rules, declared, concurrency,
+    hs, localServer, server: configReport?.facts, rules, declared, concurrency, lang: session.lang,
     searchTerm: searchTerms[0], roomIds, withFacts: (json && !options.summary) || others.some((spec) => spec.format === 'sarif' || spec.format === 'html'),
     onTotal: (total) => progress.setTotal(total),
     onRoom: (record) => {

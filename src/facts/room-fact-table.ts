@@ -3,7 +3,7 @@
 // refuses any other path, a value of another type is recorded as unknown, and a rule naming another
 // path is refused at build and at load.
 
-export type RoomFactType = 'boolean' | 'number' | 'string' | 'string[]' | 'counts' | 'boolean | null' | 'number | null' | 'string | null';
+export type RoomFactType = 'boolean' | 'number' | 'string' | 'string[]' | 'counts' | 'messages' | 'boolean | null' | 'number | null' | 'string | null';
 
 export interface RoomFactEntry {
   type: RoomFactType;
@@ -37,7 +37,7 @@ export const ROOM_FACTS = {
   'alias.present': { type: 'boolean', from: 'm.room.canonical_alias', doc: 'The room has a main or an alternative address.' },
   'retention.maxLifetime': { type: 'number | null', from: 'm.room.retention', doc: 'The room\'s own m.room.retention max_lifetime (ms).' },
   'retention.effectiveMaxLifetime': { type: 'number | null', from: 'm.room.retention', doc: 'How long the server keeps the messages (ms; null: forever), from the room\'s policy and the server\'s retention config.' },
-  'retention.effectiveSource': { type: 'string | null', from: 'm.room.retention', doc: 'Where retention.effectiveMaxLifetime comes from, in words.' },
+  'retention.effectiveSource': { type: 'string | null', from: 'm.room.retention', doc: 'Where retention.effectiveMaxLifetime comes from: room-policy or server-default (with +raised-to-min, +capped-by-max when clamped), retention-off, retention-off-room-ignored, or no-policy.' },
   'retention.purgeIntervalMs': { type: 'number | null', doc: 'The longest interval between two runs of a retention purge job (ms; null while retention is off).' },
   'retention.purgeJobCovers': { type: 'boolean | null', doc: 'A purge job visits the room: its own max_lifetime (else the default policy\'s) falls in a job\'s range.' },
   'stored.oldestMessageTs': { type: 'number | null', doc: 'When the server received the oldest non-state event it still stores (ms; null: none; measured by mxlint server).' },
@@ -68,7 +68,7 @@ export const ROOM_FACTS = {
   'inviters.count': { type: 'number | null', from: 'm.room.power_levels', doc: 'Joined members who can invite.' },
   'bridge.present': { type: 'boolean', from: 'm.bridge', doc: 'The room is bridged (bridge state, an appservice namespace, or bridge user names).' },
   'bridge.networks': { type: 'string[]', from: 'm.bridge', doc: 'The networks it is bridged to.' },
-  'bridge.reasons': { type: 'string[]', from: 'm.bridge', doc: 'What gave each bridge away.' },
+  'bridge.reasons': { type: 'messages', from: 'm.bridge', doc: 'What gave each bridge away (messages: an id and data each).' },
   'bridge.breaksEncryption': { type: 'boolean', from: 'm.bridge', doc: 'A bridge to a network that cannot carry encryption (IRC, XMPP).' },
   'directory.published': { type: 'boolean | null', from: 'directory', doc: 'The room is listed in the server\'s public room directory.' },
   'activity.lastEventTs': { type: 'number | null', doc: 'When the newest event was sent (ms).' },
@@ -87,6 +87,7 @@ export const ROOM_FACT_SOURCES: ReadonlySet<string> = new Set(Object.values(ROOM
 export function fitsType(type: RoomFactType, value: unknown, state: 'set' | 'default' | 'unknown'): boolean {
   if (value === null) return type.endsWith('| null') || state === 'unknown';
   const base = type.replace(' | null', '');
+  if (base === 'messages') return Array.isArray(value) && value.every((item) => typeof item?.id === 'string' && typeof item.data === 'object');
   if (base === 'counts') return typeof value === 'object' && !Array.isArray(value) && Object.values(value as object).every((count) => typeof count === 'number');
   return base === 'string[]' ? Array.isArray(value) && value.every((item) => typeof item === 'string') : typeof value === base;
 }

@@ -6,7 +6,60 @@ import { guessNetworks } from './appservices.js';
 import { parseDuration } from './duration.js';
 import { pythonTruthy } from './values.js';
 import { fitsType, isRoomFact, ROOM_FACTS, type RoomFactPath } from './room-fact-table.js';
-import { putPurgeJobs, putStorage, putStoredHistory, type RoomStorage, type StoredHistoryInput } from './stored-history.js';
+import { optionUnknown, putPurgeJobs, putStorage, putStoredHistory, reasonMessage, type RoomStorage, type StoredHistoryInput } from './stored-history.js';
+import { defineMessages, type Message } from '../messages/message.js';
+
+const message = defineMessages({
+  'roomFact.noMemberList': { en: 'the member list is not available', fr: 'la liste des membres n’est pas disponible' },
+  'roomFact.noMembers': { en: 'no member list', fr: 'pas de liste des membres' },
+  'roomFact.wrongTypeIn': { en: '{event} gives it a value that is not a {type}', fr: '{event} lui donne une valeur qui n’est pas de type {type}' },
+  'roomFact.wrongTypeInput': { en: 'the input gives it a value that is not a {type}', fr: 'l’entrée lui donne une valeur qui n’est pas de type {type}' },
+  'roomFact.noCreationTime': { en: 'creation time not in the state', fr: 'l’heure de création ne figure pas dans l’état du salon' },
+  'roomFact.noLocalServer': { en: 'the local server name is not known', fr: 'le nom du serveur local est inconnu' },
+  'roomFact.directoryUnknown': {
+    en: 'directory visibility not known (use --published or --not-published with a state dump)',
+    fr: 'présence dans l’annuaire des salons inconnue (avec un export d’état, indiquez --published ou --not-published)',
+  },
+  'roomFact.noNewestEvent': { en: 'newest event time not known', fr: 'l’heure de l’évènement le plus récent est inconnue' },
+  'roomFact.noBridgeEvidence': { en: 'no bridge state and no member list to look for bridge users', fr: 'ni état de pont, ni liste des membres où chercher des utilisateurs de pont' },
+  'roomFact.retentionNoConfig': {
+    en: 'the server config is not given (--config): retention is applied by the server',
+    fr: 'la configuration du serveur n’est pas fournie (--config)\u00a0: c’est le serveur qui applique la durée de conservation',
+  },
+  'roomFact.bridgeState': { en: '{type} state ({protocol})', fr: 'état {type} ({protocol})' },
+  'roomFact.bridgeNamespace': { en: '{count} member(s) in the namespace of appservice {appservice}', fr: '{count} membre(s) dans l’espace de noms de l’appservice {appservice}' },
+  'roomFact.bridgeUser': { en: '{user} looks like a {network} bridge user', fr: '{user} ressemble à un utilisateur de pont {network}' },
+  'roomFact.source.roomPolicy': { en: "the room's m.room.retention max_lifetime", fr: 'le max_lifetime du m.room.retention du salon' },
+  'roomFact.source.serverDefault': { en: "the server's retention.default_policy.max_lifetime", fr: 'le retention.default_policy.max_lifetime du serveur' },
+  'roomFact.source.raisedToMin': { en: '{source}, raised to retention.allowed_lifetime_min', fr: '{source}, relevé à retention.allowed_lifetime_min' },
+  'roomFact.source.cappedByMax': { en: '{source}, capped by retention.allowed_lifetime_max', fr: '{source}, plafonné par retention.allowed_lifetime_max' },
+  'roomFact.source.retentionOff': { en: 'retention.enabled is off on the server, so nothing is purged', fr: 'retention.enabled est désactivé sur le serveur, donc rien n’est purgé' },
+  'roomFact.source.retentionOffRoomIgnored': {
+    en: "retention.enabled is off on the server, so the room's m.room.retention is ignored",
+    fr: 'retention.enabled est désactivé sur le serveur, donc le m.room.retention du salon est ignoré',
+  },
+  'roomFact.source.noPolicy': {
+    en: 'the room has no m.room.retention and the server no retention.default_policy.max_lifetime',
+    fr: 'le salon n’a pas de m.room.retention, ni le serveur de retention.default_policy.max_lifetime',
+  },
+});
+
+/** The codes retention.effectiveSource takes: a base, then `+raised-to-min` / `+capped-by-max` for each clamp. */
+const SOURCE_MESSAGES = {
+  'room-policy': 'roomFact.source.roomPolicy',
+  'server-default': 'roomFact.source.serverDefault',
+  'retention-off': 'roomFact.source.retentionOff',
+  'retention-off-room-ignored': 'roomFact.source.retentionOffRoomIgnored',
+  'no-policy': 'roomFact.source.noPolicy',
+} as const;
+const CLAMP_MESSAGES = { 'raised-to-min': 'roomFact.source.raisedToMin', 'capped-by-max': 'roomFact.source.cappedByMax' } as const;
+
+/** Where the effective lifetime comes from (a retention.effectiveSource code), in words. */
+export function retentionSourceMessage(code: string): Message {
+  const [base, ...clamps] = code.split('+');
+  const said = message(SOURCE_MESSAGES[base as keyof typeof SOURCE_MESSAGES]);
+  return clamps.reduce((source, clamp) => message(CLAMP_MESSAGES[clamp as keyof typeof CLAMP_MESSAGES], { source }), said);
+}
 
 export interface StateEvent {
   type: string;
@@ -71,8 +124,8 @@ const PLAINTEXT_NETWORKS = ['irc', 'xmpp'];
 const DAY_MS = 86_400_000;
 
 /** Records one fact; `state` defaults to set when the event exists, else the spec's default. */
-type Put = (path: RoomFactPath, value: unknown, event: StateEvent | undefined, state?: Fact['state'], reason?: Fact['reason']) => void;
-const MEMBER_REASON = 'the member list is not available';
+type Put = (path: RoomFactPath, value: unknown, event: StateEvent | undefined, state?: Fact['state'], reason?: Message) => void;
+const MEMBER_REASON = message('roomFact.noMemberList');
 
 /** String(value) for any JSON value: String throws on an object whose toString is not a function
  *  ({"toString": 1} in a hostile event's content). */
@@ -102,7 +155,7 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
     if (reason && fact.state === 'unknown') fact.reason = reason;
     // A value of another type than declared (a join_rule that is a number) cannot be judged.
     const type = ROOM_FACTS[path].type;
-    if (!fitsType(type, value, fact.state)) Object.assign(fact, { value: null, state: 'unknown', reason: `${event?.type ?? 'the input'} gives it a value that is not a ${type}` });
+    if (!fitsType(type, value, fact.state)) Object.assign(fact, { value: null, state: 'unknown', reason: event ? message('roomFact.wrongTypeIn', { event: event.type, type }) : message('roomFact.wrongTypeInput', { type }) });
     values[path] = fact;
   };
 
@@ -111,11 +164,11 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   put('room.version', asText(create?.content.room_version ?? '1'), create);
   put('room.type', create?.content.type ?? null, create);
   put('room.isSpace', create?.content.type === 'm.space', create);
-  put('room.createdAt', create?.origin_server_ts ?? null, create, create?.origin_server_ts ? 'set' : 'unknown', 'creation time not in the state');
+  put('room.createdAt', create?.origin_server_ts ?? null, create, create?.origin_server_ts ? 'set' : 'unknown', message('roomFact.noCreationTime'));
   put('federate', create ? create.content['m.federate'] !== false : true, create);
   const now = input.now ?? Date.now();
   const createdAt = typeof create?.origin_server_ts === 'number' ? create.origin_server_ts : undefined;
-  put('room.ageDays', createdAt ? daysBetween(createdAt, now) : null, create, createdAt ? 'set' : 'unknown', 'creation time not in the state');
+  put('room.ageDays', createdAt ? daysBetween(createdAt, now) : null, create, createdAt ? 'set' : 'unknown', message('roomFact.noCreationTime'));
 
   const encryption = stateOf('m.room.encryption');
   put('encryption.enabled', Boolean(encryption?.content.algorithm), encryption);
@@ -183,22 +236,22 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   put('members.humanCount', members ? members.length - bots.length : null, undefined, memberState, memberReason);
   const localKnown = Boolean(members && local);
   put('members.localRatio', localKnown && members!.length ? localCount / members!.length : null, undefined,
-    localKnown ? memberState : 'unknown', local ? memberReason : 'the local server name is not known');
+    localKnown ? memberState : 'unknown', local ? memberReason : message('roomFact.noLocalServer'));
 
   putPowerLevels(put, stateOf, members, String(values['room.version'].value));
   putBridges(put, otherEvents, members, server);
 
-  put('directory.published', input.published ?? null, undefined, input.published === undefined ? 'unknown' : 'set', 'directory visibility not known (use --published or --not-published with a state dump)');
-  put('activity.lastEventTs', input.lastEventTs ?? null, undefined, input.lastEventTs === undefined ? 'unknown' : 'set', 'newest event time not known');
+  put('directory.published', input.published ?? null, undefined, input.published === undefined ? 'unknown' : 'set', message('roomFact.directoryUnknown'));
+  put('activity.lastEventTs', input.lastEventTs ?? null, undefined, input.lastEventTs === undefined ? 'unknown' : 'set', message('roomFact.noNewestEvent'));
   put('activity.idleDays', input.lastEventTs === undefined ? null : daysBetween(input.lastEventTs, now), undefined,
-    input.lastEventTs === undefined ? 'unknown' : 'set', 'newest event time not known');
+    input.lastEventTs === undefined ? 'unknown' : 'set', message('roomFact.noNewestEvent'));
 
   // Server settings some room rules need (guests need allow_guest_access on the server).
   if (server) {
     const guests = server.get('allow_guest_access');
-    put('server.allowGuestAccess', pythonTruthy(guests.value), undefined, guests.state === 'unknown' ? 'unknown' : 'set', `allow_guest_access: ${guests.reason}`);
+    put('server.allowGuestAccess', pythonTruthy(guests.value), undefined, guests.state === 'unknown' ? 'unknown' : 'set', optionUnknown(guests));
   } else {
-    put('server.allowGuestAccess', null, undefined, 'unknown', 'the server config is not given (--config)');
+    put('server.allowGuestAccess', null, undefined, 'unknown', reasonMessage('roomFact.noConfig'));
   }
 
   // Rules naming another path are refused when loaded: reaching here is a bug in a check function.
@@ -257,33 +310,33 @@ function putPowerLevels(put: Put, stateOf: (type: string) => StateEvent | undefi
 function putBridges(put: Put, state: StateEvent[], members: string[] | undefined, server?: ServerFacts): void {
   const bridgeEvents = state.filter((event) => event.type === 'm.bridge' || event.type === 'uk.half-shot.bridge');
   const networks = new Set<string>();
-  const reasons: string[] = [];
+  const reasons: Message[] = [];
   for (const event of bridgeEvents) {
     const protocol = asText(event.content.protocol?.id ?? event.state_key.split('/')[1] ?? '').toLowerCase();
     const guessed = guessNetworks(protocol, asText(event.content.protocol?.displayname ?? ''), event.state_key);
     (guessed.length ? guessed : [protocol || 'unknown']).forEach((network) => networks.add(network));
-    reasons.push(`${event.type} state (${protocol || event.state_key})`);
+    reasons.push(message('roomFact.bridgeState', { type: event.type, protocol: protocol || event.state_key }));
   }
   for (const service of server?.appservices ?? []) {
     const matching = (members ?? []).filter((id) => service.userRegexes.some((regex) => safeRegex(regex)?.test(id)));
     if (matching.length) {
       service.networks.forEach((network) => networks.add(network));
-      reasons.push(`${matching.length} member(s) in the namespace of appservice ${service.id ?? service.file}`);
+      reasons.push(message('roomFact.bridgeNamespace', { count: matching.length, appservice: service.id ?? service.file }));
     }
   }
   for (const id of members ?? []) {
     if (!ANY_PUPPET.test(id)) continue;
     for (const [network, pattern] of PUPPET_PATTERNS) {
       if (pattern.test(id)) {
-        if (!networks.has(network)) reasons.push(`${id} looks like a ${network} bridge user`);
+        if (!networks.has(network)) reasons.push(message('roomFact.bridgeUser', { user: id, network }));
         networks.add(network);
       }
     }
   }
-  put('bridge.present', networks.size > 0, bridgeEvents[0], bridgeEvents[0] || networks.size || members ? 'set' : 'unknown', 'no bridge state and no member list to look for bridge users');
-  put('bridge.networks', [...networks].sort(), bridgeEvents[0], networks.size || members ? 'set' : 'unknown', 'no member list');
+  put('bridge.present', networks.size > 0, bridgeEvents[0], bridgeEvents[0] || networks.size || members ? 'set' : 'unknown', message('roomFact.noBridgeEvidence'));
+  put('bridge.networks', [...networks].sort(), bridgeEvents[0], networks.size || members ? 'set' : 'unknown', message('roomFact.noMembers'));
   put('bridge.reasons', reasons, bridgeEvents[0]);
-  put('bridge.breaksEncryption', PLAINTEXT_NETWORKS.some((network) => networks.has(network)), bridgeEvents[0], networks.size || members ? 'set' : 'unknown', 'no member list');
+  put('bridge.breaksEncryption', PLAINTEXT_NETWORKS.some((network) => networks.has(network)), bridgeEvents[0], networks.size || members ? 'set' : 'unknown', message('roomFact.noMembers'));
 }
 
 /** Whole days from `from` to `to` (ms timestamps). */
@@ -300,26 +353,26 @@ function bridgeBots(members: string[], server?: ServerFacts): string[] {
 /** How long this server keeps the room's messages, as Synapse's purge jobs compute it: the room's
  *  max_lifetime, else the server's default policy, clamped to allowed_lifetime_min/max; null = forever.
  *  A room's m.room.retention is ignored while retention.enabled is off. `source` says where it comes from. */
-function effectiveMaxLifetime(roomMaxLifetime: number | null, server?: ServerFacts): Pick<Fact, 'value' | 'state' | 'reason'> & { source?: string } {
-  if (!server) return { value: null, state: 'unknown', reason: 'the server config is not given (--config): retention is applied by the server' };
+function effectiveMaxLifetime(roomMaxLifetime: number | null, server?: ServerFacts): { value: number | null; state: Fact['state']; reason?: Message; source?: string } {
+  if (!server) return { value: null, state: 'unknown', reason: message('roomFact.retentionNoConfig') };
   const options = ['retention.enabled', 'retention.default_policy.max_lifetime', 'retention.allowed_lifetime_min', 'retention.allowed_lifetime_max'].map((path) => server.get(path));
   const unreadable = options.find((fact) => fact.state === 'unknown');
-  if (unreadable) return { value: null, state: 'unknown', reason: `${unreadable.path} is unknown (${unreadable.reason ?? 'unreadable'})` };
+  if (unreadable) return { value: null, state: 'unknown', reason: optionUnknown(unreadable) };
   const [enabled, defaultMax, allowedMin, allowedMax] = options;
   if (!pythonTruthy(enabled.value)) {
-    return { value: null, state: 'set', source: `retention.enabled is off on the server, so ${roomMaxLifetime === null ? 'nothing is purged' : "the room's m.room.retention is ignored"}` };
+    return { value: null, state: 'set', source: roomMaxLifetime === null ? 'retention-off' : 'retention-off-room-ignored' };
   }
   const duration = (fact: Fact): number | null => {
     const parsed = parseDuration(fact.value);
     return fact.value === null || fact.value === undefined || !parsed.ok ? null : parsed.value;
   };
   let lifetime = roomMaxLifetime ?? duration(defaultMax);
-  let source = roomMaxLifetime !== null ? "the room's m.room.retention max_lifetime" : "the server's retention.default_policy.max_lifetime";
-  if (lifetime === null) return { value: null, state: 'set', source: 'the room has no m.room.retention and the server no retention.default_policy.max_lifetime' };
+  let source = roomMaxLifetime !== null ? 'room-policy' : 'server-default';
+  if (lifetime === null) return { value: null, state: 'set', source: 'no-policy' };
   const min = duration(allowedMin);
   const max = duration(allowedMax);
-  if (min !== null && lifetime < min) [lifetime, source] = [min, `${source}, raised to retention.allowed_lifetime_min`];
-  if (max !== null && lifetime > max) [lifetime, source] = [max, `${source}, capped by retention.allowed_lifetime_max`];
+  if (min !== null && lifetime < min) [lifetime, source] = [min, `${source}+raised-to-min`];
+  if (max !== null && lifetime > max) [lifetime, source] = [max, `${source}+capped-by-max`];
   return { value: lifetime, state: 'set', source };
 }
 

@@ -6,6 +6,31 @@ import type { ServerFacts } from './server-facts.js';
 import { parseDuration } from './duration.js';
 import { pythonTruthy } from './values.js';
 import type { RoomFactPath } from './room-fact-table.js';
+import { defineMessages, type Message } from '../messages/message.js';
+
+/** Why a room fact stays unknown, for the facts here and in room-facts.ts. */
+export const reasonMessage = defineMessages({
+  'roomFact.noConfig': { en: 'the server config is not given (--config)', fr: 'la configuration du serveur n’est pas fournie (--config)' },
+  'roomFact.optionUnknown': { en: '{path} is unknown ({reason})', fr: '{path} est inconnu ({reason})' },
+  'roomFact.unreadable': { en: 'unreadable', fr: 'illisible' },
+  'roomFact.notMeasured': { en: 'only measured on a live server (mxlint server, admin API)', fr: 'mesuré seulement sur un serveur en service (mxlint server, API d’administration)' },
+  'roomFact.oldestAllState': { en: 'the first {count} events of the timeline are all state events', fr: 'les {count} premiers évènements de l’historique sont tous des évènements d’état' },
+  'roomFact.oldestIsLastRead': {
+    en: 'the oldest message is the last of the {count} events read: the one after it is not known',
+    fr: 'le plus ancien message est le dernier des {count} évènements lus\u00a0: celui qui le suit n’est pas connu',
+  },
+  'roomFact.oldestRefused': { en: 'the admin API refused to list the oldest events: {error}', fr: 'l’API d’administration a refusé de lister les évènements les plus anciens\u00a0: {error}' },
+  'roomFact.statisticsNotRead': { en: 'the database statistics were not read: {error}', fr: 'les statistiques de la base de données n’ont pas été lues\u00a0: {error}' },
+  'roomFact.tasksNotRead': { en: 'the scheduled tasks were not read: {error}', fr: 'les tâches planifiées n’ont pas été lues\u00a0: {error}' },
+  'roomFact.notAmongLargest': {
+    en: "not among the {count} largest rooms Synapse's database statistics list",
+    fr: 'absent des {count} plus grands salons que listent les statistiques de la base de données de Synapse',
+  },
+  'roomFact.purgeJobsUnreadable': { en: 'retention.purge_jobs cannot be read (a job without a valid interval)', fr: 'retention.purge_jobs est illisible (une tâche sans intervalle valide)' },
+});
+
+/** `path is unknown (why)`, for a server option a room fact depends on. */
+export const optionUnknown = (fact: Fact): Message => reasonMessage('roomFact.optionUnknown', { path: fact.path, reason: fact.reason ?? reasonMessage('roomFact.unreadable') });
 
 /** The oldest history the server still returns for a room (admin messages API, oldest first). */
 export interface StoredHistory {
@@ -16,25 +41,25 @@ export interface StoredHistory {
 }
 
 /** A measurement, or why it could not be made. */
-export type StoredHistoryInput = StoredHistory | { unknown: string };
+export type StoredHistoryInput = StoredHistory | { unknown: Message };
 
 /** What the server's storage says of the room, read once per audit: its database size (Synapse's
  *  statistics list the largest rooms only) and the purge scheduled when it was forgotten. */
 export interface RoomStorage {
   /** Estimated bytes; a reason when the statistics cannot be read or do not list the room. */
-  sizeBytes: number | { unknown: string };
+  sizeBytes: number | { unknown: Message };
   /** The purge Synapse scheduled and has not done; null when none is pending. */
-  forgottenPurge: { dueTs: number; status: string } | null | { unknown: string };
+  forgottenPurge: { dueTs: number; status: string } | null | { unknown: Message };
 }
 
-type PutFact = (path: RoomFactPath, value: unknown, event: undefined, state?: Fact['state'], reason?: string) => void;
+type PutFact = (path: RoomFactPath, value: unknown, event: undefined, state?: Fact['state'], reason?: Message) => void;
 
 /** Synapse's one daily job over every room, when retention.purge_jobs is absent or empty. */
 const DEFAULT_PURGE_INTERVAL_MS = 86_400_000;
 
 export function putStoredHistory(put: PutFact, stored: StoredHistoryInput | undefined, now: number): void {
   const measured = stored && !('unknown' in stored) ? stored : undefined;
-  const reason = stored && 'unknown' in stored ? stored.unknown : 'only measured on a live server (mxlint server, admin API)';
+  const reason = stored && 'unknown' in stored ? stored.unknown : reasonMessage('roomFact.notMeasured');
   const state: Fact['state'] = measured ? 'set' : 'unknown';
   const oldest = measured?.oldestMessage ?? null;
   put('stored.oldestMessageTs', oldest?.receivedTs ?? null, undefined, state, reason);
@@ -45,7 +70,7 @@ export function putStoredHistory(put: PutFact, stored: StoredHistoryInput | unde
 }
 
 export function putStorage(put: PutFact, storage: RoomStorage | undefined, now: number): void {
-  const notMeasured = 'only measured on a live server (mxlint server, admin API)';
+  const notMeasured = reasonMessage('roomFact.notMeasured');
   const size = storage?.sizeBytes;
   if (typeof size === 'number') put('stored.sizeBytes', size, undefined, 'set');
   else put('stored.sizeBytes', null, undefined, 'unknown', size?.unknown ?? notMeasured);
@@ -77,20 +102,20 @@ function purgeJobs(server: ServerFacts): Array<{ interval: number; shortest: num
 /** The longest purge-job interval, and whether a job visits the room: Synapse picks rooms by their
  *  own max_lifetime (else the default policy's), before clamping, in (shortest, longest]. */
 export function putPurgeJobs(put: PutFact, roomMaxLifetime: number | null, server: ServerFacts | undefined): void {
-  const unknown = (why: string) => {
+  const unknown = (why: Message) => {
     put('retention.purgeIntervalMs', null, undefined, 'unknown', why);
     put('retention.purgeJobCovers', null, undefined, 'unknown', why);
   };
-  if (!server) return unknown('the server config is not given (--config)');
+  if (!server) return unknown(reasonMessage('roomFact.noConfig'));
   const enabled = server.get('retention.enabled');
-  if (enabled.state === 'unknown') return unknown(`retention.enabled is unknown (${enabled.reason ?? 'unreadable'})`);
+  if (enabled.state === 'unknown') return unknown(optionUnknown(enabled));
   if (!pythonTruthy(enabled.value)) {
     put('retention.purgeIntervalMs', null, undefined, 'set');
     put('retention.purgeJobCovers', false, undefined, 'set');
     return;
   }
   const jobs = purgeJobs(server);
-  if (!jobs) return unknown('retention.purge_jobs cannot be read (a job without a valid interval)');
+  if (!jobs) return unknown(reasonMessage('roomFact.purgeJobsUnreadable'));
   put('retention.purgeIntervalMs', Math.max(...jobs.map((job) => job.interval)), undefined, 'set');
   const lifetime = roomMaxLifetime ?? durationOf(server.get('retention.default_policy.max_lifetime').value);
   const covers = lifetime !== null && jobs.some((job) => (job.shortest === null || lifetime > job.shortest) && (job.longest === null || lifetime <= job.longest));

@@ -1,7 +1,7 @@
 // The Synapse admin API, read-only: who we are, the room list, each room's state and newest event.
 import { BadAnswer, Homeserver, NetworkError } from './homeserver.js';
 import type { StateEvent } from '../facts/room-facts.js';
-import type { StoredHistoryInput } from '../facts/stored-history.js';
+import { reasonMessage, type StoredHistoryInput } from '../facts/stored-history.js';
 import type { AdminRoom } from './answers.js';
 import { currentState } from './state-dump.js';
 import { defineMessages, type Message } from '../messages/message.js';
@@ -113,12 +113,12 @@ export async function oldestStored(hs: Homeserver, roomId: string, now = Date.no
   const received = (event: (typeof chunk)[number]) => (typeof event.unsigned?.age === 'number' ? now - event.unsigned.age : event.origin_server_ts);
   const index = chunk.findIndex((event) => event.state_key === undefined);
   if (index < 0) {
-    if (chunk.length >= OLDEST_PAGE) return { unknown: `the first ${OLDEST_PAGE} events of the timeline are all state events` };
+    if (chunk.length >= OLDEST_PAGE) return { unknown: reasonMessage('roomFact.oldestAllState', { count: OLDEST_PAGE }) };
     return { oldestMessage: null, nextEventReceivedTs: null };
   }
   const oldest = chunk[index];
   const next = chunk[index + 1];
-  if (!next && chunk.length >= OLDEST_PAGE) return { unknown: `the oldest message is the last of the ${OLDEST_PAGE} events read: the one after it is not known` };
+  if (!next && chunk.length >= OLDEST_PAGE) return { unknown: reasonMessage('roomFact.oldestIsLastRead', { count: OLDEST_PAGE }) };
   return { oldestMessage: { receivedTs: received(oldest), sentTs: oldest.origin_server_ts }, nextEventReceivedTs: next ? received(next) : null };
 }
 

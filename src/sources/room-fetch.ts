@@ -29,7 +29,10 @@ export async function resolveRoomId(hs: Homeserver, roomIdOrAlias: string): Prom
   }
 }
 
-export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<RoomInput & { unknowns: string[]; warnings: string[] }> {
+/** What fetchRoom asks besides the state, and may be refused: the facts it feeds stay unknown. */
+export type RoomFetchPart = 'members' | 'directory visibility' | 'own server name' | 'newest event';
+
+export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<RoomInput & { unknowns: Array<{ what: RoomFetchPart; error: string }>; warnings: string[] }> {
   const roomId = await resolveRoomId(hs, roomIdOrAlias);
   let state: StateEvent[];
   try {
@@ -41,13 +44,13 @@ export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<
     if (error instanceof NetworkError && error.status === 404) throw new NetworkError(message('error.room.unknown', { room: roomId }), 404, error.errcode);
     throw error;
   }
-  const unknowns: string[] = [];
-  const optional = async <T>(what: string, request: () => Promise<T>): Promise<T | undefined> => {
+  const unknowns: Array<{ what: RoomFetchPart; error: string }> = [];
+  const optional = async <T>(what: RoomFetchPart, request: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await request();
     } catch (error) {
       if (!isRefusal(error)) throw error;
-      unknowns.push(`${what}: ${(error as Error).message}`);
+      unknowns.push({ what, error: (error as Error).message });
       return undefined;
     }
   };

@@ -29,7 +29,7 @@ interface RoomRecord { roomId: string; name: string | null; alias: string | null
 interface ServerReport {
   target: string;
   rooms: RoomRecord[];
-  failures: Array<{ roomId: string; reason: string }>;
+  failures: Array<{ roomId: string; reason: string; reasonId: string; data: Record<string, unknown> }>;
   audit: { total: number; audited: number; failed: number; skipped: number; incomplete: boolean; faults: Record<string, number> };
   summary: { useCases: Array<{ useCase: string; rooms: number; fit: number; warnings: number; unfit: number; unknown: number }>; unclassified: number };
 }
@@ -158,7 +158,7 @@ describeE2E('mxlint server on a live Synapse (issue #5)', () => {
     const run = await server(['--rooms', `${idsOf('dm')[0]},${missing}`, '--format', 'json']);
     const report = parse(run);
     expect(report.rooms).toHaveLength(1);
-    expect(report.failures).toEqual([{ roomId: missing, reason: expect.stringMatching(/no such room/) }]);
+    expect(report.failures).toEqual([{ roomId: missing, reason: 'no such room on this server', reasonId: 'audit.noSuchRoom', data: {} }]);
     expect(report.audit).toMatchObject({ audited: 1, failed: 1, incomplete: true });
     expect(run.code).toBe(3);
   });
@@ -239,6 +239,7 @@ describeE2E('mxlint server on a live Synapse (issue #5)', () => {
       for (const failure of report.failures) {
         expect(audited.has(failure.roomId)).toBe(false);
         expect(failure.reason).toMatch(/connection was reset|stopped answering/);
+        expect(failure.reasonId).toMatch(/^audit\.(error|serverStopped)$/);
       }
       // Only the audited rooms are counted in the summary: a failed room is never a pass.
       const counted = report.summary.useCases.reduce((sum, row) => sum + row.rooms, 0) + report.summary.unclassified;
@@ -262,7 +263,10 @@ describeE2E('mxlint server on a live Synapse (issue #5)', () => {
       const report = parse(run);
       expect(run.code).toBe(3);
       expect(report.rooms).toEqual([]);
-      expect(report.failures).toEqual([{ roomId: '(room list)', reason: expect.stringMatching(/cannot list the rooms after 0: .*HTTP 502 without a Matrix error body after 2 tries/) }]);
+      expect(report.failures).toEqual([{
+        roomId: '(room list)', reasonId: 'audit.cannotList', data: { count: 0, error: expect.stringMatching(/HTTP 502 without a Matrix error body after 2 tries/) },
+        reason: expect.stringMatching(/cannot list the rooms after 0: .*HTTP 502 without a Matrix error body after 2 tries/),
+      }]);
       expect(report.audit).toMatchObject({ audited: 0, incomplete: true });
       expect(proxy.count('/_synapse/admin/v1/rooms?')).toBe(2);
     });

@@ -58,7 +58,10 @@ describe('a room whose defining facts cannot be known', () => {
     const result = lintRoom({ ...unpublished, published: undefined }, { useCases: ['direct'] });
     expect(result.verdicts).toEqual([expect.objectContaining({ useCase: 'direct', verdict: 'unknown' })]);
     const declared = result.findings.find((finding) => finding.ruleId === 'room-fits-declared-use-case');
-    expect(declared).toMatchObject({ status: 'unknown', level: 'error' });
+    expect(declared).toMatchObject({
+      status: 'unknown', level: 'error', messageId: 'room.declaredUndecided',
+      data: { useCase: 'direct', unknowns: expect.arrayContaining([{ id: 'classify.blocker', data: { rule: 'room-not-published', seen: expect.objectContaining({ id: 'fact.unknown' }) } }]) },
+    });
     expect(declared?.message).toMatch(/^declared direct: whether its settings fit it cannot be known: room-not-published: .*--published or --not-published/);
   });
 
@@ -66,7 +69,18 @@ describe('a room whose defining facts cannot be known', () => {
     const dump = loadRoomDump('direct');
     expect(lintRoom({ ...dump, published: false }, { useCases: ['direct'] }).verdicts[0].verdict).not.toMatch(/unknown|unfit/);
     const published = lintRoom({ ...dump, published: true }, { useCases: ['direct'] });
-    expect(published.findings.find((finding) => finding.ruleId === 'room-fits-declared-use-case')).toMatchObject({ status: 'fail' });
+    const mismatch = published.findings.find((finding) => finding.ruleId === 'room-fits-declared-use-case');
+    expect(mismatch).toMatchObject({ status: 'fail', messageId: expect.stringMatching(/^room\.declaredFits(Others|None)$/), data: { useCase: 'direct' } });
     expect(published.verdicts[0].verdict).toBe('unfit');
+  });
+});
+
+describe('the declared-use-case finding in French', () => {
+  it('says its title and message in the report\'s language, and names the blockers with French punctuation', () => {
+    const dump = loadRoomDump('direct');
+    const result = lintRoom({ ...dump, published: undefined }, { useCases: ['direct'], lang: 'fr' });
+    const declared = result.findings.find((finding) => finding.ruleId === 'room-fits-declared-use-case');
+    expect(declared?.title).toMatch(/^Les réglages du salon conviennent/);
+    expect(declared?.message).toMatch(/^déclaré direct\u00a0: impossible de savoir si ses réglages lui conviennent\u00a0: room-not-published\u00a0: /);
   });
 });

@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import '../../src/cli/main.js';
+// Modules the commands import lazily, which declare messages of their own.
+import '../../src/audit-server.js';
+import '../../src/cli/room.js';
 import { declaredMessages, placeholdersOf, render } from '../../src/messages/message.js';
 import { MESSAGES } from '../../src/report/messages.js';
 

@@ -110,7 +110,7 @@ describe('room facts', () => {
 
   it('hold a value of the declared type, or are unknown (a join_rule that is a number cannot be judged)', () => {
     const odd = buildRoomFacts({ roomId: '!r:example.org', source: 'test', state: [{ type: 'm.room.join_rules', state_key: '', content: { join_rule: 7 } }] });
-    expect(odd.get('joinRule')).toMatchObject({ state: 'unknown', value: null, reason: 'm.room.join_rules gives it a value that is not a string' });
+    expect(odd.get('joinRule')).toMatchObject({ state: 'unknown', value: null, reason: { id: 'roomFact.wrongTypeIn', data: { event: 'm.room.join_rules', type: 'string' } } });
     const rule = builtInRules().find((candidate) => candidate.id === 'room-join-invite')!;
     expect(runCheck(rule.check, odd)?.map((result) => result.status)).toEqual(['unknown']);
   });

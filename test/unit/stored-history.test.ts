@@ -2,7 +2,7 @@
 // Synapse 1.160 gives them, and how the server audit turns a refusal into an unknown.
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditServer, type RoomRecord } from '../../src/audit-server.js';
+import { auditServer, type RoomFailure, type RoomRecord } from '../../src/audit-server.js';
 import { loadRules } from '../../src/engine/rules.js';
 import { buildServerFacts } from '../../src/facts/server-facts.js';
 import { largestRooms, oldestStored, pendingRoomPurges } from '../../src/sources/admin-api.js';
@@ -56,10 +56,10 @@ describe('oldestStored', () => {
 
   it('is unknown when a whole page is state, or when the next event is past the page', async () => {
     let hs = await answering(Array.from({ length: 50 }, () => state('m.room.server_acl', 9000)));
-    expect(await oldestStored(hs, roomId(0), NOW)).toEqual({ unknown: 'the first 50 events of the timeline are all state events' });
+    expect(await oldestStored(hs, roomId(0), NOW)).toEqual({ unknown: { id: 'roomFact.oldestAllState', data: { count: 50 } } });
     await fake!.close();
     hs = await answering([...Array.from({ length: 49 }, () => state('m.room.server_acl', 9000)), message(5000, 5000)]);
-    expect(await oldestStored(hs, roomId(0), NOW)).toMatchObject({ unknown: expect.stringMatching(/the one after it is not known/) });
+    expect(await oldestStored(hs, roomId(0), NOW)).toEqual({ unknown: { id: 'roomFact.oldestIsLastRead', data: { count: 50 } } });
   });
 
   it('refuses an answer of the wrong shape', async () => {
@@ -98,14 +98,14 @@ describe('the server storage, read once per audit', () => {
     expect([query.getAll('action_name'), query.getAll('status')]).toEqual([['purge_room'], ['scheduled', 'active', 'failed']]);
   });
 
-  const auditOf = async (hs: Homeserver) => {
+  const auditOf = async (hs: Homeserver, lang: 'en' | 'fr' = 'en') => {
     const records: RoomRecord[] = [];
-    const failures: string[] = [];
+    const failures: RoomFailure[] = [];
     const config = 'fixtures/room/retention-applied/homeserver-180d.yaml';
     await auditServer({
-      hs, localServer: SERVER_NAME, server: buildServerFacts(loadConfigFiles([config]), [config]), rules: loadRules(), concurrency: 2, withFacts: true,
+      hs, localServer: SERVER_NAME, server: buildServerFacts(loadConfigFiles([config]), [config]), rules: loadRules(), concurrency: 2, withFacts: true, lang,
       declared: new Map([[roomId(0), 'association'], [roomId(1), 'association']]),
-      onRoom: (record) => records.push(record), onFailure: (failure) => failures.push(`${failure.roomId}: ${failure.reason}`),
+      onRoom: (record) => records.push(record), onFailure: (failure) => failures.push(failure),
     });
     return { records: new Map(records.map((record) => [record.roomId, record])), failures };
   };
@@ -117,7 +117,11 @@ describe('the server storage, read once per audit', () => {
     expect(fake!.count(/\/statistics\/database\/rooms|\/scheduled_tasks/)).toBe(2);
     expect(records.get(roomId(0))!.facts).toMatchObject({ 'stored.sizeBytes': 3_200_000, 'stored.forgottenPurgeOverdueMs': null });
     expect(records.get(roomId(2))!.facts!['stored.sizeBytes']).toBeNull();
-    expect(records.get(roomId(1))!.findings.find((f) => f.ruleId === 'forgotten-room-purged')).toMatchObject({ status: 'fail', message: expect.stringMatching(/purge was due 2 days ago \(task failed\)/) });
+    expect(records.get(roomId(1))!.findings.find((f) => f.ruleId === 'forgotten-room-purged')).toMatchObject({
+      status: 'fail', messageId: 'room.forgottenStored',
+      data: { seen: { id: 'room.forgotten', data: { ago: { id: 'room.days', data: { count: 2 } }, status: 'failed' } } },
+      message: expect.stringMatching(/purge was due 2 days ago \(task failed\)/),
+    });
   });
 
   it('leaves them unknown with the reason when refused (SQLite, an older Synapse), and incomplete on a fault', async () => {
@@ -125,11 +129,25 @@ describe('the server storage, read once per audit', () => {
     let audit = await auditOf(hs);
     expect(audit.failures).toEqual([]);
     const forgotten = audit.records.get(roomId(0))!.findings.find((f) => f.ruleId === 'forgotten-room-purged');
-    expect(forgotten).toMatchObject({ status: 'unknown', message: expect.stringMatching(/scheduled tasks were not read: .*404/) });
+    expect(forgotten).toMatchObject({
+      status: 'unknown', messageId: 'fact.unknown',
+      data: { path: 'stored.forgottenPurgeOverdueMs', reason: { id: 'roomFact.tasksNotRead', data: { error: expect.stringMatching(/404/) } } },
+    });
     await fake!.close();
     hs = await storageServer(SQLITE_STATISTICS, (_req, res) => json(res, 200, { scheduled_tasks: 'none' }));
     audit = await auditOf(hs);
-    expect(audit.failures).toEqual([expect.stringMatching(/^\(scheduled tasks\): cannot read the scheduled tasks: .*wrong shape/)]);
+    expect(audit.failures).toEqual([{
+      roomId: '(scheduled tasks)', reasonId: 'audit.cannotReadTasks', data: { error: expect.stringMatching(/wrong shape/) },
+      reason: expect.stringMatching(/^cannot read the scheduled tasks: .*wrong shape/),
+    }]);
     expect(audit.records.size).toBe(3);
+  });
+
+  it('says why in the report\'s language, with the same id and data', async () => {
+    const hs = await storageServer(SQLITE_STATISTICS, (_req, res) => json(res, 200, { scheduled_tasks: 'none' }));
+    const audit = await auditOf(hs, 'fr');
+    expect(audit.failures).toEqual([expect.objectContaining({ reasonId: 'audit.cannotReadTasks', reason: expect.stringMatching(/^impossible de lire les tâches planifiées\u00a0: /) })]);
+    const forgotten = audit.records.get(roomId(0))!.findings.find((f) => f.ruleId === 'forgotten-room-purged');
+    expect(forgotten?.message).toMatch(/^stored\.forgottenPurgeOverdueMs ne peut pas être vérifié\u00a0: les tâches planifiées n’ont pas été lues/);
   });
 });
