@@ -16,7 +16,6 @@ import type { RoomFetchPart } from '../sources/room-fetch.js';
 import type { Lang } from '../types.js';
 import { defineMessages, render, type Message } from '../messages/message.js';
 import { auditOutput, deliver, openSession, policyRoomUseCase, settleReport, type ReportCliOptions } from '../policy/session.js';
-import { defineMessages } from '../messages/message.js';
 
 const errorMessage = defineMessages({
   'error.room.noTarget': { en: 'give a room id or alias, or --state FILE for a state dump', fr: 'donnez un identifiant ou un alias de salon, ou --state FICHIER pour un état de salon' },
