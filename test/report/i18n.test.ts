@@ -53,13 +53,14 @@ describe('language', () => {
     expect(detectLang({})).toBe('en');
   });
 
-  it('makes the report French around English check messages; --lang wins over the locale', () => {
+  it('makes the report French, check messages included; --lang wins over the locale', () => {
     const file = fixture('config/synapse-starts/pass-minimal.yaml');
     const fr = mxlint(['config', file, '-u', 'chatons'], { env: { LANG: 'fr_FR.UTF-8', LC_ALL: '' } }).stdout;
     expect(fr).toMatch(/Verdicts\n {2}inadapté \(1\) {2}chatons\n\d+\u00a0erreurs?, .* sur 1\u00a0cas d’usage\u202f; inadapté pour 1\n$/);
     expect(fr).toMatch(/✗ encryption-by-default {2}erreur\u00a0: chatons/);
     expect(fr).toMatch(/corriger\u00a0: mettre encryption_enabled_by_default_for_room_type/);
-    expect(fr).toMatch(/is not set \(Synapse's default/);
+    expect(fr).toMatch(/n’est pas renseigné \(valeur par défaut de Synapse\u00a0:/);
+    expect(fr).not.toMatch(/is not set/);
     const en = mxlint(['config', file, '-u', 'chatons', '--lang', 'en'], { env: { LANG: 'fr_FR.UTF-8' } }).stdout;
     expect(en).toMatch(/Verdicts\n {2}unfit \(1\) {2}chatons\n/);
     const json = JSON.parse(mxlint(['config', file, '-u', 'chatons', '--lang', 'fr', '-f', 'json']).stdout);

@@ -47,7 +47,7 @@ const message = defineMessages({
   'config.unclearBridge': { en: '{name}: {problem}', fr: '{name}\u00a0: {problem}' },
   'config.bridgesRegistered': { en: 'bridges registered: {bridges}', fr: 'passerelles enregistrées\u00a0: {bridges}' },
   'config.networkBridgesRegistered': { en: '{networks} bridges registered: {bridges}', fr: 'passerelles {networks} enregistrées\u00a0: {bridges}' },
-  'config.alsoUnclear': { en: '{seen}; also unclear: {unclear}', fr: '{seen}\u00a0; incertain aussi\u00a0: {unclear}' },
+  'config.alsoUnclear': { en: '{seen}; also unclear: {unclear}', fr: '{seen}\u00a0; à éclaircir aussi\u00a0: {unclear}' },
   'config.bridgesUnclear': { en: 'cannot tell what these appservices bridge: {unclear}', fr: 'impossible de dire vers quoi ces appservices font passerelle\u00a0: {unclear}' },
   'config.anotherBridge': { en: '{bridge} is another bridge', fr: '{bridge} est une autre passerelle' },
   'config.notABridge': { en: '{name} is {what}', fr: '{name} est {what}' },

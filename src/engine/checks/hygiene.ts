@@ -15,7 +15,7 @@ const message = defineMessages({
     en: '{path} is written in the config; Synapse can read it from a file ({twin}); it is an {reason}',
     fr: '{path} est écrit dans la configuration\u00a0; Synapse peut le lire dans un fichier ({twin})\u00a0; c’est une {reason}',
   },
-  'hygiene.noInlineSecret': { en: 'no secret that could live in its own file is written inline', fr: 'aucun secret qui pourrait vivre dans son propre fichier n’est écrit en clair' },
+  'hygiene.noInlineSecret': { en: 'no secret that could live in its own file is written inline', fr: 'aucun secret que Synapse pourrait lire dans un fichier à part n’est écrit dans la configuration' },
   'hygiene.fileReadable': {
     en: '{file} holds secrets and is readable by every user (mode {mode}); use chmod 640 or 600',
     fr: '{file} contient des secrets et tous les utilisateurs peuvent le lire (mode {mode})\u00a0; utilisez chmod 640 ou 600',

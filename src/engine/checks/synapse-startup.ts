@@ -49,7 +49,7 @@ const message = defineMessages({
     en: 'retention.allowed_lifetime_min is longer than allowed_lifetime_max: Synapse refuses to start',
     fr: 'retention.allowed_lifetime_min est plus long que allowed_lifetime_max\u00a0: Synapse refuse de démarrer',
   },
-  'startup.purgeJobNoInterval': { en: '{path} has no interval: Synapse refuses to start (every purge job needs one)', fr: '{path} n’a pas d’interval\u00a0: Synapse refuse de démarrer (chaque tâche de purge en exige un)' },
+  'startup.purgeJobNoInterval': { en: '{path} has no interval: Synapse refuses to start (every purge job needs one)', fr: '{path} n’a pas de clé interval\u00a0: Synapse refuse de démarrer (chaque tâche de purge en exige un)' },
   'startup.purgeJobBounds': {
     en: '{path}: shortest_max_lifetime is longer than longest_max_lifetime: Synapse refuses to start',
     fr: '{path}\u00a0: shortest_max_lifetime est plus long que longest_max_lifetime\u00a0: Synapse refuse de démarrer',
