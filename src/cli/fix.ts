@@ -10,8 +10,8 @@ import { openSession, settleReport, type ReportCliOptions } from '../policy/sess
 import { NO_USE_CASE, planConfigFix, previewConfigFix, writeConfigFix } from '../fix/config-fix.js';
 import { formatFixJson, formatFixText, unifiedDiff } from '../fix/format-fix.js';
 import type { FixLevel } from '../fix/select.js';
-import type { Report } from '../types.js';
-import { defineMessages } from '../messages/message.js';
+import type { Lang, Report } from '../types.js';
+import { defineMessages, render } from '../messages/message.js';
 
 const errorMessage = defineMessages({
   'error.fix.format': {
@@ -20,6 +20,10 @@ const errorMessage = defineMessages({
   },
   'error.fix.patchFileAlone': { en: '--patch-file goes with --fix-dry-run', fr: '--patch-file s’emploie avec --fix-dry-run' },
   'error.fix.patchOverConfig': { en: '--patch-file would overwrite a config file mxlint reads', fr: '--patch-file écraserait un fichier de configuration que mxlint lit' },
+  'error.fix.interrupted': { en: 'interrupted by {signal}, {when}', fr: 'interrompu par {signal}, {when}' },
+  'error.fix.afterWritten': { en: 'after every file was written', fr: 'après l’écriture de tous les fichiers' },
+  'error.fix.afterFailed': { en: 'after the write failed ({reason})', fr: 'après l’échec de l’écriture ({reason})' },
+  'error.fix.internal': { en: 'internal error', fr: 'erreur interne' },
   'error.fix.cannotWritePatch': { en: 'cannot write the patch ({reason})', fr: 'écriture du correctif impossible ({reason})' },
 });
 
@@ -70,7 +74,7 @@ export async function runFix(paths: string[], options: FixCommandOptions, write:
     return exitCode(fix.after, true, fix.useCases);
   }
   if (fix.files.length) {
-    const written = await uninterrupted(() => writeConfigFix(fix, { inPlace: options.fixInPlace }));
+    const written = await uninterrupted(() => writeConfigFix(fix, { inPlace: options.fixInPlace }), session.lang);
     for (const file of written.filter((one) => one.how === 'in-place')) {
       process.stderr.write(`mxlint: ${printable(`${file.path}: rewritten in place, not replaced atomically (${file.reason})`)}\n`);
     }
@@ -104,7 +108,7 @@ const DEFERRED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * others not, temporary files left): a signal that comes meanwhile waits until the write is over,
  * all or nothing, then ends mxlint as it would have (exit 128 + its number), saying which it was.
  */
-async function uninterrupted<T>(work: () => T): Promise<T> {
+async function uninterrupted<T>(work: () => T, lang: Lang): Promise<T> {
   const received: NodeJS.Signals[] = [];
   const note = (signal: NodeJS.Signals) => { received.push(signal); };
   for (const signal of DEFERRED) process.on(signal, note);
@@ -118,8 +122,9 @@ async function uninterrupted<T>(work: () => T): Promise<T> {
   await new Promise((resolve) => setImmediate(resolve));
   for (const signal of DEFERRED) process.off(signal, note);
   if (received.length) {
-    const done = 'value' in outcome ? 'after every file was written' : `after the write failed (${outcome.error instanceof InputError ? outcome.error.oneLine() : 'internal error'})`;
-    process.stderr.write(`mxlint: interrupted by ${received[0]}, ${done}\n`);
+    const when = 'value' in outcome ? errorMessage('error.fix.afterWritten')
+      : errorMessage('error.fix.afterFailed', { reason: outcome.error instanceof InputError ? outcome.error.oneLine(lang) : errorMessage('error.fix.internal') });
+    process.stderr.write(`mxlint: ${printable(render(lang, errorMessage('error.fix.interrupted', { signal: received[0], when })))}\n`);
     process.exit(128 + constants.signals[received[0]]);
   }
   if ('error' in outcome) throw outcome.error;

@@ -10,6 +10,15 @@ import { readBounded, fileKind } from '../sources/read-bounded.js';
 import { LIMITS } from '../sources/yaml-file.js';
 import type { Rule, SourceLocation, UseCase } from '../types.js';
 import { ruleProblems, showField } from './rule-problems.js';
+import { defineMessages } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.rules.notDirectory': { en: 'is not a directory of rule files', fr: 'n’est pas un dossier de fichiers de règles' },
+  'error.rules.dirNotFound': { en: 'rule directory not found', fr: 'dossier de règles introuvable' },
+  'error.rules.cannotRead': { en: 'cannot read ({reason})', fr: 'lecture impossible ({reason})' },
+  // {problem}: what the rule validation says (in English until engine/rule-problems gives ids).
+  'error.rules.invalid': { en: 'invalid rule: {field}: {problem}', fr: 'règle invalide\u00a0: {field}\u00a0: {problem}' },
+});
 
 export const USE_CASES: UseCase[] = useCaseData as UseCase[];
 export const USE_CASE_IDS: string[] = USE_CASES.map((useCase) => useCase.id);
@@ -38,10 +47,10 @@ function locate(file: string, positions: Map<string, SourceLocation>, field: Arr
 /** Reads and validates every rule file in `dir`; the first problem is an InputError naming file and field. */
 export function loadRuleDir(dir: string): Rule[] {
   try {
-    if (!statSync(dir).isDirectory()) throw new InputError('is not a directory of rule files', { file: dir });
+    if (!statSync(dir).isDirectory()) throw new InputError(errorMessage('error.rules.notDirectory'), { file: dir });
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError('rule directory not found', { file: dir });
+    throw new InputError(errorMessage('error.rules.dirNotFound'), { file: dir });
   }
   return yamlFilesUnder(dir).map((file) => {
     let parsed: ReturnType<typeof parsePyYaml>;
@@ -49,10 +58,10 @@ export function loadRuleDir(dir: string): Rule[] {
       parsed = parsePyYaml(readBounded(file, LIMITS.maxFileBytes, fileKind('error.file.rule')).bytes.toString('utf8'), file);
     } catch (error) {
       if (error instanceof InputError) throw error;
-      throw new InputError(`cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file });
+      throw new InputError(errorMessage('error.rules.cannotRead', { reason: (error as NodeJS.ErrnoException).code ?? String(error) }), { file });
     }
     const [problem] = ruleProblems(parsed.data);
-    if (problem) throw new InputError(`invalid rule: ${showField(problem.field)}: ${problem.message}`, locate(file, parsed.positions, problem.field));
+    if (problem) throw new InputError(errorMessage('error.rules.invalid', { field: showField(problem.field), problem: problem.message }), locate(file, parsed.positions, problem.field));
     return { ...(parsed.data as Rule), file: relative(process.cwd(), file) };
   });
 }

@@ -10,6 +10,27 @@ import { InputError } from '../errors.js';
 import { readBounded, fileKind } from '../sources/read-bounded.js';
 import { LIMITS } from '../sources/yaml-file.js';
 import type { Level, SourceLocation } from '../types.js';
+import { defineMessages, type MessageValue } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.policy.notFound': { en: 'policy file not found', fr: 'fichier de politique introuvable' },
+  'error.policy.cannotRead': { en: 'cannot read the policy file ({code})', fr: 'lecture du fichier de politique impossible ({code})' },
+  // {reason}: the parser's words, or one of error.yaml.*.
+  'error.policy.invalidYaml': { en: 'invalid YAML in the policy file: {reason}', fr: 'YAML invalide dans le fichier de politique\u00a0: {reason}' },
+  'error.policy.invalid': { en: 'invalid policy: {problem}', fr: 'politique invalide\u00a0: {problem}' },
+  'error.policy.unknownField': { en: '{field} is not a known field', fr: '{field} n’est pas un champ connu' },
+  'error.policy.oneOf': { en: '{field} must be one of: {values}', fr: '{field} doit valoir l’une de ces valeurs\u00a0: {values}' },
+  'error.policy.needs': { en: '{field} needs "{property}"', fr: '{field} demande «\u00a0{property}\u00a0»' },
+  'error.policy.badName': { en: '{field} is not a valid name here ({reason})', fr: '{field} n’est pas un nom valable ici ({reason})' },
+  // {reason}: the schema validator's words (ajv's), not ours.
+  'error.policy.schema': { en: '{field} {reason}', fr: '{field}\u00a0: {reason}' },
+  'error.policy.invalidField': { en: '{field} is invalid', fr: '{field} n’est pas valide' },
+  'error.policy.untilNotDate': { en: 'ignore.{index}.until is not a date (YYYY-MM-DD)', fr: 'ignore.{index}.until n’est pas une date (AAAA-MM-JJ)' },
+});
+
+/** `invalid policy: …` (policy/rules.ts says it too). */
+export const invalidPolicy = (problem: MessageValue) => errorMessage('error.policy.invalid', { problem });
+
 
 export interface IgnoreEntry {
   rule: string;
@@ -41,14 +62,16 @@ export function loadPolicy(file: string): Policy {
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'policy file not found' : `cannot read the policy file (${code})`, { file });
+    throw new InputError(code === 'ENOENT' ? errorMessage('error.policy.notFound') : errorMessage('error.policy.cannotRead', { code: String(code) }), { file });
   }
   // YAML 1.2 (our own file): `until: 2025-12-31` stays a string, not a date; a duplicate key is an error.
   let parsed;
   try {
     parsed = parseWithPositions(text, file, CORE_SCHEMA, false);
   } catch (error) {
-    if (error instanceof InputError) throw new InputError(error.message.replace(/^invalid YAML/, 'invalid YAML in the policy file'), error.location);
+    if (error instanceof InputError && error.detail.id === 'error.yaml.invalid') {
+      throw new InputError(errorMessage('error.policy.invalidYaml', { reason: error.detail.data.reason }), error.location);
+    }
     throw error;
   }
   const data = parsed.data ?? {};
@@ -68,18 +91,18 @@ export function loadPolicy(file: string): Policy {
     if (typeof extra.additionalProperty === 'string') path.push(extra.additionalProperty);
     if (error.propertyName) path.push(error.propertyName);
     const field = path.length ? path.join('.') : '(policy)';
-    const detail = error.keyword === 'additionalProperties' ? 'is not a known field'
-      : error.keyword === 'enum' ? `must be one of: ${(extra.allowedValues as unknown[]).join(', ')}`
-        : error.keyword === 'required' ? `needs "${extra.missingProperty}"`
-          : error.propertyName ? `is not a valid name here (${error.message})`
-            : error.message ?? 'is invalid';
-    throw new InputError(`invalid policy: ${field} ${detail}`, locate(path));
+    const problem = error.keyword === 'additionalProperties' ? errorMessage('error.policy.unknownField', { field })
+      : error.keyword === 'enum' ? errorMessage('error.policy.oneOf', { field, values: (extra.allowedValues as unknown[]).join(', ') })
+        : error.keyword === 'required' ? errorMessage('error.policy.needs', { field, property: String(extra.missingProperty) })
+          : error.propertyName ? errorMessage('error.policy.badName', { field, reason: String(error.message) })
+            : error.message ? errorMessage('error.policy.schema', { field, reason: error.message }) : errorMessage('error.policy.invalidField', { field });
+    throw new InputError(invalidPolicy(problem), locate(path));
   }
   const policy = data as Omit<Policy, 'file' | 'locate' | 'ignore'> & { ignore?: Array<Omit<IgnoreEntry, 'location'>> };
   const base = dirname(resolve(file));
   for (const [index, entry] of (policy.ignore ?? []).entries()) {
     if (entry.until && Number.isNaN(Date.parse(`${entry.until}T00:00:00Z`))) {
-      throw new InputError(`invalid policy: ignore.${index}.until is not a date (YYYY-MM-DD)`, locate(['ignore', index, 'until']));
+      throw new InputError(invalidPolicy(errorMessage('error.policy.untilNotDate', { index })), locate(['ignore', index, 'until']));
     }
   }
   return {

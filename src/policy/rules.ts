@@ -2,19 +2,37 @@
 // per use case) and options merged into the rule's check options.
 import { InputError } from '../errors.js';
 import type { CheckNode, Level, Rule } from '../types.js';
-import type { Policy } from './load.js';
+import { invalidPolicy, type Policy } from './load.js';
 import { optionsProblem } from '../engine/rule-problems.js';
+import { defineMessages, type MessageValue } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.policy.ruleUnknown': { en: 'rules.{id}: no rule has this id (see mxlint rules)', fr: 'rules.{id}\u00a0: aucune règle n’a cet identifiant (voir mxlint rules)' },
+  'error.policy.ignoreRuleUnknown': { en: 'ignore.{index}.rule: no rule has the id "{rule}"', fr: 'ignore.{index}.rule\u00a0: aucune règle n’a l’identifiant «\u00a0{rule}\u00a0»' },
+  'error.policy.option': { en: 'rules.{rule}.options.{key}: {why}', fr: 'rules.{rule}.options.{key}\u00a0: {why}' },
+  'error.policy.notOptionName': {
+    en: 'not an option name (write max, or anyOf[0].max for a nested check)',
+    fr: 'pas un nom d’option (écrivez max, ou anyOf[0].max pour une vérification imbriquée)',
+  },
+  'error.policy.noSuchOption': { en: 'the rule has no such option; its options: {available}', fr: 'la règle n’a pas cette option\u00a0; ses options\u00a0: {available}' },
+  'error.policy.none': { en: 'none', fr: 'aucune' },
+  'error.policy.severalChecks': {
+    en: 'several checks of the rule have this option; name one: {paths}',
+    fr: 'plusieurs vérifications de la règle ont cette option\u00a0; nommez-en une\u00a0: {paths}',
+  },
+  'error.policy.wrongType': { en: 'must be a {type}, like {example}', fr: 'doit être de type {type}, comme {example}' },
+});
 
 /** Rules with the policy applied (new objects; the built-in rule set is left alone). */
 export function applyPolicyToRules(rules: Rule[], policy: Policy | undefined, knownUseCases: string[]): Rule[] {
   if (!policy) return rules;
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
   for (const id of Object.keys(policy.rules)) {
-    if (!byId.has(id)) throw new InputError(`invalid policy: rules.${id}: no rule has this id (see mxlint rules)`, policy.locate(['rules', id]));
+    if (!byId.has(id)) throw new InputError(invalidPolicy(errorMessage('error.policy.ruleUnknown', { id })), policy.locate(['rules', id]));
   }
   for (const [index, entry] of policy.ignore.entries()) {
     if (!byId.has(entry.rule) && !['room-fits-declared-use-case'].includes(entry.rule)) {
-      throw new InputError(`invalid policy: ignore.${index}.rule: no rule has the id "${entry.rule}"`, policy.locate(['ignore', index, 'rule']));
+      throw new InputError(invalidPolicy(errorMessage('error.policy.ignoreRuleUnknown', { index, rule: entry.rule })), policy.locate(['ignore', index, 'rule']));
     }
   }
   return rules.map((rule) => {
@@ -44,20 +62,20 @@ function mergeOptions(rule: Rule, options: Record<string, unknown>, policy: Poli
   visit(check, '');
   for (const [key, value] of Object.entries(options)) {
     const where = policy.locate(['rules', rule.id, 'options', key]);
-    const fail = (why: string) => { throw new InputError(`invalid policy: rules.${rule.id}.options.${key}: ${why}`, where); };
+    const fail = (why: MessageValue) => { throw new InputError(invalidPolicy(errorMessage('error.policy.option', { rule: rule.id, key, why })), where); };
     const match = /^((?:(?:allOf|anyOf)\[\d+\]\.)*)([^.[\]]+)$/.exec(key);
-    if (!match) fail('not an option name (write max, or anyOf[0].max for a nested check)');
+    if (!match) fail(errorMessage('error.policy.notOptionName'));
     const [, prefix, name] = match!;
     const targets = leaves.filter((leaf) => (prefix ? leaf.path === prefix : true) && leaf.node.options && name in leaf.node.options);
     const available = leaves.flatMap((leaf) => Object.keys(leaf.node.options ?? {}).map((option) => `${leaf.path}${option}`));
-    if (targets.length === 0) fail(`the rule has no such option; its options: ${available.join(', ') || 'none'}`);
+    if (targets.length === 0) fail(errorMessage('error.policy.noSuchOption', { available: available.join(', ') || errorMessage('error.policy.none') }));
     const distinct = new Set(targets.map((leaf) => JSON.stringify(leaf.node.options![name])));
     if (!prefix && targets.length > 1 && distinct.size > 1) {
-      fail(`several checks of the rule have this option; name one: ${targets.map((leaf) => `${leaf.path}${name}`).join(', ')}`);
+      fail(errorMessage('error.policy.severalChecks', { paths: targets.map((leaf) => `${leaf.path}${name}`).join(', ') }));
     }
     for (const leaf of targets) {
       const current = leaf.node.options![name];
-      if (current !== null && value !== null && typeof current !== typeof value) fail(`must be a ${typeof current}, like ${JSON.stringify(current)}`);
+      if (current !== null && value !== null && typeof current !== typeof value) fail(errorMessage('error.policy.wrongType', { type: typeof current, example: JSON.stringify(current) }));
       leaf.node.options = { ...leaf.node.options, [name]: value };
       const wrong = optionsProblem(leaf.node.function!, leaf.node.options);
       if (wrong) fail(wrong.message);

@@ -14,6 +14,11 @@ import { applyPolicyToRules } from './rules.js';
 import { applyBaseline, applyInlineSuppressions, applyPolicyIgnores, readBaseline, writeBaseline, type Baseline } from './suppress.js';
 import { findingKey } from '../report/finding-key.js';
 import { exitStatus, type FailOn, type Gate } from './gate.js';
+import { defineMessages } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.option.maxWarnings': { en: '--max-warnings must be a whole number, not "{value}"', fr: '--max-warnings doit être un nombre entier, pas «\u00a0{value}\u00a0»' },
+});
 
 /** The options withReportOptions (src/cli/main.ts) declares. */
 export interface ReportCliOptions {
@@ -53,7 +58,7 @@ export function openSession(options: ReportCliOptions, scope: 'config' | 'room' 
   const rules = applyPolicyToRules(loadRules([...(policy?.ruleDirs ?? []), ...(options.rules ?? [])]), policy, USE_CASE_IDS);
   const fromPolicy = scope === 'room' ? [] : (policy?.useCases ?? []).filter((id) => USE_CASES.find((useCase) => useCase.id === id)?.scope.includes('config'));
   const useCases = options.useCase?.length ? options.useCase : fromPolicy;
-  if (options.maxWarnings !== undefined && !/^\d+$/.test(options.maxWarnings)) throw new InputError(`--max-warnings must be a whole number, not "${options.maxWarnings}"`);
+  if (options.maxWarnings !== undefined && !/^\d+$/.test(options.maxWarnings)) throw new InputError(errorMessage('error.option.maxWarnings', { value: options.maxWarnings }));
   return {
     options,
     lang,

@@ -15,6 +15,14 @@ import { t } from '../report/messages.js';
 import { repoPath, type Note, type SuppressedFinding } from '../report/model.js';
 import type { Policy } from './load.js';
 import { VERSION } from '../version.js';
+import { defineMessages } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.baseline.notFound': { en: 'baseline file not found (write one with --write-baseline FILE)', fr: 'fichier de référence introuvable (écrivez-en un avec --write-baseline FICHIER)' },
+  // {reason}: JSON.parse's words, not ours.
+  'error.baseline.notJson': { en: 'not a baseline file: {reason}', fr: 'pas un fichier de référence\u00a0: {reason}' },
+  'error.baseline.notMxlint': { en: 'not an mxlint baseline (schemaVersion 1 with entries[].key)', fr: 'pas une référence mxlint (schemaVersion 1 avec entries[].key)' },
+});
 
 export interface Outcome {
   kept: Finding[];
@@ -157,10 +165,10 @@ export function readBaseline(file: string): Baseline {
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'baseline file not found (write one with --write-baseline FILE)' : `not a baseline file: ${(error as Error).message.split('\n')[0]}`, { file });
+    throw new InputError(code === 'ENOENT' ? errorMessage('error.baseline.notFound') : errorMessage('error.baseline.notJson', { reason: (error as Error).message.split('\n')[0] }), { file });
   }
   if (data?.schemaVersion !== 1 || !Array.isArray(data.entries) || !data.entries.every((entry: any) => typeof entry?.key === 'string')) {
-    throw new InputError('not an mxlint baseline (schemaVersion 1 with entries[].key)', { file });
+    throw new InputError(errorMessage('error.baseline.notMxlint'), { file });
   }
   return data as Baseline;
 }

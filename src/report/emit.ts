@@ -7,6 +7,21 @@ import { outputKind, writeFileAtomically } from '../fix/atomic-write.js';
 import type { AuditOutput } from './model.js';
 import { formatText } from './text.js';
 import { formatJson } from './json.js';
+import { defineMessages, type MessageValue } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.output.unknownFormat': { en: 'unknown format "{format}"; known: {known}', fr: 'format inconnu «\u00a0{format}\u00a0»\u00a0; formats connus\u00a0: {known}' },
+  'error.output.tooMany': {
+    en: '{outputs} --output for {formats} --format: the Nth --output goes with the Nth --format',
+    fr: '{outputs}\u00a0--output pour {formats}\u00a0--format\u00a0: le n-ième --output va avec le n-ième --format',
+  },
+  'error.output.stdoutTwice': {
+    en: '{formats} would all go to stdout; give each format but one an --output FILE (the Nth --output goes with the Nth --format)',
+    fr: '{formats} iraient tous sur la sortie standard\u00a0; donnez à chaque format sauf un un --output FICHIER (le n-ième --output va avec le n-ième --format)',
+  },
+  'error.output.and': { en: '{first} and {second}', fr: '{first} et {second}' },
+  'error.output.sameFile': { en: 'two formats are written to the same --output file', fr: 'deux formats sont écrits dans le même fichier --output' },
+});
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'gitlab', 'markdown', 'html'] as const;
 export type FormatName = (typeof FORMATS)[number];
@@ -20,18 +35,20 @@ export interface OutputSpec {
 export function pairOutputs(formats: string[], outputs: string[]): OutputSpec[] {
   const chosen = formats.length ? formats : ['text'];
   for (const format of chosen) {
-    if (!(FORMATS as readonly string[]).includes(format)) throw new InputError(`unknown format "${format}"; known: ${FORMATS.join(', ')}`);
+    if (!(FORMATS as readonly string[]).includes(format)) throw new InputError(errorMessage('error.output.unknownFormat', { format, known: FORMATS.join(', ') }));
   }
   if (outputs.length > chosen.length) {
-    throw new InputError(`${outputs.length} --output for ${chosen.length} --format: the Nth --output goes with the Nth --format`);
+    throw new InputError(errorMessage('error.output.tooMany', { outputs: outputs.length, formats: chosen.length }));
   }
   const specs = chosen.map((format, index) => ({ format: format as FormatName, file: outputs[index] === '-' ? undefined : outputs[index] }));
   const onStdout = specs.filter((spec) => spec.file === undefined);
   if (onStdout.length > 1) {
-    throw new InputError(`${onStdout.map((spec) => spec.format).join(' and ')} would all go to stdout; give each format but one an --output FILE (the Nth --output goes with the Nth --format)`);
+    throw new InputError(errorMessage('error.output.stdoutTwice', {
+      formats: onStdout.map((spec): MessageValue => spec.format).reduce((first, second) => errorMessage('error.output.and', { first, second })),
+    }));
   }
   const files = specs.map((spec) => spec.file).filter(Boolean);
-  if (new Set(files).size !== files.length) throw new InputError('two formats are written to the same --output file');
+  if (new Set(files).size !== files.length) throw new InputError(errorMessage('error.output.sameFile'));
   return specs;
 }
 

@@ -4,6 +4,15 @@ import type { Lang, Level, Rule } from '../types.js';
 import { loadRules, USE_CASES } from '../engine/rules.js';
 import { chooseLang, t } from './messages.js';
 import { EXTRA_RULES, ruleDocsUrl } from './model.js';
+import { defineMessages } from '../messages/message.js';
+
+const errorMessage = defineMessages({
+  'error.explain.unknownRule': { en: 'unknown rule "{rule}" (mxlint rules lists them)', fr: 'règle inconnue «\u00a0{rule}\u00a0» (mxlint rules les liste)' },
+  'error.explain.unknownRuleNear': {
+    en: 'unknown rule "{rule}"; did you mean {near}? (mxlint rules lists them)',
+    fr: 'règle inconnue «\u00a0{rule}\u00a0»\u00a0; vouliez-vous dire {near}\u00a0? (mxlint rules les liste)',
+  },
+});
 
 export function listRules(rules: Rule[], langOption?: string): string {
   const lang = chooseLang(langOption);
@@ -44,7 +53,7 @@ export async function explainText(ruleId: string, options: ExplainOptions): Prom
     if (!extra) {
       const near = [...rules.map((r) => r.id), ...EXTRA_RULES.map((r) => r.id)].filter((id) => id.includes(ruleId) || ruleId.includes(id))
         .sort((a, b) => Number(!a.startsWith(ruleId)) - Number(!b.startsWith(ruleId))).slice(0, 5);
-      throw new InputError(`unknown rule "${ruleId}"${near.length ? `; did you mean ${near.join(', ')}?` : ''} (mxlint rules lists them)`);
+      throw new InputError(near.length ? errorMessage('error.explain.unknownRuleNear', { rule: ruleId, near: near.join(', ') }) : errorMessage('error.explain.unknownRule', { rule: ruleId }));
     }
     return [`${extra.id} (mxlint)`, extra.title[lang], '', t(lang, 'label.rationale'), wrap(extra.rationale[lang]), '',
       t(lang, 'label.whatToChange'), wrap(extra.fix.hint[lang]), '', `${t(lang, 'table.level')}: ${t(lang, `level.${extra.level}`)}`,

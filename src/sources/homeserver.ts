@@ -34,7 +34,6 @@ const message = defineMessages({
     en: 'rate limited: the server asks to wait more than a day, longer than mxlint waits ({max} s)',
     fr: 'trop de requêtes\u00a0: le serveur demande d’attendre plus d’un jour, plus que mxlint n’attend ({max}\u00a0s)',
   },
-  'error.network.httpStatus': { en: 'HTTP {status}', fr: 'HTTP {status}' },
   'error.network.tries': { en: ' after {count} tries', fr: ' après {count}\u00a0essais' },
   'error.network.noMatrixBody': { en: '{base}: {what}: HTTP {status} without a Matrix error body{tries}', fr: '{base}\u00a0: {what}\u00a0: HTTP {status} sans corps d’erreur Matrix{tries}' },
   'error.network.refused': { en: '{base}: {what}: {reason}', fr: '{base}\u00a0: {what}\u00a0: {reason}' },
@@ -234,7 +233,7 @@ export class Homeserver {
             : status === 429 ? (refusedWaitMs === undefined ? message('error.network.rateLimited')
               : refusedWaitMs > DAY_MS ? message('error.network.rateLimitedDay', { max })
                 : message('error.network.rateLimitedWait', { seconds: Math.round(refusedWaitMs / 1000), max }))
-              : message('error.network.httpStatus', { status });
+              : `HTTP ${status}`;
       const said = `${code ? `${status} ${code}` : status}${error.data?.error ? `: ${error.data.error}` : ''}`;
       return new NetworkError(message('error.network.matrix', { base, what, reason, status: said, tries }), status, code);
     }

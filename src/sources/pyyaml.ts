@@ -4,38 +4,42 @@
 // PyYAML's (resolver.py) and its listener gives positions.
 import jsyaml, { load, Type, FAILSAFE_SCHEMA, YAMLException, type Schema } from 'js-yaml';
 import { InputError } from '../errors.js';
-import { defineMessages } from '../messages/message.js';
+import { defineMessages, type MessageValue } from '../messages/message.js';
 import { blankCommentLines } from './comment-lines.js';
 import { redactQuotedOnSecretLine } from '../redact-text.js';
 import type { SourceLocation } from '../types.js';
 
 const message = defineMessages({
   'error.yaml.tooManyValues': { en: 'the document holds more than {max} values', fr: 'le document contient plus de {max}\u00a0valeurs' },
-  // {reason}: the YAML parser's own words (js-yaml's, as PyYAML says them), not ours.
+  // {reason}: the YAML parser's own words (js-yaml's, as PyYAML says them), or one of the messages below.
   'error.yaml.invalid': { en: 'invalid YAML: {reason}', fr: 'YAML invalide\u00a0: {reason}' },
-  'error.yaml.tooDeep': { en: 'invalid YAML: nested too deeply', fr: 'YAML invalide\u00a0: imbrication trop profonde' },
+  'error.yaml.tooDeep': { en: 'nested too deeply', fr: 'imbrication trop profonde' },
   'error.yaml.expandsTooMuch': { en: 'the document expands to more than {max} values', fr: 'le document se développe en plus de {max}\u00a0valeurs' },
   'error.yaml.aliasBomb': {
     en: 'the document expands to more than {max} values through aliases (a YAML alias bomb?)',
     fr: 'le document se développe en plus de {max}\u00a0valeurs par ses alias (une bombe d’alias YAML\u00a0?)',
   },
   'error.yaml.listAsKey': {
-    en: 'invalid YAML: found unhashable key (a list used as a key, which PyYAML, so Synapse, refuses; an unquoted {template} template is one: quote it)',
-    fr: 'YAML invalide\u00a0: clé non hachable (une liste employée comme clé, ce que PyYAML, donc Synapse, refuse\u00a0; un gabarit {template} sans guillemets en est une\u00a0: mettez-le entre guillemets)',
+    en: 'found unhashable key (a list used as a key, which PyYAML, so Synapse, refuses; an unquoted {template} template is one: quote it)',
+    fr: 'clé non hachable (une liste employée comme clé, ce que PyYAML, donc Synapse, refuse\u00a0; un gabarit {template} sans guillemets en est une\u00a0: mettez-le entre guillemets)',
   },
   'error.yaml.mappingAsKey': {
-    en: 'invalid YAML: found unhashable key (a mapping used as a key, which PyYAML, so Synapse, refuses; an unquoted {template} template is one: quote it)',
-    fr: 'YAML invalide\u00a0: clé non hachable (un dictionnaire employé comme clé, ce que PyYAML, donc Synapse, refuse\u00a0; un gabarit {template} sans guillemets en est un\u00a0: mettez-le entre guillemets)',
+    en: 'found unhashable key (a mapping used as a key, which PyYAML, so Synapse, refuses; an unquoted {template} template is one: quote it)',
+    fr: 'clé non hachable (un dictionnaire employé comme clé, ce que PyYAML, donc Synapse, refuse\u00a0; un gabarit {template} sans guillemets en est un\u00a0: mettez-le entre guillemets)',
   },
   'error.yaml.tab': {
-    en: 'invalid YAML: a tab character here, which PyYAML (so Synapse) refuses outside quotes, block scalars (| or >) and comments; use spaces',
-    fr: 'YAML invalide\u00a0: une tabulation ici, ce que PyYAML (donc Synapse) refuse hors des guillemets, des blocs de texte (| ou >) et des commentaires\u00a0; utilisez des espaces',
+    en: 'a tab character here, which PyYAML (so Synapse) refuses outside quotes, block scalars (| or >) and comments; use spaces',
+    fr: 'une tabulation ici, ce que PyYAML (donc Synapse) refuse hors des guillemets, des blocs de texte (| ou >) et des commentaires\u00a0; utilisez des espaces',
   },
   'error.yaml.anchorTwice': {
-    en: 'invalid YAML: the anchor &{anchor} is defined twice, which PyYAML (so Synapse) refuses; rename one',
-    fr: 'YAML invalide\u00a0: l’ancre &{anchor} est définie deux fois, ce que PyYAML (donc Synapse) refuse\u00a0; renommez l’une d’elles',
+    en: 'the anchor &{anchor} is defined twice, which PyYAML (so Synapse) refuses; rename one',
+    fr: 'l’ancre &{anchor} est définie deux fois, ce que PyYAML (donc Synapse) refuse\u00a0; renommez l’une d’elles',
   },
 });
+
+/** `invalid YAML: …`: the parser's words, or ours. */
+const invalid = (reason: MessageValue) => message('error.yaml.invalid', { reason });
+
 
 // js-yaml's built-in types (its typings do not declare them).
 const types = (jsyaml as unknown as { types: Record<string, Type> }).types;
@@ -239,9 +243,9 @@ export function parseWithPositions(text: string, file: string, schema: Schema, l
       const node = current !== root ? current : root.children[1];
       const where = mark ? { file, line: mark.line + 1, column: mark.column + 1 } : node ? { ...node.start } : { file };
       const reason = (error as any).reason ?? error.message.split('\n')[0];
-      throw new InputError(message('error.yaml.invalid', { reason: redactQuotedOnSecretLine(reason, text, where.line) }), where);
+      throw new InputError(invalid(redactQuotedOnSecretLine(reason, text, where.line)), where);
     }
-    if (error instanceof RangeError) throw new InputError(message('error.yaml.tooDeep'), { file });
+    if (error instanceof RangeError) throw new InputError(invalid(message('error.yaml.tooDeep')), { file });
     throw error;
   }
   const size = expandedSize(data, new Map());
@@ -292,7 +296,7 @@ function refuseUnhashableKeys(node: TreeNode, text: string): void {
         const space = /[ ]*/y;
         space.lastIndex = key.offset;
         space.exec(text);
-        throw new InputError(message(Array.isArray(key.result) ? 'error.yaml.listAsKey' : 'error.yaml.mappingAsKey', { template: '{{ }}' }),
+        throw new InputError(invalid(message(Array.isArray(key.result) ? 'error.yaml.listAsKey' : 'error.yaml.mappingAsKey', { template: '{{ }}' })),
           { ...key.start, column: key.start.column + space.lastIndex - key.offset });
       }
     }
@@ -400,7 +404,7 @@ function refuseTabs(root: TreeNode, text: string, file: string): void {
     if (span?.style === 'quoted') continue;
     if (span?.style === 'block' && tab >= span.start && blockTabAllowed(text, span, lineStart, tab)) continue;
     if (span?.style !== 'block' && inComment(text, lineStart, tab, spanAt)) continue;
-    throw new InputError(message('error.yaml.tab'), locationOf(text, tab, file));
+    throw new InputError(invalid(message('error.yaml.tab')), locationOf(text, tab, file));
   }
 }
 
@@ -439,7 +443,7 @@ function refuseDuplicateAnchors(root: TreeNode, text: string, file: string): voi
     const at = match.index;
     const lineStart = Math.max(text.lastIndexOf('\n', at - 1), text.lastIndexOf('\r', at - 1)) + 1;
     if (spanAt(at) || inComment(text, lineStart, at, spanAt)) continue;
-    if (seen.has(match[1])) throw new InputError(message('error.yaml.anchorTwice', { anchor: match[1] }), locationOf(text, at, file));
+    if (seen.has(match[1])) throw new InputError(invalid(message('error.yaml.anchorTwice', { anchor: match[1] })), locationOf(text, at, file));
     seen.add(match[1]);
   }
 }

@@ -5,7 +5,7 @@ import { currentState } from './state-dump.js';
 import { defineMessages } from '../messages/message.js';
 
 const message = defineMessages({
-  'error.room.notRoom': { en: '"{room}" is neither a room id (!...) nor an alias (#...)', fr: '«\u00a0{room}\u00a0» n’est ni un identifiant de salon (!…) ni un alias (#…)' },
+  'error.room.notRoom': { en: '"{room}" is neither a room id (!...) nor an alias (#...)', fr: '«\u00a0{room}\u00a0» n’est ni un identifiant de salon (`!…`) ni un alias (`#…`)' },
   'error.room.unknownAlias': { en: 'unknown room alias {alias}', fr: 'alias de salon inconnu\u00a0: {alias}' },
   'error.room.cannotRead': {
     en: 'cannot read the state of {room}: this account is not in the room and the room is not world-readable, or there is no such room ({status})',

@@ -3,9 +3,19 @@
 import { describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import '../../src/cli/main.js';
-// Modules the commands import lazily, which declare messages of their own.
 import '../../src/audit-server.js';
+// The commands main.ts imports only when they run, and what they read: every error they can say.
+import '../../src/cli/config.js';
+import '../../src/cli/fix.js';
 import '../../src/cli/room.js';
+import '../../src/cli/plan.js';
+import '../../src/cli/server.js';
+import '../../src/cli/probe.js';
+import '../../src/cli/diff.js';
+import '../../src/report/explain.js';
+import '../../src/sources/room-fetch.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { declaredMessages, placeholdersOf, render } from '../../src/messages/message.js';
 import { MESSAGES } from '../../src/report/messages.js';
 
@@ -44,6 +54,16 @@ describe('message catalogue', () => {
 
   it.each(messages)('%s: French typography', (id, templates) => {
     expect(frenchTypography(templates.fr), id).toEqual([]);
+  });
+
+  it('every error id written in src is declared here (its module is imported above), in both languages', () => {
+    const src = join(import.meta.dirname, '../../src');
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    const written = files.flatMap((file) => [...readFileSync(join(src, file), 'utf8').matchAll(/^\s+'(error\.[\w.]+)': \{/gm)].map((match) => match[1]));
+    expect(written.length).toBeGreaterThan(150);
+    const declared = declaredMessages();
+    expect(written.filter((id) => !declared.has(id))).toEqual([]);
+    for (const id of written) expect(declared.get(id)!.fr, id).not.toBe('');
   });
 
   it('the report\'s own words follow French typography too', () => {
