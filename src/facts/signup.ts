@@ -48,11 +48,12 @@ export function registrationSwitch(get: Get): Decision<boolean> {
 /** MAS's password registration (MAS 1.22): closed unless password login and password registration
  *  are both on; a token when either token option is on (the older name is still read). */
 function masFormDecision(get: Get): Decision<SignupForm> {
-  for (const path of ['mas.passwords.enabled', 'mas.account.password_registration_enabled']) {
-    const fact = get(path);
-    if (fact.state === 'unknown') return { unknown: fact };
-    if (fact.value !== true) return { value: 'closed', fact };
-  }
+  // Either switch off closes it, even when the other is unknown (a probe sees only their product).
+  const switches = ['mas.passwords.enabled', 'mas.account.password_registration_enabled'].map(get);
+  const off = switches.find((fact) => fact.state !== 'unknown' && fact.value !== true);
+  if (off) return { value: 'closed', fact: off };
+  const unknownSwitch = switches.find((fact) => fact.state === 'unknown');
+  if (unknownSwitch) return { unknown: unknownSwitch };
   for (const path of ['mas.account.password_registration_token_required', 'mas.account.registration_token_required']) {
     const fact = get(path);
     if (fact.state === 'unknown') return { unknown: fact };

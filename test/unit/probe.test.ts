@@ -29,7 +29,9 @@ describe('probe of a server with registration closed', () => {
     const { result } = await probe(CLOSED);
     expect(server.seen.every((line) => line.startsWith('GET ') || line === 'POST /_matrix/client/v3/register')).toBe(true);
     expect(result.requests).toBe(server.seen.length);
-    expect(result.requests).toBe(11);
+    // 11 of discovery, sign-up, login, directory, profile, federation, and the media configuration.
+    expect(result.requests).toBe(12);
+    expect(server.seen.some((line) => line.includes('/register/available'))).toBe(false);
     expect(result.serverName).toBe('test.local');
     expect(server.seen).toContain(`GET /_matrix/client/v3/profile/${encodeURIComponent('@mxlint-probe:test.local')}`);
   });
@@ -41,20 +43,21 @@ describe('probe of a server with registration closed', () => {
     expect(facts.get('allow_public_rooms_without_auth').value).toBe(false);
     expect(facts.get('require_auth_for_profile_requests').value).toBe(false);
     expect(facts.get('default_identity_server').value).toBeNull();
-    expect(facts.get('registration_requires_token')).toMatchObject({ state: 'unknown', reason: expect.stringMatching(/registration is closed/) });
+    expect(facts.get('registration_requires_token')).toMatchObject({ state: 'unknown', reason: { id: 'probe.closedNoStages' } });
     expect(facts.get('retention.enabled')).toMatchObject({ state: 'unknown', reason: NOT_SEEN });
-    expect(facts.get('allow_guest_access').reason).toMatch(/--try-guest/);
+    expect(facts.get('allow_guest_access').reason).toMatchObject({ id: 'probe.guestNotTried' });
     expect(facts.get('disable_registration').state).toBe('default');
   });
 
   it('judges the same rules as mxlint config, saying what was seen', async () => {
     const { lint } = await probe(CLOSED);
-    expect(statusOf(lint, 'registration-gated')).toMatchObject({ status: 'pass', message: expect.stringMatching(/closed.*seen from outside: POST \/register \{\} answers 403 M_FORBIDDEN/) });
+    expect(statusOf(lint, 'registration-gated')).toMatchObject({ status: 'pass', messageId: 'probe.seenFromOutside', message: expect.stringMatching(/closed.*seen from outside: POST \/register \{\} answers 403 M_FORBIDDEN/) });
+    expect(statusOf(lint, 'registration-gated')?.data.seen).toMatchObject({ id: 'probe.registerRefused', data: { status: 403 } });
     expect(statusOf(lint, 'profile-lookup-limited', 'anonymous')?.status).toBe('fail');
     expect(statusOf(lint, 'public-rooms-without-auth', 'anonymous')?.status).toBe('pass');
     expect(statusOf(lint, 'retention-enabled')).toMatchObject({ status: 'unknown', message: expect.stringContaining('mxlint config') });
     // A rule that reads the files themselves is unknown, never a pass.
-    expect(statusOf(lint, 'known-keys')).toMatchObject({ status: 'unknown', message: expect.stringContaining(NOT_SEEN) });
+    expect(statusOf(lint, 'known-keys')).toMatchObject({ status: 'unknown', messageId: 'probe.readsFiles', data: { notSeen: NOT_SEEN }, message: expect.stringContaining('mxlint config') });
     expect(lint.verdicts.find((verdict) => verdict.useCase === 'chatons')?.verdict).toBe('unknown');
   });
 });
@@ -111,7 +114,7 @@ describe('probe: who can sign up, with single sign-on', () => {
     const closed = await probe(CLOSED);
     expect(closed.lint.facts.get('signup.open')).toMatchObject({ value: false });
     const sso = await probe({ ...CLOSED, 'GET /_matrix/client/v3/login': [200, { flows: [{ type: 'm.login.sso', identity_providers: [{ id: 'oidc-github', name: 'GitHub' }] }, { type: 'm.login.token' }] }] });
-    expect(sso.lint.facts.get('oidc_providers')).toMatchObject({ state: 'unknown', reason: expect.stringMatching(/m\.login\.sso \(oidc-github\): whether it creates accounts on first login cannot be seen/) });
+    expect(sso.lint.facts.get('oidc_providers')).toMatchObject({ state: 'unknown', reason: { id: 'probe.ssoUnseen', data: { flows: 'm.login.sso', providers: { data: { ids: 'oidc-github' } } } } });
     expect(statusOf(sso.lint, 'registration-gated')?.status).toBe('unknown');
   });
 });
@@ -124,12 +127,16 @@ describe('probe faults and refusals', () => {
       'GET /_matrix/client/v3/publicRooms': [502, '<html>bad gateway</html>', 'text/html'],
       'GET /_matrix/client/v3/profile/': [200, { displayname: 7 }],
     });
-    expect(result.answers.register?.fault).toMatch(/HTTP 200, not JSON/);
-    expect(result.answers.publicRooms?.fault).toBe('HTTP 502');
-    expect(result.answers.profile?.fault).toMatch(/wrong shape \(displayname must be string,null\)/);
+    expect(result.answers.register?.fault).toEqual({ id: 'probe.notJson', data: { status: 200 } });
+    expect(result.answers.publicRooms?.fault).toEqual({ id: 'probe.httpStatus', data: { status: 502 } });
+    expect(result.answers.profile?.fault).toEqual({ id: 'probe.wrongShape', data: { status: 200, problem: 'displayname must be string,null' } });
     const facts = buildProbeFacts(result);
-    expect(facts.get('enable_registration')).toMatchObject({ state: 'unknown', reason: expect.stringMatching(/gave no usable answer/) });
-    expect(statusOf(lint, 'registration-gated')?.status).toBe('unknown');
+    // The flows gave nothing usable: GET /register/available, for a random name, is the second signal.
+    expect(server.seen.some((line) => /^GET \/_matrix\/client\/v3\/register\/available\?username=mxlint-probe-[0-9a-f]{12}$/.test(line))).toBe(true);
+    expect(facts.get('enable_registration')).toMatchObject({ state: 'set', value: false, location: { file: expect.stringContaining('/register/available?username=') } });
+    expect(facts.seen.get('enable_registration')?.seen).toMatchObject({ id: 'probe.availableRefused' });
+    expect(facts.get('registration_requires_token')).toMatchObject({ state: 'unknown', reason: { id: 'probe.noUsableAnswer', data: { method: 'POST', fault: { id: 'probe.notJson' } } } });
+    expect(statusOf(lint, 'registration-gated')?.status).toBe('pass');
     expect(lint.warnings.some((warning) => warning.includes('publicRooms'))).toBe(true);
   });
 
@@ -140,17 +147,17 @@ describe('probe faults and refusals', () => {
     const { result } = await probe(routes, { maxRetries: 2 });
     expect(result.answers.clientVersions?.status).toBe(200);
     expect(result.retries).toBe(1);
-    expect(result.requests).toBe(12);
+    expect(result.requests).toBe(13);
   });
 
   it('follows a well-known delegation only to the same scheme, and to a public address unless allowed', async () => {
     const withBase = (base: string): Routes => ({ ...CLOSED, 'GET /.well-known/matrix/client': [200, { 'm.homeserver': { base_url: base } }] });
     const https = await probe(withBase('https://127.0.0.1:1'));
     expect(https.result.baseUrl).toBe(server.url);
-    expect(https.result.warnings[0]).toMatch(/changes the scheme/);
+    expect(https.result.warnings[0]).toMatchObject({ id: 'probe.notFollowingClient', data: { problem: { id: 'probe.schemeChange' } } });
     const privateAddress = await probe(withBase('http://10.1.2.3:8008'), { allowPrivate: false });
     expect(privateAddress.result.baseUrl).toBe(server.url);
-    expect(privateAddress.result.warnings[0]).toMatch(/non-public address \(10\.1\.2\.3\).*--allow-private/);
+    expect(privateAddress.result.warnings[0]).toMatchObject({ data: { problem: { id: 'probe.nonPublic', data: { address: '10.1.2.3' } } } });
     const followed = await probe(withBase(`${server.url}/`));
     expect(followed.result.baseUrl).toBe(server.url);
     expect(followed.result.warnings).toEqual([]);
@@ -161,7 +168,7 @@ describe('probe faults and refusals', () => {
     expect((await probe(withServer('127.0.0.1'))).result.federationUrl).toBe('http://127.0.0.1:8448');
     const refused = await probe(withServer('192.168.4.4:443'), { allowPrivate: false });
     expect(refused.result.federationUrl).toBe(server.url);
-    expect(refused.result.warnings[0]).toMatch(/not following the server well-known to 192\.168\.4\.4:443: 192\.168\.4\.4 is a non-public address/);
+    expect(refused.result.warnings[0]).toMatchObject({ id: 'probe.notFollowingServer', data: { to: '192.168.4.4:443', problem: { id: 'probe.nonPublic', data: { host: '192.168.4.4' } } } });
   });
 
   it('a server that answers nothing usable is a network error (exit 3), not a report', async () => {
@@ -206,7 +213,7 @@ describe('probe --config: what the file says against what the server shows', () 
     expect(differences.map((difference) => [difference.path, difference.config, difference.seen, difference.location?.line])).toEqual([
       ['registration_requires_token', false, true, 3],
     ]);
-    expect(differences[0].seenText).toBe('every sign-up flow asks for a registration token');
+    expect(differences[0].seenMessage).toEqual({ id: 'probe.everyFlowToken', data: {} });
   });
 
   it('compares the stages only while sign-up is open on both sides', async () => {
@@ -222,7 +229,7 @@ describe('probe: the profile lookup names a user of this server only', () => {
     const { result, lint } = await probe({ ...CLOSED, 'GET /_matrix/key/v2/server': [404, UNRECOGNIZED] });
     expect(result.serverName).toBeUndefined();
     expect(server.seen.some((line) => line.includes('/profile/'))).toBe(false);
-    expect(result.warnings).toContain('the server name is unknown (its keys gave no answer): no profile lookup, whose user would have to be of this server');
+    expect(result.warnings).toContainEqual({ id: 'probe.noServerName', data: {} });
     expect(statusOf(lint, 'profile-lookup-limited', 'anonymous')?.status).toBe('unknown');
   });
 });
