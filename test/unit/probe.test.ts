@@ -2,7 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoveryOrigin, isNonPublicAddress, probeServer, type ProbeOptions } from '../../src/sources/probe.js';
 import { buildProbeFacts, NOT_SEEN } from '../../src/facts/probe-facts.js';
-import { lintProbe } from '../../src/lint-probe.js';
+import { judgedFromOutside, lintProbe } from '../../src/lint-probe.js';
+import { checks } from '../../src/engine/checks/index.js';
+import { declaredMessages, render } from '../../src/messages/message.js';
 import { builtInRules } from '../../src/engine/rules.js';
 import { CLOSED, OPEN, Recorded, UNRECOGNIZED, type Route, type Routes } from './probe-recorded.js';
 import { configDifferences } from '../../src/facts/probe-compare.js';
@@ -231,5 +233,123 @@ describe('probe: the profile lookup names a user of this server only', () => {
     expect(server.seen.some((line) => line.includes('/profile/'))).toBe(false);
     expect(result.warnings).toContainEqual({ id: 'probe.noServerName', data: {} });
     expect(statusOf(lint, 'profile-lookup-limited', 'anonymous')?.status).toBe('unknown');
+  });
+});
+
+describe('probe: login delegated to Matrix Authentication Service', () => {
+  // What Synapse 1.160 with matrix_authentication_service.enabled answers (rest/client/auth_metadata.py,
+  // rest/well_known.py), and MAS's discovery (crates/handlers/src/oauth2/discovery.rs).
+  const masRoutes = (prompts: string[], extra: Routes = {}): Routes => ({
+    ...CLOSED,
+    'GET /.well-known/matrix/client': [200, { 'm.homeserver': { base_url: 'BASE' }, 'org.matrix.msc2965.authentication': { issuer: 'BASE/', account: 'BASE/account/' } }],
+    'POST /_matrix/client/v3/register': [403, { errcode: 'M_FORBIDDEN', error: 'Registration has been disabled. Only m.login.application_service registrations are allowed.' }],
+    'GET /_matrix/client/v1/auth_metadata': [200, { issuer: 'BASE/', account_management_uri: 'BASE/account/', prompt_values_supported: prompts }],
+    'GET /.well-known/openid-configuration': [200, { issuer: 'BASE/', registration_endpoint: 'BASE/oauth2/registration', prompt_values_supported: prompts, account_management_uri: 'BASE/account/' }],
+    ...extra,
+  });
+
+  it('reads MAS\'s OpenID discovery: prompt=create means its password registration is on; the token stays unknown', async () => {
+    const { result, lint } = await probe(masRoutes(['login', 'create']));
+    expect(server.seen).toContain('GET /.well-known/openid-configuration');
+    expect(result.delegation).toEqual({ issuer: `${server.url}/`, via: 'auth_metadata', accountUrl: `${server.url}/account/` });
+    const facts = lint.facts;
+    expect(facts.get('matrix_authentication_service.enabled')).toMatchObject({ value: true });
+    expect(facts.get('mas.account.password_registration_enabled')).toMatchObject({ value: true, location: { file: `${server.url}/.well-known/openid-configuration` } });
+    expect(facts.get('mas.passwords.enabled')).toMatchObject({ value: true });
+    expect(facts.get('signup.decidedBy').value).toBe('mas');
+    expect(facts.get('signup.form')).toMatchObject({ state: 'unknown', reason: { id: 'derived.dependsOn', data: { reason: { id: 'probe.masTokenUnseen' } } } });
+    expect(statusOf(lint, 'registration-gated')?.status).toBe('unknown');
+  });
+
+  it('without prompt=create, MAS\'s form is closed; its upstream providers cannot be seen', async () => {
+    const { lint } = await probe(masRoutes(['login']));
+    expect(lint.facts.get('mas.account.password_registration_enabled')).toMatchObject({ value: false });
+    expect(lint.facts.get('mas.passwords.enabled')).toMatchObject({ state: 'unknown', reason: { id: 'probe.masPasswordsUnseen' } });
+    expect(lint.facts.get('signup.form')).toMatchObject({ value: 'closed' });
+    expect(lint.facts.get('signup.via')).toMatchObject({ state: 'unknown', reason: { data: { path: 'mas.upstream_oauth2.providers', reason: { id: 'probe.masUpstreamUnseen' } } } });
+    expect(statusOf(lint, 'registration-gated')).toMatchObject({ status: 'unknown' });
+  });
+
+  it('finds the issuer in the client well-known, and else through the unstable auth_issuer when the login flows hint at it', async () => {
+    const wellKnownOnly = await probe(masRoutes(['login'], { 'GET /_matrix/client/v1/auth_metadata': [404, UNRECOGNIZED] }));
+    expect(wellKnownOnly.result.delegation).toMatchObject({ via: 'well-known', accountUrl: `${server.url}/account/` });
+    expect(wellKnownOnly.lint.facts.get('signup.form').value).toBe('closed');
+    const hinted = await probe({
+      ...masRoutes(['login', 'create'], { 'GET /_matrix/client/v1/auth_metadata': [404, UNRECOGNIZED] }),
+      'GET /.well-known/matrix/client': [404, UNRECOGNIZED],
+      'GET /_matrix/client/v3/login': [200, { flows: [{ type: 'm.login.sso', oauth_aware_preferred: true }, { type: 'm.login.token' }] }],
+      'GET /_matrix/client/unstable/org.matrix.msc2965/auth_issuer': [200, { issuer: 'BASE/' }],
+    });
+    expect(hinted.result.delegation).toMatchObject({ via: 'auth_issuer', issuer: `${server.url}/` });
+    expect(hinted.lint.facts.get('mas.account.password_registration_enabled').value).toBe(true);
+    // Without MAS, neither auth_issuer nor a discovery is asked.
+    await probe(CLOSED);
+    expect(server.seen.some((line) => line.includes('auth_issuer') || line.includes('openid-configuration'))).toBe(false);
+  });
+
+  it('does not ask an issuer on a non-public address unless allowed', async () => {
+    const { result } = await probe({ ...masRoutes(['login']), 'GET /_matrix/client/v1/auth_metadata': [200, { issuer: 'http://10.9.9.9/' }] }, { allowPrivate: false });
+    expect(result.warnings).toContainEqual(expect.objectContaining({ id: 'probe.notFollowingIssuer' }));
+    expect(result.answers.openidConfiguration).toBeUndefined();
+  });
+});
+
+describe('probe: what is public without an account', () => {
+  it('the media configuration asks a token on Synapse: unknown, saying so', async () => {
+    const { lint } = await probe(CLOSED);
+    expect(lint.facts.get('max_upload_size')).toMatchObject({ state: 'unknown', reason: { id: 'probe.mediaNeedsToken', data: { status: 401 } } });
+    const open = await probe({ ...CLOSED, 'GET /_matrix/client/v1/media/config': [200, { 'm.upload.size': 52428800 }] });
+    expect(open.lint.facts.get('max_upload_size')).toMatchObject({ value: 52428800 });
+  });
+
+  it('published rooms whose history anyone can read, from the directory\'s world_readable', async () => {
+    const { lint } = await probe({ ...OPEN, 'GET /_matrix/client/v3/publicRooms': [200, { chunk: [{ room_id: '!a:test.local', world_readable: true }, { room_id: '!b:test.local', world_readable: false }] }] });
+    expect(server.seen).toContain('GET /_matrix/client/v3/publicRooms?limit=20');
+    expect(lint.facts.get('probe.publicRooms.worldReadable')).toMatchObject({ value: ['!a:test.local'] });
+    expect(lint.facts.seen.get('probe.publicRooms.worldReadable')?.seen).toEqual({ id: 'probe.worldReadable', data: { count: 1, read: 2 } });
+    const closed = await probe(CLOSED);
+    expect(closed.lint.facts.get('probe.publicRooms.worldReadable')).toMatchObject({ state: 'unknown', reason: { id: 'probe.directoryNeedsToken' } });
+  });
+
+  it('the user directory needs an account: unknown with that reason', async () => {
+    const { lint } = await probe(CLOSED);
+    expect(lint.facts.get('user_directory.search_all_users')).toMatchObject({ state: 'unknown', reason: { id: 'probe.userDirectoryNeedsAccount' } });
+  });
+});
+
+describe('probe --federation: the public rooms over federation', () => {
+  it('is asked only with federation; an unsigned request\'s 401 says nothing of allow_public_rooms_over_federation', async () => {
+    const without = await probe(CLOSED);
+    expect(server.seen.some((line) => line.includes('/federation/v1/publicRooms'))).toBe(false);
+    expect(without.lint.facts.get('allow_public_rooms_over_federation').reason).toMatchObject({ id: 'probe.federationNotAsked' });
+    const unsigned = await probe({ ...CLOSED, 'GET /_matrix/federation/v1/publicRooms': [401, { errcode: 'M_UNAUTHORIZED', error: 'Missing Authorization headers' }] }, { federation: true });
+    expect(server.seen).toContain('GET /_matrix/federation/v1/publicRooms?limit=1');
+    expect(unsigned.lint.facts.get('allow_public_rooms_over_federation')).toMatchObject({ state: 'unknown', reason: { id: 'probe.federationUnsigned', data: { status: 401 } } });
+    const denied = await probe({ ...CLOSED, 'GET /_matrix/federation/v1/publicRooms': [403, { errcode: 'M_FORBIDDEN' }] }, { federation: true });
+    expect(denied.lint.facts.get('allow_public_rooms_over_federation').value).toBe(false);
+    const listed = await probe({ ...CLOSED, 'GET /_matrix/federation/v1/publicRooms': [200, { chunk: [] }] }, { federation: true });
+    expect(listed.lint.facts.get('allow_public_rooms_over_federation').value).toBe(true);
+  });
+});
+
+describe('probe: which rules facts seen from outside can judge', () => {
+  it('every check function is classified: the ones reading the files themselves declare readsFiles', () => {
+    const readsFiles = Object.entries(checks).filter(([, check]) => check.readsFiles).map(([name]) => name).sort();
+    expect(readsFiles).toEqual([
+      'knownKeys', 'masKnownKeys', 'masLinkAgrees', 'masUpstreamThirdParties', 'noBridges', 'noDeprecatedKeys', 'noDuplicateKeys', 'noEmptySections',
+      'noMisplacedKeys', 'noSkippedFiles', 'secretFilesPrivate', 'secretsInFiles', 'synapseSignupOptionsUnused', 'synapseStarts', 'topLevelKeyAbsent',
+    ]);
+    for (const check of Object.values(checks)) expect([undefined, true]).toContain(check.readsFiles);
+    const rules = builtInRules().filter((rule) => rule.target === 'config');
+    expect(rules.filter(judgedFromOutside).map((rule) => rule.id)).toContain('registration-gated');
+    expect(rules.filter((rule) => !judgedFromOutside(rule)).map((rule) => rule.id)).toContain('known-keys');
+  });
+
+  it('every probe message renders in both languages', () => {
+    for (const [id, templates] of declaredMessages()) {
+      if (!id.startsWith('probe.')) continue;
+      expect(templates.fr, id).not.toMatch(/ [:;?!]/);
+    }
+    expect(render('fr', NOT_SEEN)).toMatch(/^ne se voit pas de l’extérieur\u00a0: /);
   });
 });
