@@ -67,7 +67,8 @@ function masFormDecision(get: Get): Decision<SignupForm> {
  *  a provider's issuer or secret leaves this known. */
 function masUpstreamDecision(get: Get): Decision<Array<Decided<SignupWay>>> {
   const providers = get('mas.upstream_oauth2.providers');
-  if (providers.state === 'unknown') return { unknown: providers };
+  // Unknown with no value at all (not seen, as from outside); a placeholder inside a provider leaves the list readable.
+  if (providers.state === 'unknown' && providers.value === undefined) return { unknown: providers };
   const ways: Array<Decided<SignupWay>> = [];
   const count = Array.isArray(providers.value) ? providers.value.length : 0;
   for (let index = 0; index < count; index += 1) {
