@@ -76,6 +76,21 @@ describe('mxlint probe', () => {
     expect((await mxlintAsync(['probe', '--help'])).stdout).toMatch(/--timeout <ms> +timeout of each request in milliseconds \(default:\s+"10000"\)/);
   });
 
+  it('shows a login delegated to MAS and, with --federation, the federation directory\'s answer', async () => {
+    server.routes = {
+      ...CLOSED,
+      'GET /_matrix/client/v1/auth_metadata': [200, { issuer: 'BASE/', account_management_uri: 'BASE/account/', prompt_values_supported: ['login'] }],
+      'GET /.well-known/openid-configuration': [200, { issuer: 'BASE/', prompt_values_supported: ['login'] }],
+      'GET /_matrix/federation/v1/publicRooms': [401, { errcode: 'M_UNAUTHORIZED', error: 'Missing Authorization headers' }],
+    };
+    const run = await mxlintAsync(['probe', server.url, '--federation', '--allow-private', '-u', 'chatons']);
+    expect(run.stdout).toContain(`MAS: ${server.url}/ (auth_metadata; openid-configuration 200), ${server.url}/account/`);
+    expect(run.stdout).toContain('federation: GET /publicRooms 401');
+    expect(run.stdout).toMatch(/14 request\(s\)/);
+    const json = JSON.parse((await mxlintAsync(['probe', server.url, '--federation', '-f', 'json', '-u', 'chatons'])).stdout);
+    expect(json.probe.delegation).toEqual({ issuer: `${server.url}/`, via: 'auth_metadata', accountUrl: `${server.url}/account/` });
+  });
+
   it('refuses plain http to another machine, and a target that is no name nor URL (exit 2)', async () => {
     const insecure = await mxlintAsync(['probe', 'http://example.org']);
     expect(insecure).toMatchObject({ code: 2, stderr: expect.stringMatching(/plain http/) });

@@ -218,6 +218,15 @@ describe('probe --config: what the file says against what the server shows', () 
     expect(differences[0].seenMessage).toEqual({ id: 'probe.everyFlowToken', data: {} });
   });
 
+  it('compares what the federation directory showed (a 403 is off) with allow_public_rooms_over_federation', async () => {
+    const { result } = await probe({ ...CLOSED, 'GET /_matrix/federation/v1/publicRooms': [403, { errcode: 'M_FORBIDDEN' }] }, { federation: true });
+    const facts = buildProbeFacts(result);
+    expect(configDifferences(facts, configFacts('enable_registration: false\nallow_public_rooms_over_federation: true\n'))).toMatchObject([
+      { path: 'allow_public_rooms_over_federation', config: true, seen: false, location: { line: 2 }, seenMessage: { id: 'probe.federationRoomsDenied' } },
+    ]);
+    expect(configDifferences(facts, configFacts('enable_registration: false\n'))).toEqual([]);
+  });
+
   it('compares the stages only while sign-up is open on both sides', async () => {
     const { result } = await probe(CLOSED);
     const [difference, ...rest] = configDifferences(buildProbeFacts(result), configFacts('enable_registration: true\nregistration_requires_token: true\n'));
