@@ -51,7 +51,7 @@ export async function runProbe(target: string, options: ProbeCommandOptions, wri
 }
 
 /** What was asked and what answered, before the findings. */
-function probeHeader({ probe }: ProbeLintResult, output: AuditOutput): string {
+function probeHeader({ probe, facts }: ProbeLintResult, output: AuditOutput): string {
   const { lang } = output;
   const { answers } = probe;
   const status = (endpoint: Endpoint) => {
@@ -67,6 +67,7 @@ function probeHeader({ probe }: ProbeLintResult, output: AuditOutput): string {
     ...(software ? [`  ${t(lang, 'probe.software')}: ${[software.name, software.version].filter(Boolean).join(' ')}`] : []),
     `  ${t(lang, 'probe.signUp')}: POST /register ${status('register')}; ${t(lang, 'probe.login')}: ${(answers.login?.body?.flows ?? []).map((flow: { type: string }) => flow.type).join(', ') || status('login')}${providers.length ? ` (SSO: ${providers.join(', ')})` : ''}`,
     ...(probe.delegation ? [`  MAS: ${probe.delegation.issuer} (${probe.delegation.via}; openid-configuration ${status('openidConfiguration') || '-'})${probe.delegation.accountUrl ? `, ${probe.delegation.accountUrl}` : ''}`] : []),
+    ...(facts.seen.has('probe.publicRooms.worldReadable') ? [`  ${render(lang, facts.seen.get('probe.publicRooms.worldReadable')!.seen)}`] : []),
     ...(answers.federationPublicRooms ? [`  ${t(lang, 'probe.federation')}: GET /publicRooms ${status('federationPublicRooms')}`] : []),
     `  ${t(lang, 'probe.requests', { count: probe.requests, retries: probe.retries })}`,
     ...(probe.guestUserId ? [`  ${t(lang, 'probe.guest', { user: probe.guestUserId })}`] : []),

@@ -19,6 +19,7 @@ describe('mxlint probe', () => {
     const run = await mxlintAsync(['probe', server.url, '-u', 'anonymous']);
     expect(run.stdout).toContain(`Seen from outside: ${server.url} (test.local)`);
     expect(run.stdout).toContain('server software: Synapse 1.160.0');
+    expect(run.stdout).toContain('0 of the 1 published room(s) read let anyone read their history without an account');
     expect(run.stdout).toMatch(/12 request\(s\) \(0 retried\), read-only, no token sent/);
     // Findings are grouped under the URL that showed them.
     expect(run.stdout).toMatch(new RegExp(`^${server.url.replace(/[.:/]/g, '\\$&')}/\\.well-known/matrix/client\\n(?:.*\\n)*? +! no-default-identity-server`, 'm'));
