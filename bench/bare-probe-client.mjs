@@ -18,8 +18,9 @@ const ask = async (url, method = 'GET') => {
 await Promise.all(['client', 'server', 'support'].map((name) => ask(`${baseUrl}/.well-known/matrix/${name}`)));
 const [, , , , , , keys] = await Promise.all([
   ask(`${baseUrl}/_matrix/client/versions`), ask(`${client}/register`, 'POST'), ask(`${client}/login`),
-  ask(`${baseUrl}/_matrix/client/v1/auth_metadata`), ask(`${client}/publicRooms?limit=1`),
+  ask(`${baseUrl}/_matrix/client/v1/auth_metadata`), ask(`${client}/publicRooms?limit=20`),
   ask(`${baseUrl}/_matrix/federation/v1/version`), ask(`${baseUrl}/_matrix/key/v2/server`),
+  ask(`${baseUrl}/_matrix/client/v1/media/config`),
 ]);
 await ask(`${client}/profile/${encodeURIComponent(`@mxlint-probe:${keys?.server_name}`)}`);
 process.stdout.write(`${requests} requests\n`);

@@ -157,6 +157,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('--allow-insecure-http', 'allow a plain-http server that is not on this machine')
         .option('--allow-private', 'follow a well-known delegation to a loopback or private address')
         .option('--try-guest', 'register a guest account to see whether guests are allowed (this creates an account)')
+        .option('--federation', 'also ask the public rooms over federation (GET /_matrix/federation/v1/publicRooms)')
         .option('-c, --config <path>', 'the server\'s homeserver.yaml or conf.d (repeatable): report each option the running server shows otherwise', collect, [])
         .option('-v, --verbose', 'show passing checks too')
         .action(async (server: string, options) => {

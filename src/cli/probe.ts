@@ -10,6 +10,7 @@ import { t } from '../report/messages.js';
 import type { AuditOutput } from '../report/model.js';
 import type { Note } from '../report/model.js';
 import type { Lang } from '../types.js';
+import { render } from '../messages/message.js';
 import { auditOutput, deliver, openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
 
 export interface ProbeCommandOptions extends ReportCliOptions {
@@ -18,6 +19,7 @@ export interface ProbeCommandOptions extends ReportCliOptions {
   allowInsecureHttp?: boolean;
   allowPrivate?: boolean;
   tryGuest?: boolean;
+  federation?: boolean;
   config: string[];
 }
 
@@ -29,6 +31,7 @@ export async function runProbe(target: string, options: ProbeCommandOptions, wri
     allowPrivate: Boolean(options.allowPrivate),
     allowInsecureHttp: Boolean(options.allowInsecureHttp),
     tryGuest: Boolean(options.tryGuest),
+    federation: Boolean(options.federation),
   });
   writeStderr(`mxlint: probe of ${probe.origin}: ${t(session.lang, 'probe.requests', { count: probe.requests, retries: probe.retries })}\n`);
   if (probe.guestUserId) writeStderr(`mxlint: ${t(session.lang, 'probe.guest', { user: probe.guestUserId })}\n`);
@@ -48,12 +51,12 @@ export async function runProbe(target: string, options: ProbeCommandOptions, wri
 }
 
 /** What was asked and what answered, before the findings. */
-function probeHeader({ probe }: ProbeLintResult, output: AuditOutput): string {
+function probeHeader({ probe, facts }: ProbeLintResult, output: AuditOutput): string {
   const { lang } = output;
   const { answers } = probe;
   const status = (endpoint: Endpoint) => {
     const answer = answers[endpoint];
-    return !answer ? '' : answer.fault ? `${t(lang, 'probe.noAnswer')} (${answer.fault})` : String(answer.status);
+    return !answer ? '' : answer.fault ? `${t(lang, 'probe.noAnswer')} (${render(lang, answer.fault)})` : String(answer.status);
   };
   const software = answers.federationVersion?.body?.server;
   const providers = (answers.login?.body?.flows ?? []).flatMap((flow: { identity_providers?: Array<{ id: string; name?: string }> }) => flow.identity_providers ?? []).map((provider: { id: string; name?: string }) => provider.name ?? provider.id);
@@ -63,6 +66,9 @@ function probeHeader({ probe }: ProbeLintResult, output: AuditOutput): string {
     `  ${t(lang, 'probe.federation')}: ${probe.federationUrl} (version ${status('federationVersion')}, keys ${status('serverKeys')})`,
     ...(software ? [`  ${t(lang, 'probe.software')}: ${[software.name, software.version].filter(Boolean).join(' ')}`] : []),
     `  ${t(lang, 'probe.signUp')}: POST /register ${status('register')}; ${t(lang, 'probe.login')}: ${(answers.login?.body?.flows ?? []).map((flow: { type: string }) => flow.type).join(', ') || status('login')}${providers.length ? ` (SSO: ${providers.join(', ')})` : ''}`,
+    ...(probe.delegation ? [`  MAS: ${probe.delegation.issuer} (${probe.delegation.via}; openid-configuration ${status('openidConfiguration') || '-'})${probe.delegation.accountUrl ? `, ${probe.delegation.accountUrl}` : ''}`] : []),
+    ...(facts.seen.has('probe.publicRooms.worldReadable') ? [`  ${render(lang, facts.seen.get('probe.publicRooms.worldReadable')!.seen)}`] : []),
+    ...(answers.federationPublicRooms ? [`  ${t(lang, 'probe.federation')}: GET /publicRooms ${status('federationPublicRooms')}`] : []),
     `  ${t(lang, 'probe.requests', { count: probe.requests, retries: probe.retries })}`,
     ...(probe.guestUserId ? [`  ${t(lang, 'probe.guest', { user: probe.guestUserId })}`] : []),
   ];
@@ -77,6 +83,6 @@ async function differencesFromConfig(result: ProbeLintResult, paths: string[], l
   const config = buildServerFacts(loadConfigFiles(paths), paths);
   return configDifferences(result.facts, config).map((difference) => ({
     ruleId: 'config-differs', level: 'error', location: difference.location,
-    message: t(lang, 'note.configDiffers', describeDifference(difference)),
+    message: t(lang, 'note.configDiffers', describeDifference(difference, lang)),
   }));
 }

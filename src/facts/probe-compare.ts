@@ -1,7 +1,8 @@
 // `mxlint probe --config`: what the config file says against what the running server shows, for
 // each option the probe saw. Each row says what the server would show given the config (as Synapse
 // reads it), so both sides are compared on the same terms.
-import type { Fact, SourceLocation } from '../types.js';
+import type { Fact, Lang, Message, SourceLocation } from '../types.js';
+import { render } from '../messages/message.js';
 import type { ServerFacts } from './server-facts.js';
 import type { ProbeFacts } from './probe-facts.js';
 import { pythonTruthy, show, strtobool } from './values.js';
@@ -56,6 +57,7 @@ export const COMPARISONS: Comparison[] = [
   { path: 'matrix_authentication_service.enabled', fromConfig: (get) => (get('experimental_features.msc3861.enabled').value === true ? { value: true, fact: get('experimental_features.msc3861.enabled') } : truthyAt('matrix_authentication_service.enabled')(get)) },
   { path: 'allow_public_rooms_without_auth', fromConfig: truthyAt('allow_public_rooms_without_auth') },
   { path: 'require_auth_for_profile_requests', fromConfig: truthyAt('require_auth_for_profile_requests') },
+  { path: 'allow_public_rooms_over_federation', fromConfig: truthyAt('allow_public_rooms_over_federation') },
   { path: 'default_identity_server', fromSeen: withoutSlash, fromConfig: (get) => ({ value: pythonTruthy(get('default_identity_server').value) ? withoutSlash(get('default_identity_server').value) : null, fact: get('default_identity_server') }) },
   { path: 'public_baseurl', fromSeen: withoutSlash, fromConfig: (get) => ({ value: withoutSlash(get('public_baseurl').value), fact: get('public_baseurl') }) },
   { path: 'extra_well_known_client_content', fromConfig: (get) => ({ value: get('extra_well_known_client_content').value ?? {}, fact: get('extra_well_known_client_content') }) },
@@ -68,7 +70,8 @@ export interface ConfigDifference {
   location?: SourceLocation;
   /** What the running server shows, and where. */
   seen: unknown;
-  seenText: string;
+  /** What was seen, as a message. */
+  seenMessage: Message;
   url: string;
 }
 
@@ -86,9 +89,10 @@ export function configDifferences(probe: ProbeFacts, config: ServerFacts): Confi
     if (expected.fact.state === 'unknown') continue;
     const shown = comparison.fromSeen ? comparison.fromSeen(seen.value) : seen.value;
     if (same(expected.value, shown)) continue;
-    differences.push({ path: comparison.path, config: expected.value, location: expected.fact.location, seen: shown, seenText: seen.seen, url: seen.url });
+    differences.push({ path: comparison.path, config: expected.value, location: expected.fact.location, seen: shown, seenMessage: seen.seen, url: seen.url });
   }
   return differences;
 }
 
-export const describeDifference = (difference: ConfigDifference) => ({ config: show(difference.config), seen: difference.seenText, path: difference.path, url: difference.url });
+/** The data of the report's note.configDiffers, in `lang`. */
+export const describeDifference = (difference: ConfigDifference, lang: Lang) => ({ config: show(difference.config), seen: render(lang, difference.seenMessage), path: difference.path, url: difference.url });

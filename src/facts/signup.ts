@@ -48,11 +48,12 @@ export function registrationSwitch(get: Get): Decision<boolean> {
 /** MAS's password registration (MAS 1.22): closed unless password login and password registration
  *  are both on; a token when either token option is on (the older name is still read). */
 function masFormDecision(get: Get): Decision<SignupForm> {
-  for (const path of ['mas.passwords.enabled', 'mas.account.password_registration_enabled']) {
-    const fact = get(path);
-    if (fact.state === 'unknown') return { unknown: fact };
-    if (fact.value !== true) return { value: 'closed', fact };
-  }
+  // Either switch off closes it, even when the other is unknown (a probe sees only their product).
+  const switches = ['mas.passwords.enabled', 'mas.account.password_registration_enabled'].map(get);
+  const off = switches.find((fact) => fact.state !== 'unknown' && fact.value !== true);
+  if (off) return { value: 'closed', fact: off };
+  const unknownSwitch = switches.find((fact) => fact.state === 'unknown');
+  if (unknownSwitch) return { unknown: unknownSwitch };
   for (const path of ['mas.account.password_registration_token_required', 'mas.account.registration_token_required']) {
     const fact = get(path);
     if (fact.state === 'unknown') return { unknown: fact };
@@ -66,6 +67,8 @@ function masFormDecision(get: Get): Decision<SignupForm> {
  *  a provider's issuer or secret leaves this known. */
 function masUpstreamDecision(get: Get): Decision<Array<Decided<SignupWay>>> {
   const providers = get('mas.upstream_oauth2.providers');
+  // Unknown with no value at all (not seen, as from outside); a placeholder inside a provider leaves the list readable.
+  if (providers.state === 'unknown' && providers.value === undefined) return { unknown: providers };
   const ways: Array<Decided<SignupWay>> = [];
   const count = Array.isArray(providers.value) ? providers.value.length : 0;
   for (let index = 0; index < count; index += 1) {

@@ -35,7 +35,11 @@ export interface Answers {
   clientVersions: { versions: string[]; unstable_features?: Record<string, boolean> };
   registerFlows: { flows: Array<{ stages: string[] }>; params?: Record<string, unknown> };
   loginFlows: { flows: Array<{ type: string; identity_providers?: Array<{ id: string; name?: string }> }> };
-  authMetadata: { issuer: string; account_management_uri?: string };
+  authMetadata: { issuer: string; account_management_uri?: string; prompt_values_supported?: string[] };
+  authIssuer: { issuer: string };
+  openidConfiguration: { issuer: string; prompt_values_supported?: string[]; registration_endpoint?: string; account_management_uri?: string };
+  registerAvailable: { available: boolean };
+  mediaConfig: { 'm.upload.size'?: number };
   publicRooms: { chunk: Array<{ room_id: string; world_readable?: boolean; guest_can_join?: boolean }>; total_room_count_estimate?: number };
   profile: { displayname?: string | null; avatar_url?: string | null };
   matrixError: { errcode?: string; error?: string };

@@ -1,17 +1,20 @@
 // A homeserver seen from outside, read-only and without a token: discovery (.well-known), the
 // client and federation versions, the sign-up and login flows, what is public without an account
-// (room directory, profiles) and the server's keys. Every request goes through boundedFetch (deadline,
+// (room directory, profiles, media configuration), login delegated to Matrix Authentication Service
+// (its OpenID discovery) and the server's keys; with `federation`, the public rooms over federation. Every request goes through boundedFetch (deadline,
 // bounded answer, same-origin redirects, tokens scrubbed) and is counted; each answer is checked
 // against its schema in answers.schema.json. Only GETs, and `POST /register {}`, which answers
-// 401 with the flows and creates nothing; a guest account only with tryGuest.
+// 401 with the flows and creates nothing; a guest account only with tryGuest. What it says is
+// messages by id (warnings, faults), rendered by the report in its language.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { boundedFetch, RefusedAnswer } from './http.js';
 import { answerProblem, type Answers } from './answers.js';
 import { rememberSecret } from './scrub.js';
+import { randomBytes } from 'node:crypto';
+import { defineMessages, type Message } from '../messages/message.js';
 import { InputError } from '../errors.js';
 import { NetworkError } from './homeserver.js';
-import { defineMessages } from '../messages/message.js';
 
 const errorMessage = defineMessages({
   'error.probe.badTarget': {
@@ -45,6 +48,13 @@ export const ENDPOINTS = {
   federationVersion: { schema: 'federationVersion', ok: [200, 404] },
   serverKeys: { schema: 'serverKeys', ok: [200, 404] },
   guest: { schema: 'guestRegistration', ok: [200, 403] },
+  // 200 for a free name; 400 for a name taken or refused; 403 with registration off; 404 under MAS.
+  registerAvailable: { schema: 'registerAvailable', ok: [200, 400, 403, 404] },
+  // Synapse 1.120+ serves it only with a token (401).
+  mediaConfig: { schema: 'mediaConfig', ok: [200, 401, 403, 404] },
+  authIssuer: { schema: 'authIssuer', ok: [200, 404] },
+  openidConfiguration: { schema: 'openidConfiguration', ok: [200, 404] },
+  federationPublicRooms: { schema: 'publicRooms', ok: [200, 401, 403, 404] },
 } as const satisfies Record<string, { schema: keyof Answers; ok: number[] }>;
 
 export type Endpoint = keyof typeof ENDPOINTS;
@@ -56,7 +66,7 @@ export interface ProbeAnswer {
   status?: number;
   body?: any;
   /** No usable answer: a timeout, a connection fault, HTML, a body of the wrong shape, a redirect elsewhere. */
-  fault?: string;
+  fault?: Message;
 }
 
 export interface ProbeOptions {
@@ -68,6 +78,17 @@ export interface ProbeOptions {
   allowInsecureHttp: boolean;
   /** Register a guest account (it creates one). */
   tryGuest: boolean;
+  /** Also ask the public rooms over federation. */
+  federation?: boolean;
+}
+
+/** Login delegated to an OAuth 2.0 / OpenID issuer (Matrix Authentication Service), and what told it. */
+export interface AuthDelegation {
+  issuer: string;
+  /** auth_metadata, the client well-known (stable m.authentication or MSC2965's), or the unstable auth_issuer. */
+  via: 'auth_metadata' | 'well-known' | 'auth_issuer';
+  /** Where accounts are managed (MSC4191 account_management_uri, or the well-known's account). */
+  accountUrl?: string;
 }
 
 export interface ProbeResult {
@@ -85,8 +106,29 @@ export interface ProbeResult {
   retries: number;
   /** Set when tryGuest created a guest account. */
   guestUserId?: string;
-  warnings: string[];
+  /** Set when login is delegated (MAS). */
+  delegation?: AuthDelegation;
+  warnings: Message[];
 }
+
+const message = defineMessages({
+  'probe.noAnswerWithin': { en: 'no answer within {ms} ms (--timeout)', fr: 'pas de réponse en {ms} ms (--timeout)' },
+  'probe.httpStatus': { en: 'HTTP {status}', fr: 'HTTP {status}' },
+  'probe.notJson': { en: 'HTTP {status}, not JSON (a web page or a proxy\'s error page?)', fr: 'HTTP {status}, pas du JSON (une page web, ou la page d’erreur d’un proxy ?)' },
+  'probe.wrongShape': { en: 'HTTP {status}, an answer of the wrong shape ({problem})', fr: 'HTTP {status}, une réponse qui n’a pas la forme attendue ({problem})' },
+  'probe.refused': { en: '{error}', fr: '{error}' },
+  'probe.afterTries': { en: '{fault} after {tries} tries', fr: '{fault} après {tries} essais' },
+  'probe.schemeChange': { en: 'it changes the scheme ({from} to {to})', fr: 'elle change de protocole ({from} vers {to})' },
+  'probe.noResolve': { en: 'its host {host} does not resolve ({code})', fr: 'son hôte {host} ne se résout pas ({code})' },
+  'probe.nonPublic': { en: '{host} is a non-public address ({address}); give --allow-private to follow it', fr: '{host} est une adresse non publique ({address}) ; donnez --allow-private pour la suivre' },
+  'probe.baseUrlNotUrl': { en: 'the client well-known\'s m.homeserver.base_url {value} is not a URL: probing {origin} itself', fr: 'le m.homeserver.base_url du well-known client, {value}, n’est pas une URL : sondage de {origin} lui-même' },
+  'probe.notFollowingClient': { en: 'not following the client well-known to {to}: {problem}; probing {origin} itself', fr: 'le well-known client mène à {to}, qui n’est pas suivi : {problem} ; sondage de {origin} lui-même' },
+  'probe.notFollowingServer': { en: 'not following the server well-known to {to}: {problem}; asking {instead}', fr: 'le well-known serveur mène à {to}, qui n’est pas suivi : {problem} ; interrogation de {instead}' },
+  'probe.notFollowingIssuer': { en: 'not asking the login issuer {to} for its OpenID discovery: {problem}', fr: 'l’émetteur de connexion {to} n’est pas interrogé sur sa découverte OpenID : {problem}' },
+  'probe.issuerNotUrl': { en: 'the login issuer {value} is not a URL', fr: 'l’émetteur de connexion {value} n’est pas une URL' },
+  'probe.noServerName': { en: 'the server name is unknown (its keys gave no answer): no profile lookup, whose user would have to be of this server', fr: 'le nom du serveur est inconnu (ses clés n’ont pas répondu) : pas de recherche de profil, dont l’utilisateur devrait être de ce serveur' },
+});
+export { message as probeSourceMessage };
 
 const loopbackHost = (host: string) => host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 
@@ -124,18 +166,18 @@ export function discoveryOrigin(target: string, allowInsecureHttp: boolean): URL
 }
 
 /** Whether a delegation may be followed: same scheme, and a public address unless allowPrivate. */
-async function delegationProblem(from: URL, to: URL, allowPrivate: boolean): Promise<string | undefined> {
-  if (to.protocol !== from.protocol) return `it changes the scheme (${from.protocol} to ${to.protocol})`;
+async function delegationProblem(from: URL, to: URL, allowPrivate: boolean): Promise<Message | undefined> {
+  if (to.protocol !== from.protocol) return message('probe.schemeChange', { from: from.protocol, to: to.protocol });
   if (allowPrivate) return undefined;
   const host = to.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   try {
     addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((entry) => entry.address);
   } catch (error) {
-    return `its host ${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+    return message('probe.noResolve', { host, code: (error as NodeJS.ErrnoException).code ?? 'error' });
   }
   const inside = addresses.find(isNonPublicAddress);
-  return inside ? `${host} is a non-public address (${inside}); give --allow-private to follow it` : undefined;
+  return inside ? message('probe.nonPublic', { host, address: inside }) : undefined;
 }
 
 const PERMANENT = /ENOTFOUND|CERT|SSL|ERR_TLS/;
@@ -153,6 +195,7 @@ class Prober {
     const answer: ProbeAnswer = { method, url };
     for (let attempt = 0; ; attempt += 1) {
       let retry: boolean;
+      let fault: Message;
       this.requests += 1;
       try {
         const response = await this.fetchBounded(url, {
@@ -164,14 +207,14 @@ class Prober {
         answer.status = response.status;
         retry = response.status === 429 || response.status >= 500;
         if (!retry) return this.judge(endpoint, answer, text);
-        answer.fault = `HTTP ${response.status}`;
+        fault = message('probe.httpStatus', { status: response.status });
       } catch (error) {
-        const message = (error as Error)?.message ?? String(error);
-        if (error instanceof RefusedAnswer) return { ...answer, fault: message };
-        retry = !PERMANENT.test(message);
-        answer.fault = (error as Error)?.name === 'AbortError' ? `no answer within ${this.options.timeoutMs} ms (--timeout)` : message;
+        const text = (error as Error)?.message ?? String(error);
+        if (error instanceof RefusedAnswer) return { ...answer, fault: message('probe.refused', { error: text }) };
+        retry = !PERMANENT.test(text);
+        fault = (error as Error)?.name === 'AbortError' ? message('probe.noAnswerWithin', { ms: this.options.timeoutMs }) : message('probe.refused', { error: text });
       }
-      if (!retry || attempt >= this.options.maxRetries) return { ...answer, fault: `${answer.fault}${attempt ? ` after ${attempt + 1} tries` : ''}` };
+      if (!retry || attempt >= this.options.maxRetries) return { ...answer, fault: attempt ? message('probe.afterTries', { fault, tries: attempt + 1 }) : fault };
       this.retries += 1;
       await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 4000)));
     }
@@ -187,13 +230,13 @@ class Prober {
     } catch {
       body = undefined;
     }
-    const notJson = body === undefined ? ', not JSON (a web page or a proxy\'s error page?)' : '';
-    if (!(ok as readonly number[]).includes(status)) return { ...answer, fault: `HTTP ${status}${notJson}` };
+    const statusFault = body === undefined ? message('probe.notJson', { status }) : message('probe.httpStatus', { status });
+    if (!(ok as readonly number[]).includes(status)) return { ...answer, fault: statusFault };
     // A 404 from a static web server is HTML or empty: "not served" all the same.
     if (status === 404) return { ...answer, body: undefined };
-    if (notJson) return { ...answer, fault: `HTTP ${status}${notJson}` };
+    if (body === undefined) return { ...answer, fault: statusFault };
     const problem = answerProblem(status < 300 ? schema : endpoint === 'register' && status === 401 ? 'registerFlows' : 'matrixError', body);
-    if (problem) return { ...answer, fault: `HTTP ${status}, an answer of the wrong shape (${problem})` };
+    if (problem) return { ...answer, fault: message('probe.wrongShape', { status, problem }) };
     return { ...answer, body };
   }
 }
@@ -208,7 +251,7 @@ export async function probeServer(target: string, options: ProbeOptions): Promis
   const origin = discoveryOrigin(target, options.allowInsecureHttp);
   const prober = new Prober(options);
   const answers: ProbeResult['answers'] = {};
-  const warnings: string[] = [];
+  const warnings: Message[] = [];
   const at = (base: string, path: string) => `${base}${path}`;
   const ask = async (endpoint: Endpoint, method: 'GET' | 'POST', url: string, body?: unknown) => {
     answers[endpoint] = await prober.ask(endpoint, method, url, body);
@@ -228,10 +271,10 @@ export async function probeServer(target: string, options: ProbeOptions): Promis
     try {
       to = new URL(delegated);
     } catch {
-      warnings.push(`the client well-known's m.homeserver.base_url "${delegated}" is not a URL: probing ${origin.origin} itself`);
+      warnings.push(message('probe.baseUrlNotUrl', { value: JSON.stringify(delegated), origin: origin.origin }));
     }
     const problem = to && await delegationProblem(origin, to, options.allowPrivate);
-    if (to && problem) warnings.push(`not following the client well-known to ${to.origin}: ${problem}; probing ${origin.origin} itself`);
+    if (to && problem) warnings.push(message('probe.notFollowingClient', { to: to.origin, problem, origin: origin.origin }));
     else if (to) baseUrl = `${to.origin}${to.pathname.replace(/\/+$/, '')}`;
   }
   // Federation is https on m.server (port 8448 by default); a plain-http target on this machine
@@ -241,28 +284,51 @@ export async function probeServer(target: string, options: ProbeOptions): Promis
   if (typeof mServer === 'string') {
     const problem = await delegationProblem(origin, new URL(federationUrl), options.allowPrivate);
     if (problem) {
-      warnings.push(`not following the server well-known to ${mServer}: ${problem}; asking ${withPort(origin.host, origin.protocol)}`);
+      warnings.push(message('probe.notFollowingServer', { to: mServer, problem, instead: withPort(origin.host, origin.protocol) }));
       federationUrl = withPort(origin.host, origin.protocol);
     }
   }
 
   const client3 = `${baseUrl}/_matrix/client/v3`;
-  const [, , , , , , keys] = await Promise.all([
+  // A name nobody registered: the answer says whether sign-up is on, not whether the name is taken.
+  const freeName = `mxlint-probe-${randomBytes(6).toString('hex')}`;
+  const [, register, login, authMetadata, , , keys] = await Promise.all([
     ask('clientVersions', 'GET', at(baseUrl, '/_matrix/client/versions')),
     ask('register', 'POST', at(client3, '/register'), {}),
     ask('login', 'GET', at(client3, '/login')),
     ask('authMetadata', 'GET', at(baseUrl, '/_matrix/client/v1/auth_metadata')),
-    ask('publicRooms', 'GET', at(client3, '/publicRooms?limit=1')),
+    ask('publicRooms', 'GET', at(client3, `/publicRooms?limit=${PUBLIC_ROOMS_READ}`)),
     ask('federationVersion', 'GET', at(federationUrl, '/_matrix/federation/v1/version')),
     ask('serverKeys', 'GET', at(federationUrl, '/_matrix/key/v2/server')),
+    ask('mediaConfig', 'GET', at(baseUrl, '/_matrix/client/v1/media/config')),
+    ...(options.federation ? [ask('federationPublicRooms', 'GET', at(federationUrl, '/_matrix/federation/v1/publicRooms?limit=1'))] : []),
   ]);
   // A profile of this server's own users: any name does (the check for a token comes first). A
   // user of another server would make the server ask that one, so without the server's name (its
   // keys, or the name given) there is no lookup.
   const named = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? undefined : origin.host;
   const serverName: string | undefined = typeof keys.body?.server_name === 'string' ? keys.body.server_name : named;
-  if (serverName) await ask('profile', 'GET', at(client3, `/profile/${encodeURIComponent(`@mxlint-probe:${serverName}`)}`));
-  else warnings.push('the server name is unknown (its keys gave no answer): no profile lookup, whose user would have to be of this server');
+  const profile = serverName ? ask('profile', 'GET', at(client3, `/profile/${encodeURIComponent(`@mxlint-probe:${serverName}`)}`)) : undefined;
+  if (!serverName) warnings.push(message('probe.noServerName'));
+  // The second sign-up signal, asked only when the flows gave no usable answer (a proxy refusing
+  // POST, a rate limit): Synapse rate-limits it to one request per 2 s per address, delaying the next.
+  const available = register.fault ? ask('registerAvailable', 'GET', at(client3, `/register/available?username=${freeName}`)) : undefined;
+  const delegation = await findDelegation(client.body, authMetadata, login, (url) => ask('authIssuer', 'GET', url), baseUrl);
+  if (delegation) {
+    let issuer: URL | undefined;
+    try {
+      issuer = new URL(delegation.issuer);
+    } catch {
+      warnings.push(message('probe.issuerNotUrl', { value: JSON.stringify(delegation.issuer) }));
+    }
+    const problem = issuer && await delegationProblem(origin, issuer, options.allowPrivate);
+    if (issuer && problem) warnings.push(message('probe.notFollowingIssuer', { to: issuer.origin, problem }));
+    else if (issuer) {
+      const discovery = await ask('openidConfiguration', 'GET', `${issuer.href.replace(/\/+$/, '')}/.well-known/openid-configuration`);
+      delegation.accountUrl ??= typeof discovery.body?.account_management_uri === 'string' ? discovery.body.account_management_uri : undefined;
+    }
+  }
+  await Promise.all([profile, available]);
   let guestUserId: string | undefined;
   if (options.tryGuest) {
     const guest = await ask('guest', 'POST', at(client3, '/register?kind=guest'), {});
@@ -275,7 +341,24 @@ export async function probeServer(target: string, options: ProbeOptions): Promis
   }
   const faulted = Object.values(answers).filter((answer) => answer.fault);
   if (faulted.length === Object.keys(answers).length) {
-    throw new NetworkError(errorMessage('error.probe.noAnswer', { origin: origin.origin, fault: String(faulted[0]?.fault) }));
+    throw new NetworkError(errorMessage('error.probe.noAnswer', { origin: origin.origin, fault: faulted[0]!.fault! }));
   }
-  return { origin: origin.origin, baseUrl, federationUrl, serverName, answers, requests: prober.requests, retries: prober.retries, guestUserId, warnings };
+  return { origin: origin.origin, baseUrl, federationUrl, serverName, answers, requests: prober.requests, retries: prober.retries, guestUserId, delegation, warnings };
+}
+
+/** Published rooms read from the room directory (for their world_readable and guest_can_join). */
+export const PUBLIC_ROOMS_READ = 20;
+
+/** Login delegated to an issuer, as the server tells it: auth_metadata (Synapse 1.136+), the client
+ *  well-known's m.authentication (or MSC2965's org.matrix.msc2965.authentication, which Synapse
+ *  writes), and, when only the login flows hint at it (MSC3824's oauth_aware_preferred), the
+ *  unstable auth_issuer endpoint of older servers. */
+async function findDelegation(wellKnown: any, authMetadata: ProbeAnswer, login: ProbeAnswer, askIssuer: (url: string) => Promise<ProbeAnswer>, baseUrl: string): Promise<AuthDelegation | undefined> {
+  if (authMetadata.status === 200) return { issuer: authMetadata.body.issuer, via: 'auth_metadata', accountUrl: authMetadata.body.account_management_uri };
+  const announced = wellKnown?.['m.authentication'] ?? wellKnown?.['org.matrix.msc2965.authentication'];
+  if (typeof announced?.issuer === 'string') return { issuer: announced.issuer, via: 'well-known', accountUrl: typeof announced.account === 'string' ? announced.account : undefined };
+  const hinted = (login.body?.flows ?? []).some((flow: { oauth_aware_preferred?: unknown; 'org.matrix.msc3824.delegated_oidc_compatibility'?: unknown }) => flow.oauth_aware_preferred === true || flow['org.matrix.msc3824.delegated_oidc_compatibility'] === true);
+  if (!hinted) return undefined;
+  const answer = await askIssuer(`${baseUrl}/_matrix/client/unstable/org.matrix.msc2965/auth_issuer`);
+  return answer.status === 200 ? { issuer: answer.body.issuer, via: 'auth_issuer' } : undefined;
 }

@@ -19,10 +19,11 @@ describe('mxlint probe', () => {
     const run = await mxlintAsync(['probe', server.url, '-u', 'anonymous']);
     expect(run.stdout).toContain(`Seen from outside: ${server.url} (test.local)`);
     expect(run.stdout).toContain('server software: Synapse 1.160.0');
-    expect(run.stdout).toMatch(/11 request\(s\) \(0 retried\), read-only, no token sent/);
+    expect(run.stdout).toContain('0 of the 1 published room(s) read let anyone read their history without an account');
+    expect(run.stdout).toMatch(/12 request\(s\) \(0 retried\), read-only, no token sent/);
     // Findings are grouped under the URL that showed them.
     expect(run.stdout).toMatch(new RegExp(`^${server.url.replace(/[.:/]/g, '\\$&')}/\\.well-known/matrix/client\\n(?:.*\\n)*? +! no-default-identity-server`, 'm'));
-    expect(run.stderr).toContain('11 request(s)');
+    expect(run.stderr).toContain('12 request(s)');
     expect(run.code).toBe(1);
   });
 
@@ -35,7 +36,7 @@ describe('mxlint probe', () => {
     const report = JSON.parse(json.stdout);
     const validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(mxlint(['schema', 'json']).stdout));
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    expect(report).toMatchObject({ target: 'probe', inputs: [server.url], probe: { serverName: 'test.local', requests: 11 } });
+    expect(report).toMatchObject({ target: 'probe', inputs: [server.url], probe: { serverName: 'test.local', requests: 12 } });
     expect(report.findings.find((finding: any) => finding.ruleId === 'registration-gated')).toMatchObject({ status: 'pass', location: { file: `${server.url}/_matrix/client/v3/register` } });
   });
 
@@ -56,7 +57,7 @@ describe('mxlint probe', () => {
     writeFileSync(file, 'server_name: test.local\nenable_registration: true\nregistration_requires_token: true\n');
     const run = await mxlintAsync(['probe', server.url, '--config', file, '--lang', 'fr']);
     // The text report wraps at 80 columns.
-    expect(run.stdout.replace(/\s+/g, ' ')).toMatch(/homeserver\.yaml:2: la configuration donne enable_registration true, mais le serveur en service montre autre chose : POST \/register \{\} answers 403 M_FORBIDDEN/);
+    expect(run.stdout.replace(/\s+/g, ' ')).toMatch(/homeserver\.yaml:2: la configuration donne enable_registration true, mais le serveur en service montre autre chose\s?: POST \/register \{\} répond 403 M_FORBIDDEN : pas d’inscription/);
     expect(run.code).toBe(1);
     const json = JSON.parse((await mxlintAsync(['probe', server.url, '--config', file, '-f', 'json'])).stdout);
     expect(json.notes).toEqual([expect.objectContaining({ ruleId: 'config-differs', level: 'error', location: expect.objectContaining({ file, line: 2 }) })]);
@@ -70,10 +71,25 @@ describe('mxlint probe', () => {
     server.routes = { ...CLOSED, 'GET /_matrix/client/versions': [503, { errcode: 'M_UNKNOWN' }] };
     const run = await mxlintAsync(['probe', server.url, '-f', 'json']);
     const report = JSON.parse(run.stdout);
-    expect(report.probe).toMatchObject({ requests: 13, retries: 2 });
-    expect(report.probe.answers.clientVersions.fault).toBe('HTTP 503 after 3 tries');
+    expect(report.probe).toMatchObject({ requests: 14, retries: 2 });
+    expect(report.probe.answers.clientVersions.fault).toEqual({ id: 'probe.afterTries', data: { fault: { id: 'probe.httpStatus', data: { status: 503 } }, tries: 3 } });
     expect(run.code).toBe(3);
     expect((await mxlintAsync(['probe', '--help'])).stdout).toMatch(/--timeout <ms> +timeout of each request in milliseconds \(default:\s+"10000"\)/);
+  });
+
+  it('shows a login delegated to MAS and, with --federation, the federation directory\'s answer', async () => {
+    server.routes = {
+      ...CLOSED,
+      'GET /_matrix/client/v1/auth_metadata': [200, { issuer: 'BASE/', account_management_uri: 'BASE/account/', prompt_values_supported: ['login'] }],
+      'GET /.well-known/openid-configuration': [200, { issuer: 'BASE/', prompt_values_supported: ['login'] }],
+      'GET /_matrix/federation/v1/publicRooms': [401, { errcode: 'M_UNAUTHORIZED', error: 'Missing Authorization headers' }],
+    };
+    const run = await mxlintAsync(['probe', server.url, '--federation', '--allow-private', '-u', 'chatons']);
+    expect(run.stdout).toContain(`MAS: ${server.url}/ (auth_metadata; openid-configuration 200), ${server.url}/account/`);
+    expect(run.stdout).toContain('federation: GET /publicRooms 401');
+    expect(run.stdout).toMatch(/14 request\(s\)/);
+    const json = JSON.parse((await mxlintAsync(['probe', server.url, '--federation', '-f', 'json', '-u', 'chatons'])).stdout);
+    expect(json.probe.delegation).toEqual({ issuer: `${server.url}/`, via: 'auth_metadata', accountUrl: `${server.url}/account/` });
   });
 
   it('refuses plain http to another machine, and a target that is no name nor URL (exit 2)', async () => {

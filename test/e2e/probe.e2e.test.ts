@@ -75,7 +75,7 @@ describeE2E('mxlint probe: the sandbox behind a front that serves the well-known
 
   it('follows the delegation with --allow-private and sees the sandbox as its config sets it', async () => {
     proxy.reset();
-    const run = await mxlintAsync(['probe', front.url, '--allow-private', '-f', 'json', '-u', 'pseudonymous', '-u', 'anonymous', '-u', 'chatons']);
+    const run = await mxlintAsync(['probe', front.url, '--allow-private', '--federation', '-f', 'json', '-u', 'pseudonymous', '-u', 'anonymous', '-u', 'chatons']);
     timings.push(['sandbox, delegated', run.ms]);
     const { report, rule } = findings(run);
     expect(report.probe).toMatchObject({ origin: front.url, baseUrl: proxy.url, federationUrl: proxy.url, serverName: sandboxOrSkip().serverName });
@@ -90,8 +90,13 @@ describeE2E('mxlint probe: the sandbox behind a front that serves the well-known
     expect(rule('well-known-no-identity-server')).toMatchObject({ status: 'pass' });
     expect(rule('guest-access-available')).toMatchObject({ status: 'unknown' });
     expect(report.probe.answers.federationVersion.body.server.name).toBe('Synapse');
-    // The unit tests' recorded answers are this Synapse's: same status for each endpoint.
-    for (const [route, [status]] of Object.entries(CLOSED).filter(([route]) => !route.includes('.well-known'))) {
+    // What a stranger cannot see on Synapse 1.160: the media configuration (401), the public rooms
+    // over federation to an unsigned request (401, whichever allow_public_rooms_over_federation is).
+    expect(report.probe.answers.mediaConfig).toMatchObject({ status: 401, body: { errcode: 'M_MISSING_TOKEN' } });
+    expect(report.probe.answers.federationPublicRooms).toMatchObject({ status: 401, body: { errcode: 'M_UNAUTHORIZED' } });
+    expect(report.probe.delegation).toBeUndefined();
+    // The unit tests' recorded answers are this Synapse's: same status for each endpoint (register/available is asked in the fault case below).
+    for (const [route, [status]] of Object.entries(CLOSED).filter(([route]) => !route.includes('.well-known') && !route.includes('/register/available'))) {
       expect(proxy.requests.find((request) => `${request.method} ${request.path}`.startsWith(route))?.outcome, route).toBe(status);
     }
     expect(run.ms).toBeLessThan(2000 * 3); // a loaded shared machine; the bench measures it alone
@@ -124,12 +129,15 @@ describeE2E('mxlint probe: the sandbox behind a front that serves the well-known
     const { report, rule } = findings(run);
     expect(run.code).toBe(3);
     const { answers } = report.probe;
-    expect(answers.register.fault).toMatch(/not JSON/);
-    expect(answers.publicRooms.fault).toMatch(/no answer within 1000 ms \(--timeout\) after 2 tries/);
-    expect(answers.profile.fault).toMatch(/another origin, https:\/\/elsewhere\.example/);
+    expect(answers.register.fault).toMatchObject({ id: 'probe.notJson' });
+    expect(answers.publicRooms.fault).toEqual({ id: 'probe.afterTries', data: { fault: { id: 'probe.noAnswerWithin', data: { ms: 1000 } }, tries: 2 } });
+    expect(answers.profile.fault).toMatchObject({ id: 'probe.refused', data: { error: expect.stringMatching(/another origin, https:\/\/elsewhere\.example/) } });
     expect(answers.clientVersions.status).toBe(200);
     expect(report.probe.retries).toBe(2);
-    expect(rule('registration-gated').status).toBe('unknown');
+    // The flows gave nothing usable: GET /register/available for a random name is the second
+    // signal, and this Synapse (enable_registration false) answers it 403, as the recorded answer says.
+    expect(answers.registerAvailable).toMatchObject({ status: CLOSED['GET /_matrix/client/v3/register/available'][0], body: { errcode: 'M_FORBIDDEN' } });
+    expect(rule('registration-gated')).toMatchObject({ status: 'pass', location: { file: expect.stringContaining('/register/available?username=mxlint-probe-') } });
     expect(rule('public-rooms-without-auth').status).toBe('unknown');
     expect(proxy.count('elsewhere')).toBe(0);
   });
@@ -158,6 +166,7 @@ describeSecond('mxlint probe: a second Synapse with sign-up open', () => {
       email: { smtp_host: '127.0.0.1', smtp_port: 1, notif_from: 'Probe <probe@test.local>', enable_notifs: false },
       enable_registration_captcha: true, recaptcha_public_key: 'probe-public', recaptcha_private_key: 'probe-private',
       allow_guest_access: false, allow_public_rooms_without_auth: true, require_auth_for_profile_requests: true,
+      allow_public_rooms_over_federation: true,
       public_baseurl: `${baseUrl}/`, default_identity_server: 'https://id.example.org',
       extra_well_known_client_content: { 'io.element.e2ee': { default: false } },
     };
@@ -172,7 +181,7 @@ describeSecond('mxlint probe: a second Synapse with sign-up open', () => {
   });
 
   it('sees sign-up open with a token, a captcha and an e-mail, guests refused, the directory and profiles as configured', async () => {
-    const run = await mxlintAsync(['probe', baseUrl, '--try-guest', '-f', 'json', '-u', 'anonymous', '-u', 'chatons', '-u', 'pseudonymous']);
+    const run = await mxlintAsync(['probe', baseUrl, '--try-guest', '--federation', '-f', 'json', '-u', 'anonymous', '-u', 'chatons', '-u', 'pseudonymous']);
     timings.push(['second Synapse', run.ms]);
     const { report, rule } = findings(run);
     expect(run.stderr).not.toMatch(/guest account was created/);
@@ -188,6 +197,14 @@ describeSecond('mxlint probe: a second Synapse with sign-up open', () => {
     expect(rule('well-known-encryption-default')).toMatchObject({ status: 'fail', location: { file: `${baseUrl}/.well-known/matrix/client` } });
     expect(rule('no-default-identity-server')).toMatchObject({ status: 'fail', value: 'https://id.example.org' });
     expect(readFileSync(join(dir, 'env.json'), 'utf8')).toContain(baseUrl);
+    // allow_public_rooms_over_federation is true here, and an unsigned request still gets 401: unknown, as on the sandbox.
+    expect(report.probe.answers.federationPublicRooms).toMatchObject({ status: 401 });
+    // The second sign-up signal as this Synapse answers it with registration on (asked by the probe
+    // only when POST /register fails): 200 for a free name.
+    const available = await fetch(`${baseUrl}/_matrix/client/v3/register/available?username=mxlint-probe-e2e${port}`);
+    expect([available.status, await available.json()]).toEqual([200, { available: true }]);
+    // The directory is public here: what anyone reads of its (no) published rooms.
+    expect(report.probe.answers.publicRooms.status).toBe(200);
   });
 
   it('--config with the file this Synapse runs finds no difference; with registration closed in a copy, one at its line', async () => {

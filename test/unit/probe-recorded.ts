@@ -19,6 +19,10 @@ export const CLOSED: Routes = {
   'POST /_matrix/client/v3/register': [403, FORBIDDEN],
   'GET /_matrix/client/v3/login': [200, { flows: [{ type: 'm.login.password' }, { type: 'm.login.application_service' }] }],
   'GET /_matrix/client/v1/auth_metadata': [404, UNRECOGNIZED],
+  // Asked only when POST /register gave nothing usable (synapse/rest/client/register.py: 403 with registration off).
+  'GET /_matrix/client/v3/register/available': [403, FORBIDDEN],
+  // Synapse 1.120+ serves the media configuration only with a token.
+  'GET /_matrix/client/v1/media/config': [401, MISSING_TOKEN],
   'GET /_matrix/client/v3/publicRooms': [401, MISSING_TOKEN],
   'GET /_matrix/client/v3/profile/': [404, { errcode: 'M_NOT_FOUND', error: 'Profile was not found' }],
   'GET /_matrix/federation/v1/version': [200, { server: { name: 'Synapse', version: '1.160.0' } }],

@@ -51,6 +51,9 @@ export interface CheckDeclaration {
   requiredOptions?: string[];
   /** Only rules of this target may use it (absent: config and room alike). */
   target?: 'config' | 'room';
+  /** It reads the config files themselves (their keys as written, their modes, the appservice and
+   *  MAS files), not facts by path: facts seen from outside (`mxlint probe`) cannot feed it. */
+  readsFiles?: true;
   /** One line: what passes and what fails. */
   doc: string;
   /** Why the function may stay though no built-in rule names it (for user rules, or a rule on its way). */
