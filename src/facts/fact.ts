@@ -1,5 +1,11 @@
 // Building derived facts: located where the option that decides them is written.
 import type { Fact } from '../types.js';
+import { defineMessages } from '../messages/message.js';
+
+const message = defineMessages({
+  'facts.dependsOn': { en: 'depends on {path} ({reason})', fr: 'dépend de {path} ({reason})' },
+  'facts.dependsOnUnknown': { en: 'depends on {path} (unknown)', fr: 'dépend de {path} (inconnu)' },
+});
 
 /** A derived fact at `path` whose value `from` decided. Known even when `from` is a section holding
  *  a placeholder somewhere (an OIDC provider's Jinja template): the values that decide were read. */
@@ -13,5 +19,5 @@ export const unknownAs = (path: string, fact: Fact): Fact => ({
   state: 'unknown',
   location: fact.location,
   from: fact.path,
-  reason: `depends on ${fact.path} (${fact.reason ?? 'unknown'})`,
+  reason: fact.reason === undefined ? message('facts.dependsOnUnknown', { path: fact.path }) : message('facts.dependsOn', { path: fact.path, reason: fact.reason }),
 });
