@@ -16,8 +16,8 @@ const message = defineMessages({
   'signup.wayOidc': { en: 'OIDC provider "{name}"', fr: 'le fournisseur OIDC «\u00a0{name}\u00a0»' },
   'signup.wayUpstream': { en: 'MAS upstream provider "{name}"', fr: 'le fournisseur amont de MAS «\u00a0{name}\u00a0»' },
   'signup.wayUpstreamToken': { en: 'MAS upstream provider "{name}", with a registration token', fr: 'le fournisseur amont de MAS «\u00a0{name}\u00a0», avec un jeton d’inscription' },
-  'signup.waySaml': { en: 'SAML', fr: 'SAML' },
-  'signup.wayCas': { en: 'CAS', fr: 'CAS' },
+  'signup.waySaml': { en: 'SAML', fr: 'l’authentification SAML' },
+  'signup.wayCas': { en: 'CAS', fr: 'l’authentification CAS' },
   'signup.wayJwt': { en: 'JWT login', fr: 'la connexion par JWT' },
   'signup.wayOther': { en: '{way}', fr: '{way}' },
 });
