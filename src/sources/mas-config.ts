@@ -146,10 +146,12 @@ export function mergeMasFiles(files: MasFile[]): MergedMas {
 
 /** The MAS config from its files, over the `MAS_*` environment variables when given (none when
  *  no file is: MAS itself would read ./config.yaml). */
-export function loadMasConfig(paths: string[], environment?: Record<string, string | undefined>): MergedMas | undefined {
+export function loadMasConfig(paths: string[], environment?: Record<string, string | undefined>, texts?: Map<string, string>): MergedMas | undefined {
   if (!paths.length) return undefined;
   const fromEnvironment = environment ? masEnvironmentFile(environment) : undefined;
-  const merged = mergeMasFiles([...(fromEnvironment ? [fromEnvironment] : []), ...paths.map(readMasFile)]);
+  // `texts`: files as the fixer will write them.
+  const read = (path: string) => (texts?.has(path) ? parseMasText(path, texts.get(path)!) : readMasFile(path));
+  const merged = mergeMasFiles([...(fromEnvironment ? [fromEnvironment] : []), ...paths.map(read)]);
   return { ...merged, files: paths };
 }
 

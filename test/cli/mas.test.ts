@@ -2,7 +2,7 @@
 // read from --mas-config or MAS_CONFIG, the sign-up rules judged on them, files of other shapes
 // refused in one line. The real MAS configs are read in place, each paired with a hand-written
 // homeserver.yaml that enables MAS.
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -204,5 +204,23 @@ describe('mxlint config: MAS_* environment variables below the MAS files', () =>
       const run = mxlint(['config', HOMESERVER, '--mas-config', join(MERGED, 'config.yaml'), ...args], { env: { MAS_MATRIX_SECRET: secret } });
       expect(run.stdout + run.stderr).not.toContain(secret);
     }
+  });
+});
+
+describe('mxlint config --fix: a rule whose fix.set names mas.* edits the MAS file it came from', () => {
+  it('registration-gated under MAS: the token key goes into MAS\'s file, comments kept, not into Synapse\'s, the rule passes after', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mxlint-mas-fix-'));
+    const homeserver = join(root, 'homeserver.yaml');
+    const masFile = join(root, 'mas.yaml');
+    copyFileSync(HOMESERVER, homeserver);
+    const before = '# Members only.\naccount:\n  # the form is open\n  password_registration_enabled: true  # on\n';
+    writeFileSync(masFile, before);
+    const run = mxlint(['config', homeserver, '--mas-config', masFile, '--fix', '-u', 'anonymous', '-f', 'json'], { env: { MAS_CONFIG: '' } });
+    expect(run.stderr).toBe('');
+    expect(readFileSync(masFile, 'utf8')).toBe(`${before}  password_registration_token_required: true\n`);
+    // Synapse's own registration_requires_token would do nothing under MAS: it is not written.
+    expect(readFileSync(homeserver, 'utf8')).not.toContain('registration_requires_token');
+    const after = JSON.parse(mxlint(['config', homeserver, '--mas-config', masFile, '-u', 'anonymous', '-f', 'json']).stdout);
+    expect((after.findings as Finding[]).find((finding) => finding.ruleId === 'registration-gated')).toMatchObject({ status: 'pass', location: { file: masFile, line: 5 } });
   });
 });
