@@ -1,4 +1,5 @@
-import type { SourceLocation } from './types.js';
+import { messageParts, render, type Message } from './messages/message.js';
+import type { Lang, SourceLocation } from './types.js';
 
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT = {
@@ -13,23 +14,30 @@ export const EXIT = {
   internal: 70,
 } as const;
 
-/** A problem with what the user gave us: printed as one line, never with a stack. */
+/** A problem with what the user gave us: printed as one line, never with a stack. It says a
+ *  message by id (declared with defineMessages, ids `error.…`, in the module that throws);
+ *  `.message` is its English rendering (logs, tests), `oneLine(lang)` the line the user reads.
+ *  TRANSITION: a plain string is still accepted (shown as is in every language). */
 export class InputError extends Error {
   readonly exitCode: number = EXIT.input;
+  /** What went wrong, as an id and data. */
+  readonly detail: Message;
   constructor(
-    message: string,
+    message: Message | string,
     readonly location?: Partial<SourceLocation> & { file: string },
   ) {
-    super(message);
+    super(render('en', message));
+    this.detail = messageParts(message);
     this.name = 'InputError';
   }
 
-  /** `file:line:col: message` (line and column only when known). */
-  oneLine(): string {
-    if (!this.location) return printable(this.message);
+  /** `file:line:col: message` in `lang` (line and column only when known). */
+  oneLine(lang: Lang = 'en'): string {
+    const text = render(lang, this.detail);
+    if (!this.location) return printable(text);
     const { file, line, column } = this.location;
     const where = [file, line, line !== undefined ? column : undefined].filter((part) => part !== undefined).join(':');
-    return printable(`${where}: ${this.message}`);
+    return printable(`${where}: ${text}`);
   }
 }
 

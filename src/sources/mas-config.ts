@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import jsyaml, { FAILSAFE_SCHEMA, Type } from 'js-yaml';
 import { InputError } from '../errors.js';
+import { defineMessages, type Message } from '../messages/message.js';
 import type { SourceLocation } from '../types.js';
 import { parseWithPositions } from './pyyaml.js';
 import { readBounded } from './read-bounded.js';
@@ -41,6 +42,28 @@ export const MAS_YAML_SCHEMA = FAILSAFE_SCHEMA.extend({
 /** The top-level sections of MAS 1.22's config.yaml (a file with none of them is no MAS config). */
 const MAS_SECTIONS: string[] = masCatalogue.topLevel;
 
+const message = defineMessages({
+  'error.masHelmValues': {
+    en: 'an Element Server Suite Helm values file, not a MAS config: give the config.yaml MAS runs with (`mas-cli config dump` in the MAS pod prints it)',
+    fr: 'un fichier de valeurs Helm d’Element Server Suite, pas une configuration MAS\u00a0: donnez le config.yaml avec lequel MAS tourne (`mas-cli config dump` dans le pod MAS l’affiche)',
+  },
+  'error.masAnsibleVars': {
+    en: 'a matrix-docker-ansible-deploy vars.yml, not a MAS config: give the config.yaml the playbook renders on the server (under /matrix/matrix-authentication-service/)',
+    fr: 'un vars.yml de matrix-docker-ansible-deploy, pas une configuration MAS\u00a0: donnez le config.yaml que le playbook produit sur le serveur (sous /matrix/matrix-authentication-service/)',
+  },
+  'error.masNoSection': {
+    en: "not a MAS config: none of its top-level keys is a MAS section; give MAS's config.yaml",
+    fr: 'pas une configuration MAS\u00a0: aucune de ses clés de premier niveau n’est une section de MAS\u00a0; donnez le config.yaml de MAS',
+  },
+  'error.masNoSectionSynapse': {
+    en: "not a MAS config: none of its top-level keys is a MAS section (it looks like a Synapse config); give MAS's config.yaml",
+    fr: 'pas une configuration MAS\u00a0: aucune de ses clés de premier niveau n’est une section de MAS (on dirait une configuration Synapse)\u00a0; donnez le config.yaml de MAS',
+  },
+  'error.masCannotRead': { en: 'cannot read: {code}', fr: 'illisible\u00a0: {code}' },
+  'error.masNotUtf8': { en: 'not UTF-8 text; MAS cannot read it', fr: 'pas du texte UTF-8\u00a0; MAS ne peut pas le lire' },
+  'error.masRootNotMapping': { en: 'its root is not a mapping; MAS refuses it', fr: 'sa racine n’est pas un dictionnaire\u00a0; MAS le refuse' },
+});
+
 export interface MasFile {
   path: string;
   data: Record<string, unknown>;
@@ -51,18 +74,11 @@ const isMapping = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Files that hold MAS settings in another tool's shape: what they are, and what to give instead. */
-function otherShape(data: Record<string, unknown>): string | undefined {
+function otherShape(data: Record<string, unknown>): Message | undefined {
   const keys = Object.keys(data);
-  if (keys.includes('matrixAuthenticationService')) {
-    return 'an Element Server Suite Helm values file, not a MAS config: give the config.yaml MAS runs with (`mas-cli config dump` in the MAS pod prints it)';
-  }
-  if (keys.some((key) => key.startsWith('matrix_authentication_service_') || key.startsWith('matrix_synapse_'))) {
-    return 'a matrix-docker-ansible-deploy vars.yml, not a MAS config: give the config.yaml the playbook renders on the server (under /matrix/matrix-authentication-service/)';
-  }
-  if (!keys.some((key) => MAS_SECTIONS.includes(key))) {
-    const synapse = keys.includes('server_name') ? ' (it looks like a Synapse config)' : '';
-    return `not a MAS config: none of its top-level keys is a MAS section${synapse}; give MAS's config.yaml`;
-  }
+  if (keys.includes('matrixAuthenticationService')) return message('error.masHelmValues');
+  if (keys.some((key) => key.startsWith('matrix_authentication_service_') || key.startsWith('matrix_synapse_'))) return message('error.masAnsibleVars');
+  if (!keys.some((key) => MAS_SECTIONS.includes(key))) return message(keys.includes('server_name') ? 'error.masNoSectionSynapse' : 'error.masNoSection');
   return undefined;
 }
 
@@ -70,7 +86,7 @@ function otherShape(data: Record<string, unknown>): string | undefined {
 export function parseMasText(path: string, text: string): MasFile {
   // Duplicate keys: figment collects a mapping into a BTreeMap, where the last one wins.
   const { data, positions } = parseWithPositions(text, path, MAS_YAML_SCHEMA, true);
-  if (!isMapping(data)) throw new InputError('its root is not a mapping; MAS refuses it', { file: path });
+  if (!isMapping(data)) throw new InputError(message('error.masRootNotMapping'), { file: path });
   const shape = otherShape(data);
   if (shape) throw new InputError(shape, { file: path });
   return { path, data, positions };
@@ -82,13 +98,13 @@ export function readMasFile(path: string): MasFile {
     ({ bytes } = readBounded(path, LIMITS.maxFileBytes, 'a MAS config file'));
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: path });
+    throw new InputError(message('error.masCannotRead', { code: (error as NodeJS.ErrnoException).code ?? String(error) }), { file: path });
   }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new InputError('not UTF-8 text; MAS cannot read it', { file: path });
+    throw new InputError(message('error.masNotUtf8'), { file: path });
   }
   return parseMasText(path, text);
 }
@@ -198,9 +214,9 @@ export function masEnvironmentFile(environment: Record<string, string | undefine
     if (key === 'config' || parts.some((part) => part === '')) continue;
     let holder = data;
     parts.forEach((part, index) => {
-      const path = parts.slice(0, index + 1).join('.');
-      if (!positions.has(path) || index === parts.length - 1) positions.set(path, { file: `${ENV_LOCATION_PREFIX}${name}`, line: 0, column: 0 });
       if (index === parts.length - 1) {
+        // Only values are located: a section a file also writes is the file's.
+        positions.set(key, { file: `${ENV_LOCATION_PREFIX}${name}`, line: 0, column: 0 });
         holder[part] = figmentValue(environment[name]!);
         return;
       }

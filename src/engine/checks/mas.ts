@@ -132,7 +132,9 @@ export const masKnownKeys: CheckFunction = (_fact, { facts }) => {
       const path = prefix ? `${prefix}.${key}` : key;
       const near = closest(key, known);
       const said = near ? message('mas.unknownKeyNear', { path, version, near: `${prefix ? `${prefix}.` : ''}${near}` }) : message('mas.unknownKey', { path, version });
-      ignored.push({ status: 'fail', message: said, path: MAS_PREFIX + path, location: mas.positions.get(path) });
+      // A section from the environment has no position of its own: its first value's is said.
+      const location = mas.positions.get(path) ?? [...mas.positions].find(([key]) => key.startsWith(`${path}.`))?.[1];
+      ignored.push({ status: 'fail', message: said, path: MAS_PREFIX + path, location });
     }
   };
   check('', mas.config, masCatalogue.topLevel);
