@@ -1,8 +1,8 @@
 // The config pipeline in one call: files → ServerFacts → findings → verdicts.
 import type { Lang, Report, Rule } from './types.js';
 import { loadConfigFiles, type MergedConfig } from './sources/config-files.js';
-import { loadMasConfig } from './sources/mas-config.js';
-import { NO_MAS_CONFIG } from './facts/mas.js';
+import { findMasConfig, loadMasConfig, type MasLookup, type MasSearch } from './sources/mas-config.js';
+import { masWarnings } from './facts/mas.js';
 import { buildServerFacts, type ServerFacts } from './facts/server-facts.js';
 import { evaluate } from './engine/evaluate.js';
 import { judgedReport } from './engine/verdicts.js';
@@ -16,6 +16,10 @@ export interface LintConfigOptions {
   lang?: Lang;
   /** Matrix Authentication Service config files, in the order MAS is given them. */
   masConfig?: string[];
+  /** With no masConfig, where to look for MAS's config when Synapse delegates to MAS (absent: nowhere). */
+  masSearch?: MasSearch;
+  /** The environment MAS's `MAS_*` variables are read from (absent: none). */
+  environment?: Record<string, string | undefined>;
 }
 
 export interface ConfigLintResult extends Report {
@@ -27,16 +31,22 @@ export function lintConfig(paths: string[], options: LintConfigOptions = {}): Co
     ? options.useCases
     : USE_CASES.filter((useCase) => useCase.scope.includes('config')).map((useCase) => useCase.id);
   const rules = options.rules ?? loadRules(options.ruleDirs);
-  return lintMerged({ ...loadConfigFiles(paths), mas: loadMasConfig(options.masConfig ?? []) }, paths, rules, useCases, options.lang);
+  const synapse = loadConfigFiles(paths);
+  let masFiles = options.masConfig ?? [];
+  let masLookup: MasLookup | undefined;
+  if (!masFiles.length && options.masSearch && buildServerFacts(synapse, paths).get('signup.decidedBy').value === 'mas') {
+    masLookup = findMasConfig(options.masSearch);
+    masFiles = masLookup.found ? [masLookup.found] : [];
+  }
+  return lintMerged({ ...synapse, mas: loadMasConfig(masFiles, options.environment), masLookup }, paths, rules, useCases, options.lang);
 }
 
 /** lintConfig over files already read and merged (the fixer lints texts it has not written yet). */
-export function lintMerged(merged: MergedConfig, inputs: string[], rules: Rule[], useCases: string[], lang?: Lang): ConfigLintResult {
+export function lintMerged(merged: MergedConfig & { masLookup?: MasLookup }, inputs: string[], rules: Rule[], useCases: string[], lang?: Lang): ConfigLintResult {
   const facts = buildServerFacts(merged, inputs);
   const findings = evaluate(rules, facts, { useCases, lang });
   const warnings = facts.files.filter((file) => file.data === null).map((file) => `${file.path}: skipped, ${file.skipped}`);
-  const decidedBy = facts.get('signup.decidedBy');
-  if (decidedBy.value === 'mas' && !facts.mas) warnings.push(`Synapse delegates sign-up to Matrix Authentication Service (${decidedBy.from}), but ${NO_MAS_CONFIG}; the sign-up rules stay unknown`);
-  if (decidedBy.value === 'synapse' && facts.mas) warnings.push(`a MAS config was given, but Synapse does not delegate to Matrix Authentication Service (matrix_authentication_service.enabled is not true): MAS's config is not used, and the sign-up rules judge Synapse's own settings`);
-  return { ...judgedReport('config', facts.files.map((file) => file.path), useCases, findings, warnings), facts };
+  warnings.push(...masWarnings(facts, merged.masLookup, lang ?? 'en'));
+  const read = [...facts.files.map((file) => file.path), ...(facts.mas?.files ?? [])];
+  return { ...judgedReport('config', read, useCases, findings, warnings), facts };
 }

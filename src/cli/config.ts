@@ -32,7 +32,7 @@ export async function runConfig(paths: string[], options: ConfigCommandOptions, 
   }
   log().debug({ inputs }, 'loading config');
   const masConfig = masConfigPaths(options.masConfig, process.env.MAS_CONFIG);
-  const report = lintConfig(inputs, { useCases: session.useCases, rules: session.rules, lang: session.lang, masConfig });
+  const report = lintConfig(inputs, { useCases: session.useCases, rules: session.rules, lang: session.lang, masConfig, ...masSources(inputs) });
   if (options.dumpFacts) {
     write(session.outputs[0].format === 'json' ? `${JSON.stringify(dumpFacts(report.facts), null, 2)}\n` : formatFactsText(report.facts));
     return EXIT.ok;
@@ -42,6 +42,10 @@ export async function runConfig(paths: string[], options: ConfigCommandOptions, 
   const serverName = typeof report.facts.config.server_name === 'string' ? report.facts.config.server_name : undefined;
   return deliver(auditOutput(report, session, settled, { anchorFiles: files, serverName, ...terminalOutput() }), session, write);
 }
+
+/** Where MAS's config is looked for when none is given (MXLINT_MAS_SEARCH_ROOT prefixes the system
+ *  locations, for tests), and the environment its MAS_* variables come from. */
+export const masSources = (inputs: string[]) => ({ masSearch: { beside: inputs, systemRoot: process.env.MXLINT_MAS_SEARCH_ROOT }, environment: process.env });
 
 /** 1 when an error-level check fails (or cannot be checked) for the selected use cases; with none selected, only
  *  failures that are errors for every use case (a config Synapse would not start with) count. */
@@ -59,7 +63,8 @@ export function exitCode(report: Report, selected: boolean, useCases: string[]):
 
 export function dumpFacts(facts: ServerFacts) {
   const where = (location?: { file: string; line: number; column: number }) =>
-    location ? `${location.file}:${location.line}:${location.column}` : 'default';
+    // A value from the environment (MAS_*) has no line: its variable's name is where it is.
+    location ? (location.line === 0 ? location.file : `${location.file}:${location.line}:${location.column}`) : 'default';
   const options: Record<string, unknown> = {};
   const paths = [...new Set([...Object.keys(catalogue.options), ...Object.keys(DERIVED_FACTS)])].sort();
   // MAS's options after Synapse's, and only when a MAS config was given.

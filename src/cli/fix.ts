@@ -7,6 +7,8 @@ import { lintConfig } from '../lint-config.js';
 import { constants } from 'node:os';
 import { InputError, EXIT, printable } from '../errors.js';
 import { openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
+import { masConfigPaths } from '../sources/mas-config.js';
+import { masSources } from './config.js';
 import { NO_USE_CASE, planConfigFix, previewConfigFix, writeConfigFix } from '../fix/config-fix.js';
 import { formatFixJson, formatFixText, unifiedDiff } from '../fix/format-fix.js';
 import type { FixLevel } from '../fix/select.js';
@@ -35,6 +37,7 @@ export interface FixCommandOptions extends ReportCliOptions {
   fixTarget?: string;
   fixInPlace?: boolean;
   fixLevel?: FixLevel;
+  masConfig?: string[];
 }
 
 /** Use cases are always chosen here: 1 when an error-level check fails, or cannot be made, for one of them. */
@@ -65,6 +68,7 @@ export async function runFix(paths: string[], options: FixCommandOptions, write:
   const settle = (report: Report) => { settleReport(report, { ...session, options: { ...session.options, writeBaseline: undefined } }, report.inputs); };
   const fix = planConfigFix(inputs, {
     useCases: session.useCases, rules: session.rules, target: options.fixTarget, minLevel: options.fixLevel ?? 'warning', lang: session.lang, settle,
+    masConfig: masConfigPaths(options.masConfig, process.env.MAS_CONFIG), ...masSources(inputs),
   });
   if (options.fixDryRun) {
     for (const line of previewConfigFix(fix, { inPlace: options.fixInPlace })) process.stderr.write(`mxlint: ${printable(line)}\n`);

@@ -4,8 +4,23 @@
 // own config: read from `mas.*` facts when a MAS config was given, unknown when not.
 import type { Fact } from '../types.js';
 import { derived, unknownAs } from './fact.js';
-import { NO_MAS_CONFIG } from './mas.js';
+import { isNoMasConfig, NO_MAS_CONFIG } from './mas.js';
+import { defineMessages, render, type Message } from '../messages/message.js';
 import { pythonTruthy, show, strtobool } from './values.js';
+
+const message = defineMessages({
+  'signup.refusedSwitch': { en: '{value}, which Synapse refuses (it expects true or false): Synapse would not start', fr: '{value}, ce que Synapse refuse (il attend true ou false)\u00a0: Synapse ne démarrerait pas' },
+  'signup.masNoConfig': { en: 'true: sign-up is handled by Matrix Authentication Service, and {reason}', fr: 'true\u00a0: l’inscription est gérée par Matrix Authentication Service, et {reason}' },
+  'signup.wayForm': { en: 'the registration form, open to anyone', fr: 'le formulaire d’inscription, ouvert à tous' },
+  'signup.wayFormToken': { en: 'the registration form, with a registration token', fr: 'le formulaire d’inscription, avec un jeton d’inscription' },
+  'signup.wayOidc': { en: 'OIDC provider "{name}"', fr: 'le fournisseur OIDC «\u00a0{name}\u00a0»' },
+  'signup.wayUpstream': { en: 'MAS upstream provider "{name}"', fr: 'le fournisseur amont de MAS «\u00a0{name}\u00a0»' },
+  'signup.wayUpstreamToken': { en: 'MAS upstream provider "{name}", with a registration token', fr: 'le fournisseur amont de MAS «\u00a0{name}\u00a0», avec un jeton d’inscription' },
+  'signup.waySaml': { en: 'SAML', fr: 'l’authentification SAML' },
+  'signup.wayCas': { en: 'CAS', fr: 'l’authentification CAS' },
+  'signup.wayJwt': { en: 'JWT login', fr: 'la connexion par JWT' },
+  'signup.wayOther': { en: '{way}', fr: '{way}' },
+});
 
 type Get = (path: string) => Fact;
 
@@ -40,7 +55,7 @@ export function registrationSwitch(get: Get): Decision<boolean> {
   if (fact.state === 'unknown') return { unknown: fact };
   const read = strtobool(fact.value);
   if (read === undefined) {
-    return { unknown: { ...fact, state: 'unknown', reason: `${show(fact.value)}, which Synapse refuses (it expects true or false): Synapse would not start` } };
+    return { unknown: { ...fact, state: 'unknown', reason: message('signup.refusedSwitch', { value: show(fact.value) }) } };
   }
   return { value: fact === legacy ? !read : read, fact };
 }
@@ -162,8 +177,8 @@ const byMas = (get: Get): boolean => { const mas = masDelegation(get); return 'f
 function masUnknown(get: Get): Fact | undefined {
   const mas = masDelegation(get);
   if ('unknown' in mas) return mas.unknown;
-  if (!mas.delegated || get('mas.passwords.enabled').reason !== NO_MAS_CONFIG) return undefined;
-  return { ...mas.fact, state: 'unknown', reason: `true: sign-up is handled by Matrix Authentication Service, and ${NO_MAS_CONFIG}` };
+  if (!mas.delegated || !isNoMasConfig(get('mas.passwords.enabled').reason)) return undefined;
+  return { ...mas.fact, state: 'unknown', reason: message('signup.masNoConfig', { reason: NO_MAS_CONFIG }) };
 }
 
 /** signup.decidedBy: which config decides who signs up, `synapse` or `mas`. */
@@ -206,11 +221,16 @@ export function signupOpen(get: Get): Fact {
 }
 
 /** A way of signing up, in words. */
-export function describeWay(way: SignupWay): string {
-  if (way === 'form') return 'the registration form, open to anyone';
-  if (way === 'form-token') return 'the registration form, with a registration token';
-  if (way.startsWith('oidc:')) return `OIDC provider "${way.slice(5)}"`;
-  if (way.startsWith('upstream:')) return `MAS upstream provider "${way.slice(9)}"`;
-  if (way.startsWith('upstream-token:')) return `MAS upstream provider "${way.slice(15)}", with a registration token`;
-  return { saml: 'SAML', cas: 'CAS', jwt: 'JWT login' }[way] ?? way;
+export function wayMessage(way: SignupWay): Message {
+  if (way === 'form') return message('signup.wayForm');
+  if (way === 'form-token') return message('signup.wayFormToken');
+  if (way.startsWith('oidc:')) return message('signup.wayOidc', { name: way.slice(5) });
+  if (way.startsWith('upstream:')) return message('signup.wayUpstream', { name: way.slice(9) });
+  if (way.startsWith('upstream-token:')) return message('signup.wayUpstreamToken', { name: way.slice(15) });
+  if (way === 'saml') return message('signup.waySaml');
+  if (way === 'cas') return message('signup.wayCas');
+  return way === 'jwt' ? message('signup.wayJwt') : message('signup.wayOther', { way });
 }
+
+/** TRANSITION: a way of signing up in English, for the checks that still write sentences. */
+export const describeWay = (way: SignupWay): string => render('en', wayMessage(way));

@@ -16,6 +16,7 @@ import { verdicts } from '../engine/verdicts.js';
 import { applyLeaves, getIn, isMapping, sameValue, showPath, type Leaf } from './patch.js';
 import { fixToFixedPoint, selectFixes, type Clash, type FixLevel, type PlannedLeaf, type Selection, type ToDo } from './select.js';
 import { applyLeaf, EditError } from './yaml-edit.js';
+import { loadMasConfig, parseMasText, readMasFile, type MasSearch, type MergedMas } from '../sources/mas-config.js';
 import { configFileList, lintMerged, loadWithTexts, mergeFiles } from './config-texts.js';
 import { previewWrites, writeFilesAtomically, type PendingWrite, type WriteOptions, type Written } from './atomic-write.js';
 import { defineMessages } from '../messages/message.js';
@@ -63,6 +64,41 @@ export interface ConfigFixOptions {
   lang?: Lang;
   /** Takes suppressed findings (policy, inline, baseline) out of a report in place: they are not fixed. */
   settle?: (report: Report) => void;
+  /** Matrix Authentication Service's config files (a rule whose fix.set names `mas.*` edits them). */
+  masConfig?: string[];
+  masSearch?: MasSearch;
+  environment?: Record<string, string | undefined>;
+}
+
+/** The key under which MAS's config rides in the document the fixer edits (`mas.account.…`). */
+const MAS_KEY = 'mas';
+
+/** A document's Synapse config and MAS config, apart. */
+function splitDocument(document: Record<string, unknown>, mas: MergedMas | undefined): { config: Record<string, unknown>; mas?: MergedMas } {
+  if (!mas) return { config: document };
+  const { [MAS_KEY]: masConfig, ...config } = document;
+  return { config, mas: { ...mas, config: masConfig as Record<string, unknown> } };
+}
+
+/**
+ * A rule's fix.set may name keys of both configs (`registration_requires_token` and
+ * `mas.account.password_registration_token_required`): the keys of the config its findings point
+ * into are kept, as only they can make it pass (Synapse ignores its own sign-up keys under MAS).
+ */
+function fixesWhereFound(rules: Rule[], findings: Finding[], mas: boolean): Rule[] {
+  return rules.map((rule) => {
+    const set = rule.fix?.set;
+    if (!set) return rule;
+    const keys = Object.keys(set);
+    const masKeys = keys.filter((key) => key.startsWith(`${MAS_KEY}.`));
+    if (masKeys.length === 0) return rule;
+    const failing = findings.filter((finding) => finding.ruleId === rule.id && finding.status !== 'pass');
+    const inMas = mas && failing.length > 0 && failing.every((finding) => finding.path?.startsWith(`${MAS_KEY}.`));
+    const kept = Object.fromEntries(Object.entries(set).filter(([key]) => key.startsWith(`${MAS_KEY}.`) === inMas));
+    const fix = { ...rule.fix!, set: Object.keys(kept).length ? kept : undefined };
+    if (!fix.set) delete fix.set;
+    return { ...rule, fix };
+  });
 }
 
 export interface ChangedLeaf extends PlannedLeaf {
@@ -98,8 +134,12 @@ export interface ConfigFix {
 
 export function planConfigFix(paths: string[], options: ConfigFixOptions): ConfigFix {
   if (options.useCases.length === 0) throw new InputError(NO_USE_CASE);
-  const { useCases, rules } = options;
-  const before = lintConfig(paths, { useCases, rules, lang: options.lang });
+  const { useCases } = options;
+  const before = lintConfig(paths, { useCases, rules: options.rules, lang: options.lang, masConfig: options.masConfig, masSearch: options.masSearch, environment: options.environment });
+  const mas = before.facts.mas;
+  // A Synapse config with a top-level `mas` key (which Synapse ignores) leaves MAS's files alone.
+  const masEditable = mas && !Object.hasOwn(before.facts.config, MAS_KEY) ? mas : undefined;
+  const rules = fixesWhereFound(options.rules, before.findings, Boolean(masEditable));
   const settle = (findings: Finding[]): Finding[] => {
     if (!options.settle) return findings;
     const report = { ...before, findings, verdicts: [] };
@@ -110,16 +150,21 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
   before.verdicts = verdicts(before.findings, useCases);
   const files = before.facts.files;
   const { ownerOf } = mergeFiles(files);
-  const findingsOf = (config: Record<string, unknown>): Finding[] =>
-    settle(evaluate(rules, buildServerFacts({ files, config, ownerOf }, paths), { useCases, lang: options.lang }));
+  const findingsOf = (document: Record<string, unknown>): Finding[] =>
+    settle(evaluate(rules, buildServerFacts({ files, ownerOf, ...splitDocument(document, masEditable) }, paths), { useCases, lang: options.lang }));
   const minLevel = options.minLevel ?? 'warning';
-  const { leaves, clashes } = fixToFixedPoint(before.facts.config, true, findingsOf, { rules, useCases, minLevel, lang: options.lang });
+  const base = masEditable ? { ...before.facts.config, [MAS_KEY]: masEditable.config } : before.facts.config;
+  const planned = fixToFixedPoint(base, true, findingsOf, { rules, useCases, minLevel, lang: options.lang });
+  const { clashes } = planned;
+  // With no MAS config to edit, a `mas.*` leaf cannot be written.
+  const leaves = planned.leaves.filter((leaf) => masEditable || leaf.path[0] !== MAS_KEY);
+  const masFiles = new Map((masEditable?.files ?? []).map((path) => [path, readMasFile(path)]));
 
   const target = fixTarget(paths, files, options.target);
   const byFile = new Map<string, PlannedLeaf[]>();
   for (const leaf of leaves) {
     const owner = [...files].reverse().find((file) => file.data && Object.hasOwn(file.data, leaf.path[0]));
-    const file = owner?.path ?? target.path;
+    const file = leaf.path[0] === MAS_KEY && masEditable ? masFileFor(masFiles, leaf.path.slice(1)) : owner?.path ?? target.path;
     byFile.set(file, [...(byFile.get(file) ?? []), leaf]);
   }
 
@@ -134,8 +179,11 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
     // CR-only line breaks are edited as LF and turned back: the file has no LF, so nothing else changes.
     if (crOnly) text = text.replaceAll('\r', '\n');
     const applied: ChangedLeaf[] = [];
-    const data = files.find((file) => file.path === path)?.data ?? {};
-    for (const leaf of fileLeaves) {
+    const masFile = masFiles.get(path);
+    const data = masFile?.data ?? files.find((file) => file.path === path)?.data ?? {};
+    for (const planned of fileLeaves) {
+      // A MAS leaf is written at its path inside the MAS file.
+      const leaf = masFile ? { ...planned, path: planned.path.slice(1) } : planned;
       try {
         text = applyLeaf(text, leaf);
         applied.push({ ...leaf, previous: getIn(data, leaf.path) });
@@ -147,10 +195,10 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
     const after = bom + (crOnly ? text.replaceAll('\n', '\r') : text);
     if (after === original) continue;
     try {
-      verifyEdit(path, data, after, applied);
+      verifyEdit(path, data, after, applied, masFile ? readMasText : readSynapseText);
     } catch (error) {
       // The file is read twice (linted, then edited): a change in between makes the edit look wrong.
-      if (!sameValue(parseYamlText(path, Buffer.from(original, 'utf8')).data ?? {}, data)) {
+      if (!sameValue((masFile ? readMasText : readSynapseText)(path, original) ?? {}, data)) {
         throw new InputError(errorMessage('error.fix.changedWhileRead'), { file: path });
       }
       throw error;
@@ -161,7 +209,8 @@ export function planConfigFix(paths: string[], options: ConfigFixOptions): Confi
   const texts = new Map(fixes.map((fix) => [fix.path, fix.after]));
   const fileList = configFileList(paths, target.created && texts.has(target.path) ? target.path : undefined);
   fixes.sort((a, b) => fileList.indexOf(a.path) - fileList.indexOf(b.path));
-  const after = lintMerged(loadWithTexts(fileList, texts, files[0]?.mode), paths, rules, useCases, options.lang);
+  const afterMas = masEditable ? loadMasConfig(masEditable.files, options.environment, texts) : mas;
+  const after = lintMerged({ ...loadWithTexts(fileList, texts, files[0]?.mode), mas: afterMas }, paths, rules, useCases, options.lang);
   after.findings = settle(after.findings);
   after.verdicts = verdicts(after.findings, useCases);
   // What is left: decisions, manual work, and the mechanical fixes that did not make their rule pass
@@ -256,10 +305,10 @@ function fixTarget(paths: string[], files: YamlFile[], requested?: string): { pa
  * The edited text, read back as Synapse would, must hold exactly the old data with the leaves
  * applied; otherwise nothing is written (a bug in the editor must never reach a config).
  */
-function verifyEdit(path: string, before: Record<string, unknown>, text: string, leaves: Leaf[]): void {
+function verifyEdit(path: string, before: Record<string, unknown>, text: string, leaves: Leaf[], reader: (path: string, text: string) => Record<string, unknown> | null): void {
   let read: Record<string, unknown> | null;
   try {
-    read = parseYamlText(path, Buffer.from(text, 'utf8')).data;
+    read = reader(path, text);
   } catch (error) {
     throw new Error(`the fixed text of ${path} does not read back (${(error as Error).message}); nothing was written`);
   }
@@ -277,4 +326,20 @@ function verifyEdit(path: string, before: Record<string, unknown>, text: string,
     const changed = leaves.map((leaf) => showPath(leaf.path)).join(', ');
     throw new Error(`the fixed text of ${path} does not read back as intended (${changed}); nothing was written`);
   }
+}
+
+const readSynapseText = (path: string, text: string): Record<string, unknown> | null => parseYamlText(path, Buffer.from(text, 'utf8')).data;
+const readMasText = (path: string, text: string): Record<string, unknown> | null => parseMasText(path, text).data;
+
+/** The MAS file a key goes into: the last one that writes the longest part of its path (admerge:
+ *  the later file wins), else the first file. */
+function masFileFor(masFiles: Map<string, { data: Record<string, unknown> }>, path: string[]): string {
+  let best: string | undefined;
+  let depth = 0;
+  for (const [file, { data }] of masFiles) {
+    let found = 0;
+    while (found < path.length && getIn(data, path.slice(0, found + 1)).found) found += 1;
+    if (found > 0 && found >= depth) [best, depth] = [file, found];
+  }
+  return best ?? [...masFiles.keys()][0];
 }

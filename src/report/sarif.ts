@@ -110,6 +110,8 @@ export function formatSarif(output: AuditOutput, snapshot?: SnapshotIndex): stri
     };
   };
   const locationsOf = (finding: Finding) => {
+    // A value from the environment (env:MAS_…) has no file: a logical location names its variable.
+    if (finding.location?.line === 0) return [{ logicalLocations: [{ name: finding.location.file, kind: 'variable' }] }];
     if (finding.location) return [physical(finding.location.file, finding.location.line, finding.location.column)];
     if (finding.room) {
       const room = snapshot?.rooms.get(finding.room.id);

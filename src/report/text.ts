@@ -111,7 +111,7 @@ function blockLines(ctx: TextContext, block: Problem[], kind: ProblemGroup['kind
   if (inline) lines.push(`${title}  ${levels[0].slice(4)}`);
   else lines.push(title, ...levels);
   for (const problem of block) {
-    const position = kind === 'file' && problem.location ? `${problem.location.line}:${problem.location.column}`
+    const position = kind === 'file' && problem.location && problem.location.line > 0 ? `${problem.location.line}:${problem.location.column}`
       : kind === 'room' ? problem.room?.eventType ?? '' : '';
     // Absent options: the message names the path, most of the time; say it when it does not.
     const named = problem.path && !problem.message.includes(problem.path) ? `${problem.path}: ` : '';

@@ -23,6 +23,7 @@ export const fileKind = defineMessages({
   'error.file.token': { en: 'a token file', fr: 'un fichier de jeton' },
   'error.file.stateDump': { en: 'a state dump JSON file', fr: 'un fichier JSON d’état de salon' },
   'error.file.members': { en: 'a member list JSON file', fr: 'un fichier JSON de liste de membres' },
+  'error.file.mas': { en: 'a MAS config file', fr: 'un fichier de configuration de MAS' },
 });
 
 /** How long a FIFO or pipe may stay silent before we give up on it. */

@@ -2,6 +2,8 @@
 // read from --mas-config or MAS_CONFIG, the sign-up rules judged on them, files of other shapes
 // refused in one line. The real MAS configs are read in place, each paired with a hand-written
 // homeserver.yaml that enables MAS.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mxlint, ROOT } from './run.js';
@@ -87,8 +89,10 @@ describe('mxlint config: which MAS files are read', () => {
   });
 
   it('without a MAS config, says so once and leaves the sign-up rules unknown, saying what to pass', () => {
-    const report = JSON.parse(mxlint(['config', HOMESERVER, '-u', 'chatons', '-f', 'json'], { env: { MAS_CONFIG: '' } }).stdout);
-    expect(report.warnings).toEqual([expect.stringMatching(/^Synapse delegates sign-up to Matrix Authentication Service .*no MAS config was given: pass --mas-config FILE/)]);
+    const nowhere = mkdtempSync(join(tmpdir(), 'mxlint-mas-root-'));
+    const report = JSON.parse(mxlint(['config', HOMESERVER, '-u', 'chatons', '-f', 'json'], { env: { MAS_CONFIG: '', MXLINT_MAS_SEARCH_ROOT: nowhere } }).stdout);
+    expect(report.warnings).toEqual([expect.stringMatching(/^Synapse delegates sign-up to Matrix Authentication Service .*no MAS config was given, and none was found at .*matrix-authentication-service\/config\.yaml.*: pass --mas-config FILE/)]);
+    expect(report.warnings[0]).toContain(join(nowhere, 'etc/matrix-authentication-service/config.yaml'));
     const findings = (report.findings as Finding[]).filter((finding) => SIGNUP_RULES.includes(finding.ruleId));
     expect(findings.map((finding) => finding.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
     for (const finding of findings) expect(finding.message).toMatch(/pass --mas-config FILE/);
@@ -117,5 +121,106 @@ describe('mxlint config: which MAS files are read', () => {
     expect(dump.options['mas.account.password_registration_token_required']).toEqual({ value: true, origin: `${join(REAL, '05-potemkin-salt-split-base.yaml')}:31:3` });
     expect(dump.options['mas.captcha.service']).toEqual({ value: null, origin: 'default' });
     expect(dump.options['signup.form']).toMatchObject({ value: 'token', from: 'mas.account.password_registration_token_required' });
+  });
+});
+
+/** A folder laid out as a docker-compose deployment: synapse/homeserver.yaml beside mas/config.yaml. */
+function deployment(masAt: string | undefined): { root: string; homeserver: string } {
+  const root = mkdtempSync(join(tmpdir(), 'mxlint-mas-layout-'));
+  mkdirSync(join(root, 'synapse'));
+  const homeserver = join(root, 'synapse/homeserver.yaml');
+  copyFileSync(HOMESERVER, homeserver);
+  if (masAt) {
+    mkdirSync(join(root, masAt, '..'), { recursive: true });
+    copyFileSync(join(MERGED, 'config.yaml'), join(root, masAt));
+  }
+  return { root, homeserver };
+}
+
+describe('mxlint config: MAS config found in the usual places when none is given', () => {
+  const lint = (homeserver: string, env: Record<string, string>) =>
+    JSON.parse(mxlint(['config', homeserver, '-u', 'chatons', '-f', 'json'], { env: { MAS_CONFIG: '', ...env } }).stdout);
+
+  it.each(['mas/config.yaml', 'synapse/mas.yaml', 'synapse/mas-config.yaml'])('beside the homeserver config: %s, said in a warning and in inputs', (at) => {
+    const { root, homeserver } = deployment(at);
+    const report = lint(homeserver, { MXLINT_MAS_SEARCH_ROOT: join(root, 'system') });
+    expect(report.warnings).toEqual([`no --mas-config nor MAS_CONFIG was given: using the MAS config found at ${join(root, at)}`]);
+    expect(report.inputs).toEqual([homeserver, join(root, at)]);
+    expect(report.findings.find((finding: Finding) => finding.ruleId === 'registration-gated').status).not.toBe('unknown');
+  });
+
+  it.each(['etc/matrix-authentication-service/config.yaml', 'matrix/matrix-authentication-service/config/config.yaml'])('in a system location (under the injected root): /%s', (at) => {
+    const { root, homeserver } = deployment(undefined);
+    const system = join(root, 'system');
+    mkdirSync(join(system, at, '..'), { recursive: true });
+    copyFileSync(join(MERGED, 'config.yaml'), join(system, at));
+    expect(lint(homeserver, { MXLINT_MAS_SEARCH_ROOT: system }).inputs).toEqual([homeserver, join(system, at)]);
+  });
+
+  it('a file in a usual place that is no MAS config (a Synapse config, a Helm values file) is passed over', () => {
+    const { root, homeserver } = deployment(undefined);
+    mkdirSync(join(root, 'mas'));
+    writeFileSync(join(root, 'mas/config.yaml'), 'server_name: example.org\nemail:\n  smtp_host: localhost\n');
+    const report = lint(homeserver, { MXLINT_MAS_SEARCH_ROOT: join(root, 'system') });
+    expect(report.inputs).toEqual([homeserver]);
+    expect(report.warnings[0]).toMatch(/none was found at/);
+  });
+
+  it('not looked for when Synapse does not delegate to MAS', () => {
+    const { root } = deployment('mas/config.yaml');
+    writeFileSync(join(root, 'synapse/homeserver.yaml'), 'server_name: example.org\n');
+    const report = lint(join(root, 'synapse/homeserver.yaml'), { MXLINT_MAS_SEARCH_ROOT: join(root, 'system') });
+    expect(report.inputs).toEqual([join(root, 'synapse/homeserver.yaml')]);
+    expect(report.warnings).toEqual([]);
+  });
+});
+
+describe('mxlint config: MAS_* environment variables below the MAS files', () => {
+  const lint = (env: Record<string, string>, file = join(MERGED, 'config.yaml')) =>
+    JSON.parse(mxlint(['config', HOMESERVER, '--mas-config', file, '-u', 'chatons', '-u', 'pseudonymous', '-f', 'json'], { env }).stdout);
+
+  it('a value from the environment is located at env:MAS_…, and the variables read are named', () => {
+    const report = lint({ MAS_CAPTCHA_SERVICE: 'recaptcha_v2' });
+    const captcha = (report.findings as Finding[]).find((finding) => finding.ruleId === 'no-google-recaptcha' && finding.status === 'fail');
+    expect(captcha?.location).toMatchObject({ file: 'env:MAS_CAPTCHA_SERVICE' });
+    expect(report.warnings).toContain("MAS reads these environment variables of mxlint's below its files: MAS_CAPTCHA_SERVICE");
+  });
+
+  it('a file wins over the environment; figment reads true and false as booleans', () => {
+    const dump = JSON.parse(mxlint(['config', HOMESERVER, '--mas-config', join(MERGED, 'config.yaml'), '--dump-facts', '-f', 'json'], { env: { MAS_PASSWORDS_ENABLED: 'false', MAS_ACCOUNT: 'x' } }).stdout);
+    expect(dump.options['mas.passwords.enabled']).toEqual({ value: false, origin: 'env:MAS_PASSWORDS_ENABLED' });
+    expect(dump.options['mas.account.password_registration_enabled'].origin).toMatch(/config\.yaml:\d+:\d+$/);
+  });
+
+  it('an option whose name has an underscore cannot be set from the environment: MAS splits at every _', () => {
+    const report = lint({ MAS_ACCOUNT_PASSWORD_REGISTRATION_ENABLED: 'true' });
+    const ignored = (report.findings as Finding[]).filter((finding) => finding.ruleId === 'mas-known-keys' && finding.status === 'fail');
+    expect(ignored.map((finding) => [finding.message, finding.location?.file])).toContainEqual([expect.stringMatching(/^account\.password is not a key MAS 1\.22 reads/), 'env:MAS_ACCOUNT_PASSWORD_REGISTRATION_ENABLED']);
+  });
+
+  it('a secret from the environment is never shown', () => {
+    const secret = 'env-secret-value-0123456789';
+    for (const args of [['-v', '-f', 'json'], ['--dump-facts', '-f', 'json'], ['-f', 'text']]) {
+      const run = mxlint(['config', HOMESERVER, '--mas-config', join(MERGED, 'config.yaml'), ...args], { env: { MAS_MATRIX_SECRET: secret } });
+      expect(run.stdout + run.stderr).not.toContain(secret);
+    }
+  });
+});
+
+describe('mxlint config --fix: a rule whose fix.set names mas.* edits the MAS file it came from', () => {
+  it('registration-gated under MAS: the token key goes into MAS\'s file, comments kept, not into Synapse\'s, the rule passes after', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mxlint-mas-fix-'));
+    const homeserver = join(root, 'homeserver.yaml');
+    const masFile = join(root, 'mas.yaml');
+    copyFileSync(HOMESERVER, homeserver);
+    const before = '# Members only.\naccount:\n  # the form is open\n  password_registration_enabled: true  # on\n';
+    writeFileSync(masFile, before);
+    const run = mxlint(['config', homeserver, '--mas-config', masFile, '--fix', '-u', 'anonymous', '-f', 'json'], { env: { MAS_CONFIG: '' } });
+    expect(run.stderr).toBe('');
+    expect(readFileSync(masFile, 'utf8')).toBe(`${before}  password_registration_token_required: true\n`);
+    // Synapse's own registration_requires_token would do nothing under MAS: it is not written.
+    expect(readFileSync(homeserver, 'utf8')).not.toContain('registration_requires_token');
+    const after = JSON.parse(mxlint(['config', homeserver, '--mas-config', masFile, '-u', 'anonymous', '-f', 'json']).stdout);
+    expect((after.findings as Finding[]).find((finding) => finding.ruleId === 'registration-gated')).toMatchObject({ status: 'pass', location: { file: masFile, line: 5 } });
   });
 });

@@ -96,7 +96,7 @@ export function configCase(rule: Rule, fixture: string): RuleCase {
     fixed: () => {
       const copy = join(mkdtempSync(join(tmpdir(), 'mxlint-rule-tester-')), basename(fixture));
       cpSync(fixture, copy, { recursive: true });
-      const plan = planConfigFix([copy], { useCases: [fixingUseCase(rule)], rules: [rule], minLevel: 'info' });
+      const plan = planConfigFix([copy], { useCases: [fixingUseCase(rule)], rules: [rule], minLevel: 'info', masConfig: masFilesOf(copy) });
       writeConfigFix(plan);
       return facts(copy);
     },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { masConfigPaths, mergeMasFiles, readMasFile } from '../../src/sources/mas-config.js';
+import { environmentNames, figmentValue, loadMasConfig, MAS_SYSTEM_LOCATIONS, masCandidates, masConfigPaths, masEnvironmentFile, mergeMasFiles, readMasFile } from '../../src/sources/mas-config.js';
 import { InputError } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mxlint-mas-'));
@@ -81,5 +81,44 @@ describe('which MAS files are read', () => {
     expect(masConfigPaths(['x.yaml'], 'a.yaml:b.yaml')).toEqual(['x.yaml']);
     expect(masConfigPaths([], 'a.yaml:b.yaml')).toEqual(['a.yaml', 'b.yaml']);
     expect(masConfigPaths(undefined, undefined)).toEqual([]);
+  });
+});
+
+describe("MAS_* environment variables, as figment's Env::prefixed(\"MAS_\").split(\"_\") reads them", () => {
+  it('values: booleans, integers, floats, quoted strings with escapes, anything else as written', () => {
+    expect(['true', 'false', '10', '-3', '1.5', '"a\\tb"', '"bad\\q"', 'True', '[1, 2]', 'hi'].map(figmentValue))
+      .toEqual([true, false, 10, -3, 1.5, 'a\tb', '"bad\\q"', 'True', '[1, 2]', 'hi']);
+  });
+
+  it('names: the prefix in any case, lower-cased, split at every _, empty parts and MAS_CONFIG dropped, located at env:NAME', () => {
+    const env = masEnvironmentFile({ MAS_CAPTCHA_SERVICE: 'hcaptcha', mas_passwords_enabled: 'false', MAS__X: '1', MAS_CONFIG: 'a.yaml', OTHER: 'x', MAS_HTTP_PUBLIC_BASE: 'https://a/' });
+    expect(env?.data).toEqual({ captcha: { service: 'hcaptcha' }, passwords: { enabled: false }, http: { public: { base: 'https://a/' } } });
+    expect(env?.positions.get('captcha.service')).toEqual({ file: 'env:MAS_CAPTCHA_SERVICE', line: 0, column: 0 });
+    expect(masEnvironmentFile({ PATH: '/bin' })).toBeUndefined();
+  });
+
+  it('the files are merged over the environment (a file wins), and only when a file is given', () => {
+    const path = file('over-env.yaml', 'passwords:\n  enabled: true\n');
+    const mas = loadMasConfig([path], { MAS_PASSWORDS_ENABLED: 'false', MAS_CAPTCHA_SERVICE: 'hcaptcha' })!;
+    expect(mas.config).toEqual({ passwords: { enabled: true }, captcha: { service: 'hcaptcha' } });
+    expect(mas.files).toEqual([path]);
+    expect(environmentNames(mas)).toEqual(['MAS_CAPTCHA_SERVICE']);
+    expect(loadMasConfig([], { MAS_CAPTCHA_SERVICE: 'hcaptcha' })).toBeUndefined();
+  });
+});
+
+describe('MAS config looked for in the usual places', () => {
+  it('beside the homeserver config first, then the system locations under the given root', () => {
+    mkdirSync(join(dir, 'synapse'), { recursive: true });
+    const looked = masCandidates({ beside: [file('synapse/homeserver.yaml', 'server_name: example.org\n')], systemRoot: '/root-for-test' });
+    expect(looked.slice(0, 3)).toEqual([join(dir, 'synapse/mas.yaml'), join(dir, 'synapse/mas-config.yaml'), join(dir, 'synapse/mas/config.yaml')]);
+    expect(looked).toContain(join(dir, 'mas/config.yaml'));
+    expect(looked.slice(-4)).toEqual(MAS_SYSTEM_LOCATIONS.map((location) => join('/root-for-test', location)));
+  });
+
+  it('errors say their id', () => {
+    const error = (() => { try { readMasFile(file('synapse-like.yaml', 'server_name: example.org\n')); } catch (caught) { return caught as InputError; } })();
+    expect(error?.detail.id).toBe('error.masNoSectionSynapse');
+    expect(() => readMasFile(file('list.yaml', '- a\n'))).toThrow(expect.objectContaining({ detail: { id: 'error.masRootNotMapping', data: {} } }));
   });
 });
