@@ -38,7 +38,7 @@ export interface Fact {
   /** Why the value is unknown, when it is. */
   reason?: Message | string;
   /** Who sets the value when state is 'default' (shown in messages); Synapse when absent. */
-  defaultBy?: string;
+  defaultBy?: string | Message;
   /** For room facts: the state event the value comes from. */
   event?: { type: string; stateKey: string };
   /** For a derived or effective fact: the option whose value decided it (its location is that option's). */

@@ -10,6 +10,7 @@ import { optionUnknown, putPurgeJobs, putStorage, putStoredHistory, reasonMessag
 import { defineMessages, type Message } from '../messages/message.js';
 
 const message = defineMessages({
+  'roomFact.matrixSpec': { en: 'the Matrix spec', fr: 'la spécification Matrix' },
   'roomFact.noMemberList': { en: 'the member list is not available', fr: 'la liste des membres n’est pas disponible' },
   'roomFact.noMembers': { en: 'no member list', fr: 'pas de liste des membres' },
   'roomFact.wrongTypeIn': { en: '{event} gives it a value that is not a {type}', fr: '{event} lui donne une valeur qui n’est pas de type {type}' },
@@ -126,6 +127,8 @@ const DAY_MS = 86_400_000;
 /** Records one fact; `state` defaults to set when the event exists, else the spec's default. */
 type Put = (path: RoomFactPath, value: unknown, event: StateEvent | undefined, state?: Fact['state'], reason?: Message) => void;
 const MEMBER_REASON = message('roomFact.noMemberList');
+/** Who sets an absent event's value (in `name is not set (the Matrix spec's default: …)`). */
+const MATRIX_SPEC = message('roomFact.matrixSpec');
 
 /** String(value) for any JSON value: String throws on an object whose toString is not a function
  *  ({"toString": 1} in a hostile event's content). */
@@ -151,7 +154,7 @@ export function buildRoomFacts(input: RoomInput, server?: ServerFacts): RoomFact
   const put: Put = (path, value, event, state, reason) => {
     const fact: Fact = { path, value, state: state ?? (event ? 'set' : 'default') };
     if (event) fact.event = { type: event.type, stateKey: event.state_key };
-    if (fact.state === 'default') fact.defaultBy = 'the Matrix spec';
+    if (fact.state === 'default') fact.defaultBy = MATRIX_SPEC;
     if (reason && fact.state === 'unknown') fact.reason = reason;
     // A value of another type than declared (a join_rule that is a number) cannot be judged.
     const type = ROOM_FACTS[path].type;
