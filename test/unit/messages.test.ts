@@ -29,8 +29,8 @@ export function frenchTypography(text: string): string[] {
   for (const match of prose.matchAll(/[:;?!]/g)) {
     const before = prose[match.index - 1];
     const after = prose[match.index + 1];
-    // 12:30, a.b:c and similar are no punctuation.
-    if (match[0] === ':' && after !== undefined && after !== ' ' && after !== '\n') continue;
+    // 12:30, a.b:c, /register?kind=guest and similar are no punctuation.
+    if (after !== undefined && after !== ' ' && after !== '\n' && after !== ')' && after !== ',') continue;
     if (!NO_BREAK.includes(before)) problems.push(`no no-break space before "${match[0]}" in …${prose.slice(Math.max(0, match.index - 12), match.index + 1)}`);
   }
   if (/«(?![\u00a0\u202f])/.test(prose) || /(?<![\u00a0\u202f])»/.test(prose)) problems.push('« and » take a no-break space inside');
@@ -49,7 +49,7 @@ describe('message catalogue', () => {
     expect(templates.fr.trim(), `${id}.fr`).toBeTruthy();
     expect(placeholdersOf(templates.fr).sort(), `${id}: French placeholders`).toEqual(placeholdersOf(templates.en).sort());
     const words = (text: string) => text.replace(/\{\w+\}/g, '').replace(/[^\p{L}]+/gu, ' ').trim();
-    if (words(templates.en).length > 3) expect(templates.fr, `${id}: the French is the English`).not.toBe(templates.en);
+    if (/\p{Ll}{3,}/u.test(words(templates.en))) expect(templates.fr, `${id}: the French is the English`).not.toBe(templates.en);
   });
 
   it.each(messages)('%s: French typography', (id, templates) => {
