@@ -1,4 +1,4 @@
-import { messageParts, render, type Message } from './messages/message.js';
+import { render, type Message } from './messages/message.js';
 import type { Lang, SourceLocation } from './types.js';
 
 /** Documented exit codes (README "Exit codes"). */
@@ -16,18 +16,17 @@ export const EXIT = {
 
 /** A problem with what the user gave us: printed as one line, never with a stack. It says a
  *  message by id (declared with defineMessages, ids `error.…`, in the module that throws);
- *  `.message` is its English rendering (logs, tests), `oneLine(lang)` the line the user reads.
- *  TRANSITION: a plain string is still accepted (shown as is in every language). */
+ *  `.message` is its English rendering (logs, tests), `oneLine(lang)` the line the user reads. */
 export class InputError extends Error {
   readonly exitCode: number = EXIT.input;
   /** What went wrong, as an id and data. */
   readonly detail: Message;
   constructor(
-    message: Message | string,
+    message: Message,
     readonly location?: Partial<SourceLocation> & { file: string },
   ) {
     super(render('en', message));
-    this.detail = messageParts(message);
+    this.detail = message;
     this.name = 'InputError';
   }
 

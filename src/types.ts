@@ -36,7 +36,7 @@ export interface Fact {
   state: 'set' | 'default' | 'unknown';
   location?: SourceLocation;
   /** Why the value is unknown, when it is. */
-  reason?: Message | string;
+  reason?: Message;
   /** Who sets the value when state is 'default' (shown in messages); Synapse when absent. */
   defaultBy?: string | Message;
   /** For room facts: the state event the value comes from. */
@@ -103,7 +103,7 @@ export interface Rule {
 export interface CheckResult {
   status: Status;
   /** What was seen and why it passes or fails, as an id and data (rendered by the report). */
-  message: Message | string;
+  message: Message;
   /** The path whose value decided the result. */
   path?: string;
   value?: unknown;

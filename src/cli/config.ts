@@ -75,7 +75,7 @@ export function dumpFacts(facts: ServerFacts) {
       origin: fact.state === 'default' ? 'default' : where(fact.location),
       ...(fact.from ? { from: fact.from } : {}),
       // The dump is for machines and bug reports: the reason in English, as a string.
-      ...(fact.state === 'unknown' ? { unknown: render('en', fact.reason ?? '') } : {}),
+      ...(fact.state === 'unknown' ? { unknown: fact.reason ? render('en', fact.reason) : 'unknown' } : {}),
     };
   }
   return {

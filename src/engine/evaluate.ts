@@ -3,7 +3,7 @@ import type { CheckNode, CheckResult, Condition, FactSource, Finding, Lang, Leve
 import { pythonTruthy } from '../facts/values.js';
 import { checkNamed } from './checks/index.js';
 import { redactValue } from '../facts/redact.js';
-import { defineMessages, messageParts, render } from '../messages/message.js';
+import { defineMessages, render } from '../messages/message.js';
 
 const message = defineMessages({
   'engine.whenUnknown': { en: 'cannot tell whether this applies: {path} {reason}', fr: 'impossible de dire si la règle s’applique\u00a0: {path}, {reason}' },
@@ -93,7 +93,7 @@ export function evaluate(rules: Rule[], facts: FactSource, { useCases, lang = 'e
         ? rulesReading(rules, facts.target, outcome.intended).filter((other) => other !== rule && resultsOf(other)?.some((result) => result.status === 'fail'))
         : [];
       // Say what is lost: each defeated rule's own failure, now judged on the default.
-      const said = messageParts(defeated.length
+      const said = (defeated.length
         ? message('engine.defeats', { seen: outcome.message, defeated: defeated.map((other) => message('engine.defeated', { rule: other.id, seen: resultsOf(other)!.find((result) => result.status === 'fail')!.message })) })
         : outcome.message);
       const shown = render(lang, said);

@@ -231,6 +231,3 @@ export function wayMessage(way: SignupWay): Message {
   if (way === 'cas') return message('signup.wayCas');
   return way === 'jwt' ? message('signup.wayJwt') : message('signup.wayOther', { way });
 }
-
-/** TRANSITION: a way of signing up in English, for the checks that still write sentences. */
-export const describeWay = (way: SignupWay): string => render('en', wayMessage(way));

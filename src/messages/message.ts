@@ -5,9 +5,6 @@ import type { Lang } from '../types.js';
 
 export type MessageValue = string | number | Message | readonly MessageValue[];
 
-/** The id and data of a message, or of a plain text (TRANSITION) as the id `text`. */
-export const messageParts = (message: Message | string): Message => (typeof message === 'string' ? { id: 'text', data: { text: message } } : message);
-
 export interface Message {
   id: string;
   data: Record<string, MessageValue>;
@@ -41,9 +38,6 @@ export function defineMessages<const C extends Record<string, Templates>>(templa
   return ((id: string, data: Record<string, MessageValue> = {}) => ({ id, data })) as MessageMaker<C>;
 }
 
-// TRANSITION: plain text not yet given an id (removed once every module declares its messages).
-defineMessages({ text: { en: '{text}', fr: '{text}' } });
-
 /** Every message declared so far (the modules that declare them must have been imported). */
 export const declaredMessages = (): ReadonlyMap<string, Templates> => CATALOGUE;
 
@@ -61,9 +55,7 @@ function renderValue(lang: Lang, value: MessageValue): string {
 }
 
 /** The message in `lang`; an id nobody declared is shown as is, so that a bug stays visible. */
-export function render(lang: Lang, message: Message | string): string {
-  // TRANSITION: text not yet given an id (removed once every module declares its messages).
-  if (typeof message === 'string') return message;
+export function render(lang: Lang, message: Message): string {
   const templates = CATALOGUE.get(message.id);
   if (!templates) return `[${message.id}]`;
   return templates[lang].replace(/\{(\w+)\}/g, (whole, name: string) =>

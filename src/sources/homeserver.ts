@@ -11,7 +11,7 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import module from 'node:module';
 import type { Logger as PinoLogger } from 'pino';
 import { EXIT, printable } from '../errors.js';
-import { defineMessages, messageParts, render, type Message } from '../messages/message.js';
+import { defineMessages, render, type Message } from '../messages/message.js';
 import type { Lang } from '../types.js';
 import { esmImport } from '../esm-import.js';
 import { boundedFetch, RefusedAnswer } from './http.js';
@@ -56,12 +56,12 @@ const message = defineMessages({
 
 export class NetworkError extends Error {
   readonly exitCode = EXIT.network;
-  /** What went wrong, as an id and data (TRANSITION: or a plain string). */
+  /** What went wrong, as an id and data. */
   readonly detail: Message;
-  constructor(message: Message | string, readonly status?: number, readonly errcode?: string) {
+  constructor(message: Message, readonly status?: number, readonly errcode?: string) {
     // The message may quote the server (its error text, a Location): never a token.
     super(scrubSecrets(render('en', message)));
-    this.detail = messageParts(message);
+    this.detail = message;
     this.name = 'NetworkError';
   }
   /** One printable line in `lang`: the message quotes the server's own error text, which can be anything. */

@@ -292,7 +292,7 @@ describe('text', () => {
   const output = (color: boolean): AuditOutput => ({
     report: {
       schemaVersion: 2, tool: { name: 'mxlint', version: '1.0.0' }, target: 'config', inputs: ['h.yaml'], useCases: ['chatons'], warnings: [],
-      findings: [{ ruleId: 'presence-off', useCase: 'chatons', level: 'error', status: 'fail', title: 't', message: 'm', messageId: 'text', data: {} }],
+      findings: [{ ruleId: 'presence-off', useCase: 'chatons', level: 'error', status: 'fail', title: 't', message: 'm', messageId: 'fact.is', data: { path: 'presence.enabled', value: 'true' } }],
       verdicts: [{ useCase: 'chatons', verdict: 'unfit', counts: { error: 1, warning: 0, info: 0, unknown: 0 } }],
     },
     suppressed: [], notes: [], lang: 'en', rules: builtInRules(), useCases: USE_CASES, generatedAt: new Date(0), anchorFiles: [], color,

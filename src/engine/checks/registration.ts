@@ -1,6 +1,6 @@
 // Dedicated checks on registration and accounts. Who can sign up is decided once, in facts/signup.ts.
 import type { ServerFacts } from '../../facts/server-facts.js';
-import { describeWay, formDecision, signupWays, type Decided, type SignupForm } from '../../facts/signup.js';
+import { formDecision, signupWays, wayMessage, type Decided, type SignupForm } from '../../facts/signup.js';
 import { show } from '../../facts/values.js';
 import { describeFact, factMessage, result, type CheckFunction } from './types.js';
 import { defineMessages, type Message } from '../../messages/message.js';
@@ -55,10 +55,10 @@ export const registrationGated: CheckFunction = (_fact, { facts }) => {
   const providers = ways.value.filter((way) => !way.value.startsWith('form') && !way.value.startsWith('upstream-token:'));
   if (providers.length) {
     const id = names.includes('form-token') ? 'registration.providersAndToken' : 'registration.providers';
-    return result('unknown', providers[0].fact, message(id, { providers: providers.map((way) => describeWay(way.value)) }));
+    return result('unknown', providers[0].fact, message(id, { providers: providers.map((way) => wayMessage(way.value)) }));
   }
   const gated = ways.value.filter((way) => way.value.startsWith('upstream-token:'));
-  const alsoGated = (said: Message): Message => (gated.length ? message('registration.alsoGated', { seen: said, providers: gated.map((way) => describeWay(way.value)) }) : said);
+  const alsoGated = (said: Message): Message => (gated.length ? message('registration.alsoGated', { seen: said, providers: gated.map((way) => wayMessage(way.value)) }) : said);
   if (names.includes('form-token')) return result('pass', toggle.fact, alsoGated(message('registration.tokenOnly')));
   if (gated.length) return result('pass', gated[0].fact, alsoGated(message('registration.closed', { seen })));
   return result('pass', toggle.fact, message(byMas ? 'registration.closedNoUpstream' : 'registration.closedNoSso', { seen }));

@@ -9,7 +9,7 @@ export interface CheckContext {
 /** A check reads one fact (when the rule names a path) and says pass, fail or unknown. */
 export type CheckFunction = (fact: Fact, context: CheckContext) => CheckResult | CheckResult[];
 
-export const result = (status: CheckResult['status'], fact: Fact | undefined, message: Message | string): CheckResult => ({
+export const result = (status: CheckResult['status'], fact: Fact | undefined, message: Message): CheckResult => ({
   status,
   message,
   // A derived fact is reported at the option that decided it: that is what the user edits.
