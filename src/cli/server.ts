@@ -9,7 +9,8 @@ import { Progress } from '../report/progress.js';
 import { AuditSummary, auditServer, type RoomFailure, type RoomRecord } from '../audit-server.js';
 import { checkHomeserverUrl, readToken, requestLimits, wholeNumber } from './access.js';
 import { terminalOutput } from './stdout.js';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { auditOutput, deliver, openSession, Settler, type ReportCliOptions } from '../policy/session.js';
 import { exitStatus } from '../policy/gate.js';
 import { formatServerText, roomLabel, roomSnapshots, serverReport } from '../report/server.js';
@@ -49,6 +50,16 @@ export interface ServerCommandOptions extends Omit<ReportCliOptions, 'useCase'> 
 }
 
 export async function runServer(options: ServerCommandOptions, write: (text: string) => void): Promise<number> {
+  const streams: StreamedFile[] = [];
+  try {
+    return await audit(options, write, streams);
+  } finally {
+    // An audit that did not end (network failure, bad input, a bug) leaves the user's file as it was.
+    for (const stream of streams) stream.abandon();
+  }
+}
+
+async function audit(options: ServerCommandOptions, write: (text: string) => void, streams: StreamedFile[]): Promise<number> {
   if (!options.homeserver) throw new InputError(errorMessage('error.server.noHomeserver'));
   const baseUrl = checkHomeserverUrl(options.homeserver, Boolean(options.allowInsecureHttp));
   const limits = requestLimits(options);
@@ -76,9 +87,10 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   const jsonSpec = session.outputs.find((spec) => spec.format === 'json');
   const others = session.outputs.filter((spec) => spec.format !== 'json');
   const keepRecords = others.some((spec) => spec.format !== 'text' || !options.summary);
-  const jsonFd = jsonSpec?.file ? openOutput(jsonSpec.file) : undefined;
+  const jsonFile = jsonSpec?.file ? new StreamedFile(jsonSpec.file) : undefined;
+  if (jsonFile) streams.push(jsonFile);
   // Each piece is a whole record, so a secret is never split between two writes.
-  const jsonWrite = jsonFd === undefined ? write : (text: string) => { writeSync(jsonFd, scrubSecrets(text)); };
+  const jsonWrite = jsonFile === undefined ? write : (text: string) => jsonFile.write(scrubSecrets(text));
 
   const { Homeserver } = await import('../sources/homeserver.js');
   const { checkAdmin } = await import('../sources/admin-api.js');
@@ -135,7 +147,7 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   if (json) {
     const extras = `${settled.notes.length ? `,"notes":${JSON.stringify(settled.notes)}` : ''}${settled.suppressed.length ? `,"suppressed":${JSON.stringify(jsonSuppressed(settled.suppressed))}` : ''}`;
     jsonWrite(`],\n"failures":${JSON.stringify(failures)},"audit":${JSON.stringify(audit)},"summary":${JSON.stringify(summary)}${extras}}\n`);
-    if (jsonFd !== undefined) closeSync(jsonFd);
+    jsonFile?.complete();
   }
   if (others.length) {
     const report = serverReport({ baseUrl, version: VERSION, config: configReport, records, failures });
@@ -158,10 +170,40 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   return configExit === EXIT.findings || declaredFailing ? EXIT.findings : EXIT.ok;
 }
 
-function openOutput(file: string): number {
-  try {
-    return openSync(file, 'w');
-  } catch (error) {
-    throw new InputError(errorMessage('error.server.cannotWrite', { reason: (error as NodeJS.ErrnoException).code ?? String(error) }), { file });
+/** The json report streams into a temporary file beside the one asked for, which takes its name
+ *  only once the report is whole: the user's file is never left truncated or half written. */
+class StreamedFile {
+  private readonly temp: string;
+  private fd: number | undefined;
+  constructor(private readonly file: string) {
+    this.temp = join(dirname(file), `.${basename(file)}.mxlint-${process.pid}.tmp`);
+    try {
+      this.fd = openSync(this.temp, 'wx');
+    } catch (error) {
+      throw new InputError(errorMessage('error.server.cannotWrite', { reason: (error as NodeJS.ErrnoException).code ?? String(error) }), { file });
+    }
+  }
+
+  /** All of it: writeSync may write less than it is given. */
+  write(text: string): void {
+    const bytes = Buffer.from(text, 'utf8');
+    for (let offset = 0; offset < bytes.length;) offset += writeSync(this.fd!, bytes, offset);
+  }
+
+  complete(): void {
+    closeSync(this.fd!);
+    this.fd = undefined;
+    try {
+      renameSync(this.temp, this.file);
+    } catch (error) {
+      this.abandon();
+      throw new InputError(errorMessage('error.server.cannotWrite', { reason: (error as NodeJS.ErrnoException).code ?? String(error) }), { file: this.file });
+    }
+  }
+
+  abandon(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    try { unlinkSync(this.temp); } catch { /* renamed, or never made */ }
   }
 }

@@ -2,7 +2,7 @@
 // binary: `mxlint room` and `mxlint server` each meet one misbehaving endpoint and must end in
 // bounded time and memory with exit 3 and one line naming what happened — never a crash, a hang,
 // or a report that passes on data the server did not really give.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -271,6 +271,18 @@ describe.concurrent('secrets echoed by the server: scrubbed from every text befo
     expect(JSON.parse(written.json).failures[0].reason).toMatch(/forbidden \(403 M_FORBIDDEN: refused: Authorization: Bearer \[redacted\]/);
     expect(written.sarif).toContain('Bearer [redacted]');
     for (const [where, text] of Object.entries(written)) expect(leaks(text), where).toEqual([]);
+  });
+
+  it('an audit that fails leaves the -o file the user had as it was, and no temporary file', async () => {
+    const elsewhere = await fake();
+    const server = await fake([redirect(WHOAMI, () => `${elsewhere.url}/login`)]);
+    const dir = tempDir('kept-output');
+    const jsonFile = join(dir, 'report.json');
+    writeFileSync(jsonFile, 'last week\'s report\n');
+    const run = await audit('failing audit, -o kept', 'writes', server, ['-o', jsonFile]);
+    expect(run.code, run.stderr).toBe(3);
+    expect(readFileSync(jsonFile, 'utf8')).toBe('last week\'s report\n');
+    expect(readdirSync(dir)).toEqual(['report.json']);
   });
 
   it('a redirect whose Location carries the token: not in the error', async () => {
