@@ -4,9 +4,23 @@
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { defineMessages } from '../messages/message.js';
+import { defineMessages, type Message } from '../messages/message.js';
 import { readYamlFile, skippedFile, type YamlFile } from './yaml-file.js';
 import type { MergedMas } from './mas-config.js';
+
+const skipped = defineMessages({
+  'skipped.yml': { en: 'named *.yml: Synapse reads only the *.yaml files of a directory', fr: 'nommé *.yml\u00a0: Synapse ne lit que les fichiers *.yaml d’un dossier' },
+  'skipped.brokenLink': { en: 'a broken symbolic link (its target does not exist); Synapse skips it', fr: 'un lien symbolique cassé (sa cible n’existe pas)\u00a0; Synapse l’ignore' },
+  'skipped.linkLoop': { en: 'a symbolic link loop; Synapse skips it', fr: 'une boucle de liens symboliques\u00a0; Synapse l’ignore' },
+  'skipped.cannotStat': { en: 'cannot be looked at ({code}); Synapse skips it', fr: 'impossible à examiner ({code})\u00a0; Synapse l’ignore' },
+  'skipped.notRegular': { en: '{what}, not a regular file; Synapse skips it', fr: '{what}, pas un fichier ordinaire\u00a0; Synapse l’ignore' },
+  'skipped.kind.directory': { en: 'a directory', fr: 'un dossier' },
+  'skipped.kind.fifo': { en: 'a named pipe (FIFO)', fr: 'un tube nommé (FIFO)' },
+  'skipped.kind.socket': { en: 'a socket', fr: 'une socket' },
+  'skipped.kind.device': { en: 'a device', fr: 'un périphérique' },
+  'skipped.kind.other': { en: 'not a regular file', fr: 'un fichier spécial' },
+  'skipped.kind.link': { en: 'a symbolic link to {what}', fr: 'un lien symbolique vers {what}' },
+});
 
 const message = defineMessages({
   'error.config.noneFound': {
@@ -46,7 +60,7 @@ export function findDefaultConfig(): string[] | null {
 /** A path Synapse is given or finds in a directory; `skipped` says why it reads nothing from it. */
 export interface ConfigEntry {
   path: string;
-  skipped?: string;
+  skipped?: Message;
 }
 
 /** Python's sorted() on str: by code point (JavaScript's < compares UTF-16 code units, which puts
@@ -62,21 +76,20 @@ export function byCodePoint(a: string, b: string): number {
 }
 
 /** Why Synapse (os.path.isfile) passes over a directory entry, or undefined for a regular file. */
-function notARegularFile(file: string): string | undefined {
+function notARegularFile(file: string): Message | undefined {
   let stat;
   try {
     stat = statSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'a broken symbolic link (its target does not exist); Synapse skips it';
-    if (code === 'ELOOP') return 'a symbolic link loop; Synapse skips it';
-    return `cannot be looked at (${code}); Synapse skips it`;
+    if (code === 'ENOENT') return skipped('skipped.brokenLink');
+    if (code === 'ELOOP') return skipped('skipped.linkLoop');
+    return skipped('skipped.cannotStat', { code: String(code) });
   }
   if (stat.isFile()) return undefined;
-  const link = lstatSync(file).isSymbolicLink() ? 'a symbolic link to ' : '';
-  const what = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a named pipe (FIFO)' : stat.isSocket() ? 'a socket'
-    : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'not a regular file';
-  return `${link}${what}, not a regular file; Synapse skips it`;
+  const kind = stat.isDirectory() ? skipped('skipped.kind.directory') : stat.isFIFO() ? skipped('skipped.kind.fifo') : stat.isSocket() ? skipped('skipped.kind.socket')
+    : stat.isCharacterDevice() || stat.isBlockDevice() ? skipped('skipped.kind.device') : skipped('skipped.kind.other');
+  return skipped('skipped.notRegular', { what: lstatSync(file).isSymbolicLink() ? skipped('skipped.kind.link', { what: kind }) : kind });
 }
 
 /** What Synapse's find_config_files makes of -c paths, in order: a file as given; a directory's
@@ -106,8 +119,8 @@ export function configEntries(paths: string[]): ConfigEntry[] {
     }
     for (const name of names.filter((entry) => entry.endsWith('.yaml') || entry.endsWith('.yml')).sort(byCodePoint)) {
       const file = join(path, name);
-      const skipped = name.endsWith('.yml') ? 'named *.yml: Synapse reads only the *.yaml files of a directory' : notARegularFile(file);
-      entries.push(skipped ? { path: file, skipped } : { path: file });
+      const why = name.endsWith('.yml') ? skipped('skipped.yml') : notARegularFile(file);
+      entries.push(why ? { path: file, skipped: why } : { path: file });
     }
   }
   return entries;
