@@ -10,7 +10,16 @@ import { openSession, settleReport, type ReportCliOptions } from '../policy/sess
 import { NO_USE_CASE, planConfigFix, previewConfigFix, writeConfigFix } from '../fix/config-fix.js';
 import { formatFixJson, formatFixText, unifiedDiff } from '../fix/format-fix.js';
 import type { FixLevel } from '../fix/select.js';
-import type { Report } from '../types.js';
+import type { Lang, Report } from '../types.js';
+import { defineMessages, render } from '../messages/message.js';
+import { usingConfig } from './config.js';
+
+const say = defineMessages({
+  'fix.inPlace': { en: '{file}: rewritten in place, not replaced atomically ({reason})', fr: '{file}\u00a0: réécrit sur place, pas remplacé de façon atomique ({reason})' },
+  'fix.interrupted.written': { en: 'interrupted by {signal}, after every file was written', fr: 'interrompu par {signal}, après l’écriture de tous les fichiers' },
+  'fix.interrupted.failed': { en: 'interrupted by {signal}, after the write failed ({error})', fr: 'interrompu par {signal}, après l’échec de l’écriture ({error})' },
+  'fix.internalError': { en: 'internal error', fr: 'erreur interne' },
+});
 
 export interface FixCommandOptions extends ReportCliOptions {
   fix?: boolean;
@@ -45,7 +54,7 @@ export async function runFix(paths: string[], options: FixCommandOptions, write:
     const found = findDefaultConfig();
     if (!found) throw new InputError(`no config given and none found at ${DEFAULT_LOCATIONS.map((group) => group[0]).join(', ')}; pass the path of homeserver.yaml`);
     inputs = found;
-    process.stderr.write(`mxlint: using ${found.join(' + ')}\n`);
+    process.stderr.write(usingConfig(session.lang, found));
   }
   const settle = (report: Report) => { settleReport(report, { ...session, options: { ...session.options, writeBaseline: undefined } }, report.inputs); };
   const fix = planConfigFix(inputs, {
@@ -55,19 +64,19 @@ export async function runFix(paths: string[], options: FixCommandOptions, write:
     for (const line of previewConfigFix(fix, { inPlace: options.fixInPlace })) process.stderr.write(`mxlint: ${printable(line)}\n`);
     if (options.patchFile !== undefined) writePatchFile(options.patchFile, unifiedDiff(fix, true).text, fix.before.inputs);
     const diff = unifiedDiff(fix);
-    write(format === 'json' ? formatFixJson(fix, 'dry-run') : `${diff.text}${fix.files.length ? '\n' : ''}${formatFixText(fix, 'dry-run', fix.after, diff.omitted)}`);
+    write(format === 'json' ? formatFixJson(fix, 'dry-run') : `${diff.text}${fix.files.length ? '\n' : ''}${formatFixText(fix, 'dry-run', fix.after, diff.omitted, session.lang)}`);
     return exitCode(fix.after, true, fix.useCases);
   }
   if (fix.files.length) {
-    const written = await uninterrupted(() => writeConfigFix(fix, { inPlace: options.fixInPlace }));
+    const written = await uninterrupted(() => writeConfigFix(fix, { inPlace: options.fixInPlace }), session.lang);
     for (const file of written.filter((one) => one.how === 'in-place')) {
-      process.stderr.write(`mxlint: ${printable(`${file.path}: rewritten in place, not replaced atomically (${file.reason})`)}\n`);
+      process.stderr.write(`mxlint: ${printable(render(session.lang, say('fix.inPlace', { file: file.path, reason: file.reason ?? '' })))}\n`);
     }
   }
   // Judged again from the disk: what Synapse will read now.
   const after = lintConfig(inputs, { useCases: session.useCases, rules: session.rules, lang: session.lang });
   settle(after);
-  write(format === 'json' ? formatFixJson(fix, 'written', after) : formatFixText(fix, 'written', after));
+  write(format === 'json' ? formatFixJson(fix, 'written', after) : formatFixText(fix, 'written', after, 0, session.lang));
   return exitCode(after, true, after.useCases);
 }
 
@@ -93,7 +102,7 @@ const DEFERRED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * others not, temporary files left): a signal that comes meanwhile waits until the write is over,
  * all or nothing, then ends mxlint as it would have (exit 128 + its number), saying which it was.
  */
-async function uninterrupted<T>(work: () => T): Promise<T> {
+async function uninterrupted<T>(work: () => T, lang: Lang): Promise<T> {
   const received: NodeJS.Signals[] = [];
   const note = (signal: NodeJS.Signals) => { received.push(signal); };
   for (const signal of DEFERRED) process.on(signal, note);
@@ -107,8 +116,10 @@ async function uninterrupted<T>(work: () => T): Promise<T> {
   await new Promise((resolve) => setImmediate(resolve));
   for (const signal of DEFERRED) process.off(signal, note);
   if (received.length) {
-    const done = 'value' in outcome ? 'after every file was written' : `after the write failed (${outcome.error instanceof InputError ? outcome.error.oneLine() : 'internal error'})`;
-    process.stderr.write(`mxlint: interrupted by ${received[0]}, ${done}\n`);
+    const signal = received[0];
+    const said = 'value' in outcome ? say('fix.interrupted.written', { signal })
+      : say('fix.interrupted.failed', { signal, error: outcome.error instanceof InputError ? outcome.error.oneLine() : say('fix.internalError') });
+    process.stderr.write(`mxlint: ${render(lang, said)}\n`);
     process.exit(128 + constants.signals[received[0]]);
   }
   if ('error' in outcome) throw outcome.error;

@@ -8,9 +8,21 @@ import { openSession, policyRoomUseCase, settleReport, type ReportCliOptions } f
 import { planRoom } from '../fix/room-plan.js';
 import { formatApplyText, formatPlanText, planJson } from '../fix/format-plan.js';
 import type { FixLevel } from '../fix/select.js';
-import type { Report } from '../types.js';
+import type { Lang, Report } from '../types.js';
 import { exitCode, fixFormat } from './fix.js';
 import { readRoom, type RoomCommandOptions } from './room.js';
+import { defineMessages, render } from '../messages/message.js';
+
+const say = defineMessages({
+  'apply.needsYes': { en: 'nothing sent: add --yes to send {changes}{irreversible}', fr: 'rien n’a été envoyé\u00a0: ajouter --yes pour envoyer {changes}{irreversible}' },
+  'apply.thisChange': { en: 'this change', fr: 'ce changement' },
+  'apply.theseChanges': { en: 'these {count} changes', fr: 'ces {count}\u00a0changements' },
+  'apply.needsYes.irreversible': {
+    en: ' (and --yes-irreversible for the {count} that cannot be undone)',
+    fr: ' (et --yes-irreversible pour les {count} qui ne peuvent pas être défaits)',
+  },
+  'plan.couldNotFetch': { en: 'could not fetch {what}', fr: 'pas pu récupérer {what}' },
+});
 
 /** room's options, plus the plan and apply switches. */
 export interface PlanCommandOptions extends Omit<RoomCommandOptions, 'dumpFacts'> {
@@ -27,7 +39,7 @@ export async function runPlan(target: string | undefined, options: PlanCommandOp
   if (options.yesIrreversible && !options.yes) throw new InputError('--yes-irreversible goes with --yes');
   const session = openSession({ ...options, format: [], output: [] }, 'room');
   const server = options.config.length ? buildServerFacts(loadConfigFiles(options.config), options.config) : undefined;
-  const { input, hs } = await readRoomForPlan(target, options, server?.config.server_name);
+  const { input, hs } = await readRoomForPlan(target, options, server?.config.server_name, session.lang);
   const alias = input.state.find((event) => event.type === 'm.room.canonical_alias')?.content.alias;
   const mapped = policyRoomUseCase(session.policy, [input.roomId, target, typeof alias === 'string' ? alias : undefined]);
   const useCases = options.useCase.length ? options.useCase : mapped ? [mapped] : [];
@@ -37,36 +49,39 @@ export async function runPlan(target: string | undefined, options: PlanCommandOp
   const plan = planRoom(input, { useCases, rules: session.rules, server, minLevel: options.fixLevel ?? 'warning', lang: session.lang, settle });
 
   if (!options.apply) {
-    write(format === 'json' ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlanText(plan));
+    write(format === 'json' ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlanText(plan, session.lang));
     return exitCode(plan.before, true, useCases);
   }
-  if (format === 'text') write(formatPlanText(plan));
+  if (format === 'text') write(formatPlanText(plan, session.lang));
   const irreversible = plan.steps.filter((step) => step.kind === 'state' && step.irreversible).length + (plan.replacement ? 1 : 0);
   if (!options.yes) {
     const count = plan.steps.length + (plan.replacement ? 1 : 0);
     if (format === 'json') write(`${JSON.stringify({ ...planJson(plan), applied: null }, null, 2)}\n`);
     if (count === 0) return exitCode(plan.before, true, useCases);
-    process.stderr.write(`mxlint: nothing sent: add --yes to send ${count === 1 ? 'this change' : `these ${count} changes`}`
-      + `${irreversible ? ` (and --yes-irreversible for the ${irreversible} that cannot be undone)` : ''}\n`);
+    const consent = render(session.lang, say('apply.needsYes', {
+      changes: count === 1 ? say('apply.thisChange') : say('apply.theseChanges', { count }),
+      irreversible: irreversible ? say('apply.needsYes.irreversible', { count: irreversible }) : '',
+    }));
+    process.stderr.write(`mxlint: ${consent}\n`);
     return EXIT.input;
   }
   const { applyRoomPlan } = await import('../fix/room-apply.js');
   const { fetchRoom } = await import('../sources/room-fetch.js');
-  const outcome = await applyRoomPlan(hs!, plan, { yes: true, irreversible: Boolean(options.yesIrreversible) });
+  const outcome = await applyRoomPlan(hs!, plan, { yes: true, irreversible: Boolean(options.yesIrreversible), lang: session.lang });
   const fetched = await fetchRoom(hs!, outcome.roomId);
   const relinted = lintRoom({ ...fetched, published: fetched.published }, { useCases, server, rules: session.rules, lang: session.lang });
   settle(relinted);
   write(format === 'json'
     ? `${JSON.stringify({ ...planJson(plan), applied: outcome, relinted: { roomId: relinted.roomId, verdicts: relinted.verdicts, findings: relinted.findings.filter((finding) => finding.status !== 'pass') } }, null, 2)}\n`
-    : formatApplyText(plan, outcome, relinted));
+    : formatApplyText(plan, outcome, relinted, session.lang));
   if (outcome.failed) return EXIT.network;
   return exitCode(relinted, true, useCases);
 }
 
 /** The room's state (see readRoom in room.ts); what repeats and what could not be fetched is said on stderr. */
-async function readRoomForPlan(target: string | undefined, options: PlanCommandOptions, serverName: unknown) {
+async function readRoomForPlan(target: string | undefined, options: PlanCommandOptions, serverName: unknown, lang: Lang) {
   const { input, hs, unknowns, warnings } = await readRoom(target, options, serverName);
   for (const warning of warnings) process.stderr.write(`mxlint: ${warning}\n`);
-  for (const unknown of unknowns) process.stderr.write(`mxlint: could not fetch ${unknown}\n`);
+  for (const unknown of unknowns) process.stderr.write(`mxlint: ${render(lang, say('plan.couldNotFetch', { what: unknown }))}\n`);
   return { input, hs };
 }
