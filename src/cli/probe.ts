@@ -6,7 +6,7 @@ import { probeServer, type Endpoint } from '../sources/probe.js';
 import { lintProbe, type ProbeLintResult } from '../lint-probe.js';
 import { formatText } from '../report/text.js';
 import { jsonReport } from '../report/json.js';
-import { t } from '../report/messages.js';
+import { colon, t } from '../report/messages.js';
 import type { AuditOutput } from '../report/model.js';
 import type { Note } from '../report/model.js';
 import type { Lang } from '../types.js';
@@ -57,12 +57,13 @@ function probeHeader({ probe }: ProbeLintResult, output: AuditOutput): string {
   };
   const software = answers.federationVersion?.body?.server;
   const providers = (answers.login?.body?.flows ?? []).flatMap((flow: { identity_providers?: Array<{ id: string; name?: string }> }) => flow.identity_providers ?? []).map((provider: { id: string; name?: string }) => provider.name ?? provider.id);
+  const c = colon(lang);
   const lines = [
-    `${t(lang, 'heading.probe')}: ${probe.origin}${probe.serverName ? ` (${probe.serverName})` : ''}`,
-    `  ${t(lang, 'probe.client')}: ${probe.baseUrl} (versions ${status('clientVersions')}${answers.clientVersions?.body ? `: ${answers.clientVersions.body.versions.at(-1)}` : ''})`,
-    `  ${t(lang, 'probe.federation')}: ${probe.federationUrl} (version ${status('federationVersion')}, keys ${status('serverKeys')})`,
-    ...(software ? [`  ${t(lang, 'probe.software')}: ${[software.name, software.version].filter(Boolean).join(' ')}`] : []),
-    `  ${t(lang, 'probe.signUp')}: POST /register ${status('register')}; ${t(lang, 'probe.login')}: ${(answers.login?.body?.flows ?? []).map((flow: { type: string }) => flow.type).join(', ') || status('login')}${providers.length ? ` (SSO: ${providers.join(', ')})` : ''}`,
+    `${t(lang, 'heading.probe')}${c}${probe.origin}${probe.serverName ? ` (${probe.serverName})` : ''}`,
+    `  ${t(lang, 'probe.client')}${c}${probe.baseUrl} (versions ${status('clientVersions')}${answers.clientVersions?.body ? `${c}${answers.clientVersions.body.versions.at(-1)}` : ''})`,
+    `  ${t(lang, 'probe.federation')}${c}${probe.federationUrl} (version ${status('federationVersion')}, ${t(lang, 'probe.keys')} ${status('serverKeys')})`,
+    ...(software ? [`  ${t(lang, 'probe.software')}${c}${[software.name, software.version].filter(Boolean).join(' ')}`] : []),
+    `  ${t(lang, 'probe.signUp')}${c}POST /register ${status('register')}${t(lang, 'summary.separator')}${t(lang, 'probe.login')}${c}${(answers.login?.body?.flows ?? []).map((flow: { type: string }) => flow.type).join(', ') || status('login')}${providers.length ? ` (SSO${c}${providers.join(', ')})` : ''}`,
     `  ${t(lang, 'probe.requests', { count: probe.requests, retries: probe.retries })}`,
     ...(probe.guestUserId ? [`  ${t(lang, 'probe.guest', { user: probe.guestUserId })}`] : []),
   ];

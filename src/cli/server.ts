@@ -80,7 +80,7 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
   const summary = new AuditSummary();
   const records: RoomRecord[] = [];
   const failures: RoomFailure[] = [];
-  const progress = new Progress('rooms');
+  const progress = new Progress(session.lang);
   const json = Boolean(jsonSpec);
   let firstRoom = true;
   if (json) {

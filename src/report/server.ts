@@ -21,7 +21,7 @@ export function formatServerText(args: {
   const { lang, records, failures, summary, audit } = args;
   const ctx = textContext({ lang, color: Boolean(args.color), width: args.width });
   const { paint, width } = ctx;
-  const lines: string[] = wrap(`mxlint ${args.version}: ${t(lang, 'label.target.server')} ${args.baseUrl}`, width, '', '  ').map((line) => paint('bold', line));
+  const lines: string[] = wrap(`mxlint ${args.version}${colon(lang)}${t(lang, 'label.target.server')} ${args.baseUrl}`, width, '', '  ').map((line) => paint('bold', line));
   if (args.configText) lines.push('', ...args.configText.trimEnd().split('\n'));
   lines.push(...noteLines(ctx, args.notes));
   const name = (id: string) => args.useCases.find((useCase) => useCase.id === id)?.name[lang] ?? id;
@@ -43,7 +43,7 @@ export function formatServerText(args: {
   }
   if (failures.length) {
     lines.push('', ...wrap(t(lang, 'summary.failures', { count: failures.length }), width, ''));
-    for (const failure of failures) lines.push(...wrap(`${failure.roomId}: ${failure.reason}`, width, '  ', '    '));
+    for (const failure of failures) lines.push(...wrap(`${failure.roomId}${colon(lang)}${failure.reason}`, width, '  ', '    '));
   }
   const table = summary.toJSON();
   const headers = [t(lang, 'heading.rooms').toLowerCase(), verdictWord(lang, 'fit'), t(lang, 'table.warnings'), verdictWord(lang, 'unfit'), t(lang, 'table.unknown')];
@@ -62,7 +62,7 @@ export function formatServerText(args: {
     lines.push('', t(lang, 'heading.topFindings'));
     for (const { ruleId, rooms } of table.topFindings) lines.push(`  ${String(rooms).padStart(5)}  ${ruleId}`);
   }
-  lines.push('', ...wrap(`${t(lang, 'summary.audit', { audited: audit.audited, total: audit.total, skipped: audit.skipped, failed: audit.failed })}${audit.incomplete ? `: ${t(lang, 'summary.incomplete')}` : ''}`, width, ''));
+  lines.push('', ...wrap(`${t(lang, 'summary.audit', { audited: audit.audited, total: audit.total, skipped: audit.skipped, failed: audit.failed })}${audit.incomplete ? `${colon(lang)}${t(lang, 'summary.incomplete')}` : ''}`, width, ''));
   return `${lines.join('\n')}\n`;
 }
 
