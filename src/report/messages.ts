@@ -242,16 +242,22 @@ const fr: Record<MessageKey, string> = {
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, fr };
 
+/** The {names} a template uses. */
+type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+/** The values a key needs: exactly its placeholders (none: no argument), so a missing one does not compile. */
+type VarsOf<K extends MessageKey> = [Placeholders<(typeof en)[K]>] extends [never] ? [] : [Record<Placeholders<(typeof en)[K]>, string | number>];
+
 /** A message in `lang`, with {placeholders} filled in. */
-export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
-  return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+export function t<K extends MessageKey>(lang: Lang, key: K, ...vars: VarsOf<K>): string {
+  const values: Record<string, string | number> = vars[0] ?? {};
+  return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
 type UnitKey = Extract<MessageKey, `unit.${string}`> extends `unit.${infer Name}` ? Name : never;
 
 /** "1 error", "3 errors"; French takes the singular for 0 and 1. */
 export function unit(lang: Lang, name: UnitKey, count: number): string {
-  const [one, other] = t(lang, `unit.${name}` as MessageKey).split('|');
+  const [one, other] = MESSAGES[lang][`unit.${name}` as MessageKey].split('|');
   const singular = lang === 'fr' ? count < 2 : count === 1;
   return `${count}\u00a0${singular ? one : other}`;
 }
