@@ -30,7 +30,7 @@ export async function runProbe(target: string, options: ProbeCommandOptions, wri
     allowInsecureHttp: Boolean(options.allowInsecureHttp),
     tryGuest: Boolean(options.tryGuest),
   });
-  writeStderr(`mxlint: probe of ${probe.origin}: ${t(session.lang, 'probe.requests', { count: probe.requests, retries: probe.retries })}\n`);
+  writeStderr(`mxlint: ${t(session.lang, 'probe.of', { origin: probe.origin })}${colon(session.lang)}${t(session.lang, 'probe.requests', { count: probe.requests, retries: probe.retries })}\n`);
   if (probe.guestUserId) writeStderr(`mxlint: ${t(session.lang, 'probe.guest', { user: probe.guestUserId })}\n`);
   const result = lintProbe(probe, session.rules, session.useCases, session.lang);
   const settled = settleReport(result, session, []);

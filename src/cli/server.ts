@@ -124,7 +124,7 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
     const output = auditOutput(report, { ...session, outputs: others }, settled, {
       anchorFiles: configFiles, ...terminalOutput(), serverName: typeof configReport?.facts.config.server_name === 'string' ? configReport.facts.config.server_name : localServer,
       rooms: roomSnapshots(records),
-      roomVerdicts: records.map((record) => ({ roomId: record.roomId, label: roomLabel(record), useCase: record.useCase, verdict: record.verdict, declared: record.declared, fits: record.fits })),
+      roomVerdicts: records.map((record) => ({ roomId: record.roomId, label: roomLabel(record, session.lang), useCase: record.useCase, verdict: record.verdict, declared: record.declared, fits: record.fits })),
     });
     await deliver(output, { ...session, outputs: others }, write, {
       text: (shown) => formatServerText({

@@ -10,8 +10,9 @@ import type { Note, RoomSnapshot } from './model.js';
 
 export interface AuditCounts { total: number; audited: number; failed: number; skipped: number; incomplete: boolean }
 
-export function roomLabel(record: RoomRecord): string {
-  return `${record.roomId}${record.alias ? ` ${record.alias}` : ''}${record.name ? ` "${record.name}"` : ''} (${record.members})`;
+export function roomLabel(record: RoomRecord, lang: Lang = 'en'): string {
+  const name = record.name ? (lang === 'fr' ? ` «\u00a0${record.name}\u00a0»` : ` "${record.name}"`) : '';
+  return `${record.roomId}${record.alias ? ` ${record.alias}` : ''}${name} (${record.members})`;
 }
 
 export function formatServerText(args: {
@@ -35,7 +36,7 @@ export function formatServerText(args: {
       lines.push('', ...wrap(`${heading}${colon(lang)}${unit(lang, 'room', rooms.length)}`, width, '').map((line) => paint('bold', line)));
       for (const record of rooms.sort((a, b) => a.roomId.localeCompare(b.roomId))) {
         const verdict = record.verdict === 'unclassified' ? t(lang, 'label.fitsNone') : verdictWord(lang, record.verdict);
-        lines.push(...wrap(`${roomLabel(record)}${colon(lang)}${record.declared ? `${t(lang, 'label.declared')}, ` : ''}${verdict}`, width, '  ', '    '));
+        lines.push(...wrap(`${roomLabel(record, lang)}${colon(lang)}${record.declared ? `${t(lang, 'label.declared')}, ` : ''}${verdict}`, width, '  ', '    '));
         for (const warning of record.warnings ?? []) lines.push(...wrap(`${t(lang, 'label.warning')}${colon(lang)}${warning}`, width, '    ', '      '));
       }
     }
