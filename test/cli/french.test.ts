@@ -19,7 +19,7 @@ import '../../src/report/progress.js';
 import '../../src/cli/plan.js';
 import '../../src/cli/fix.js';
 import { declaredMessages } from '../../src/messages/message.js';
-import { MESSAGES } from '../../src/report/messages.js';
+import { MESSAGES, t } from '../../src/report/messages.js';
 import { mxlint, ROOT } from './run.js';
 import { USE_CASE_IDS } from '../../src/engine/rules.js';
 
@@ -84,7 +84,7 @@ const runs: Array<[string, string[]]> = [
   ['diff', ['diff', fixture('fix/commented/homeserver.yaml'), config, '-u', 'chatons']],
   ['diff -f markdown', ['diff', fixture('fix/commented/homeserver.yaml'), config, '-u', 'chatons', '-f', 'markdown']],
   ['room --plan', ['room', '--state', dump, '-u', 'trusted-group', '--plan']],
-  ['room --plan (a new room)', ['room', '--state', dump, '-u', 'anonymous', '--plan']],
+  ['room --plan (a new room)', ['room', '--state', fixture('room-dumps/trusted-group.json'), '-u', 'pseudonymous', '--plan', '--fix-level', 'info']],
   ['room', ['room', '--state', dump, '-f', 'markdown']],
   ['explain', ['explain', 'retention-max-lifetime']],
   ['explain (own check)', ['explain', 'unused-suppression']],
@@ -103,7 +103,7 @@ describe('--lang fr leaves no English word of mxlint\'s own', () => {
   const messagesOf = (args: string[]): string[] => {
     const json = (command: string[]) => JSON.parse(mxlint([...command, '-f', 'json', '--lang', 'fr', ...NO_POLICY], { cwd: dir }).stdout);
     if (args[0] === 'config' || args[0] === 'diff') return [config, fixture('fix/commented/homeserver.yaml')].flatMap((file) => json(['config', file, '-u', 'chatons', '-u', 'association']).findings.map((f: any) => f.message));
-    if (args[0] === 'room') return USE_CASE_IDS.flatMap((useCase) => json(['room', '--state', dump, '-u', useCase]).findings.map((f: any) => f.message));
+    if (args[0] === 'room') return USE_CASE_IDS.flatMap((useCase) => json(['room', '--state', args[2], '-u', useCase]).findings.map((f: any) => f.message));
     return [];
   };
 
@@ -136,5 +136,8 @@ describe('--lang fr leaves no English word of mxlint\'s own', () => {
     expect(en).toMatch(/Verdicts \(predicted\)\n {2}chatons +unfit/);
     const plan = mxlint(['room', '--state', dump, '-u', 'trusted-group', '--plan', '--lang', 'en'], { cwd: dir }).stdout;
     expect(plan).toMatch(/^Plan for \S+ to fit trusted-group\n/);
+    const replaced = mxlint(['room', '--state', fixture('room-dumps/trusted-group.json'), '-u', 'pseudonymous', '--plan', '--fix-level', 'info', '--lang', 'fr'], { cwd: dir }).stdout;
+    expect(replaced).toContain(`${t('fr', 'heading.verdicts')} (`);
+    expect(replaced).toMatch(/IRRÉVERSIBLE\u00a0: /);
   });
 });
