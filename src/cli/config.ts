@@ -8,8 +8,16 @@ import { masFactPaths } from '../facts/mas.js';
 import { masConfigPaths } from '../sources/mas-config.js';
 import { InputError, EXIT } from '../errors.js';
 import { log } from '../log.js';
-import { render } from '../messages/message.js';
 import { terminalOutput } from './stdout.js';
+import { defineMessages, render } from '../messages/message.js';
+import type { Lang } from '../types.js';
+
+const say = defineMessages({
+  'cli.usingConfig': { en: 'using {files}', fr: 'fichiers lus\u00a0: {files}' },
+});
+
+/** "mxlint: using homeserver.yaml + conf.d" when no config was given and the default was found. */
+export const usingConfig = (lang: Lang, files: string[]): string => `mxlint: ${render(lang, say('cli.usingConfig', { files: files.join(' + ') }))}\n`;
 import type { Finding, Report, Rule } from '../types.js';
 import type { ServerFacts } from '../facts/server-facts.js';
 import { auditOutput, deliver, openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
@@ -28,7 +36,7 @@ export async function runConfig(paths: string[], options: ConfigCommandOptions, 
       throw new InputError(noConfigFound());
     }
     inputs = found;
-    process.stderr.write(`mxlint: using ${found.join(' + ')}\n`);
+    process.stderr.write(usingConfig(session.lang, found));
   }
   log().debug({ inputs }, 'loading config');
   const masConfig = masConfigPaths(options.masConfig, process.env.MAS_CONFIG);

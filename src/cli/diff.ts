@@ -41,6 +41,6 @@ export function runDiff(positional: string[], options: DiffCommandOptions, write
     return report;
   };
   const diff = diffReports(lint(oldPaths), lint(newPaths));
-  write(options.format === 'json' ? formatDiffJson(diff) : options.format === 'markdown' ? formatDiffMarkdown(diff) : formatDiffText(diff));
+  write(options.format === 'json' ? formatDiffJson(diff) : options.format === 'markdown' ? formatDiffMarkdown(diff, session.lang) : formatDiffText(diff, session.lang));
   return diff.worse ? EXIT.findings : EXIT.ok;
 }

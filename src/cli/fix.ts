@@ -14,6 +14,7 @@ import { formatFixJson, formatFixText, unifiedDiff } from '../fix/format-fix.js'
 import type { FixLevel } from '../fix/select.js';
 import type { Lang, Report } from '../types.js';
 import { defineMessages, render } from '../messages/message.js';
+import { usingConfig } from './config.js';
 
 const errorMessage = defineMessages({
   'error.fix.format': {
@@ -27,6 +28,10 @@ const errorMessage = defineMessages({
   'error.fix.afterFailed': { en: 'after the write failed ({reason})', fr: 'après l’échec de l’écriture ({reason})' },
   'error.fix.internal': { en: 'internal error', fr: 'erreur interne' },
   'error.fix.cannotWritePatch': { en: 'cannot write the patch ({reason})', fr: 'écriture du correctif impossible ({reason})' },
+});
+
+const say = defineMessages({
+  'fix.inPlace': { en: '{file}: rewritten in place, not replaced atomically ({reason})', fr: '{file}\u00a0: réécrit sur place, pas remplacé de façon atomique ({reason})' },
 });
 
 export interface FixCommandOptions extends ReportCliOptions {
@@ -63,7 +68,7 @@ export async function runFix(paths: string[], options: FixCommandOptions, write:
     const found = findDefaultConfig();
     if (!found) throw new InputError(noConfigFound());
     inputs = found;
-    process.stderr.write(`mxlint: using ${found.join(' + ')}\n`);
+    process.stderr.write(usingConfig(session.lang, found));
   }
   const settle = (report: Report) => { settleReport(report, { ...session, options: { ...session.options, writeBaseline: undefined } }, report.inputs); };
   const fix = planConfigFix(inputs, {
@@ -74,19 +79,19 @@ export async function runFix(paths: string[], options: FixCommandOptions, write:
     for (const line of previewConfigFix(fix, { inPlace: options.fixInPlace })) process.stderr.write(`mxlint: ${printable(line)}\n`);
     if (options.patchFile !== undefined) writePatchFile(options.patchFile, unifiedDiff(fix, true).text, fix.before.inputs);
     const diff = unifiedDiff(fix);
-    write(format === 'json' ? formatFixJson(fix, 'dry-run') : `${diff.text}${fix.files.length ? '\n' : ''}${formatFixText(fix, 'dry-run', fix.after, diff.omitted)}`);
+    write(format === 'json' ? formatFixJson(fix, 'dry-run') : `${diff.text}${fix.files.length ? '\n' : ''}${formatFixText(fix, 'dry-run', fix.after, diff.omitted, session.lang)}`);
     return exitCode(fix.after, true, fix.useCases);
   }
   if (fix.files.length) {
     const written = await uninterrupted(() => writeConfigFix(fix, { inPlace: options.fixInPlace }), session.lang);
     for (const file of written.filter((one) => one.how === 'in-place')) {
-      process.stderr.write(`mxlint: ${printable(`${file.path}: rewritten in place, not replaced atomically (${file.reason})`)}\n`);
+      process.stderr.write(`mxlint: ${printable(render(session.lang, say('fix.inPlace', { file: file.path, reason: file.reason ?? '' })))}\n`);
     }
   }
   // Judged again from the disk: what Synapse will read now.
   const after = lintConfig(inputs, { useCases: session.useCases, rules: session.rules, lang: session.lang });
   settle(after);
-  write(format === 'json' ? formatFixJson(fix, 'written', after) : formatFixText(fix, 'written', after));
+  write(format === 'json' ? formatFixJson(fix, 'written', after) : formatFixText(fix, 'written', after, 0, session.lang));
   return exitCode(after, true, after.useCases);
 }
 

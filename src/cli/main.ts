@@ -189,10 +189,13 @@ export async function main(argv: string[]): Promise<number> {
       program.command('use-cases')
         .description('list the use cases mxlint judges')
         .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+        .addOption(new Option('--lang <lang>', 'language of the names and descriptions (default: from LC_ALL/LANG)').choices(['en', 'fr']))
         .action(async (options) => {
           const { USE_CASES } = await import('../engine/rules.js');
+          const { chooseLang } = await import('../report/messages.js');
+          const lang = chooseLang(options.lang);
           write(options.format === 'json' ? `${JSON.stringify(USE_CASES, null, 2)}\n`
-            : USE_CASES.map((useCase) => `${useCase.id.padEnd(18)} ${useCase.name.en} / ${useCase.name.fr}\n${' '.repeat(19)}${useCase.description.en}\n`).join(''));
+            : USE_CASES.map((useCase) => `${useCase.id.padEnd(18)} ${useCase.name[lang]}\n${' '.repeat(19)}${useCase.description[lang]}\n`).join(''));
         });
     },
     rules: () => {

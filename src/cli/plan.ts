@@ -9,10 +9,9 @@ import { planRoom } from '../fix/room-plan.js';
 import { formatApplyText, formatPlanText, planJson } from '../fix/format-plan.js';
 import type { FixLevel } from '../fix/select.js';
 import type { Lang, Report } from '../types.js';
-import { render } from '../messages/message.js';
 import { exitCode, fixFormat } from './fix.js';
 import { readRoom, type RoomCommandOptions } from './room.js';
-import { defineMessages } from '../messages/message.js';
+import { defineMessages, render } from '../messages/message.js';
 
 const errorMessage = defineMessages({
   'error.plan.applyState': {
@@ -23,6 +22,16 @@ const errorMessage = defineMessages({
   'error.plan.noUseCase': {
     en: '--plan and --apply need the use case the room is meant for: -u USE_CASE (see mxlint use-cases)',
     fr: '--plan et --apply ont besoin du cas d’usage auquel le salon est destiné\u00a0: -u CAS_D_USAGE (voir mxlint use-cases)',
+  },
+});
+
+const say = defineMessages({
+  'apply.needsYes': { en: 'nothing sent: add --yes to send {changes}{irreversible}', fr: 'rien n’a été envoyé\u00a0: ajouter --yes pour envoyer {changes}{irreversible}' },
+  'apply.thisChange': { en: 'this change', fr: 'ce changement' },
+  'apply.theseChanges': { en: 'these {count} changes', fr: 'ces {count}\u00a0changements' },
+  'apply.needsYes.irreversible': {
+    en: ' (and --yes-irreversible for the {count} that cannot be undone)',
+    fr: ' (et --yes-irreversible pour les {count} qui ne peuvent pas être défaits)',
   },
 });
 
@@ -51,28 +60,31 @@ export async function runPlan(target: string | undefined, options: PlanCommandOp
   const plan = planRoom(input, { useCases, rules: session.rules, server, minLevel: options.fixLevel ?? 'warning', lang: session.lang, settle });
 
   if (!options.apply) {
-    write(format === 'json' ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlanText(plan));
+    write(format === 'json' ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlanText(plan, session.lang));
     return exitCode(plan.before, true, useCases);
   }
-  if (format === 'text') write(formatPlanText(plan));
+  if (format === 'text') write(formatPlanText(plan, session.lang));
   const irreversible = plan.steps.filter((step) => step.kind === 'state' && step.irreversible).length + (plan.replacement ? 1 : 0);
   if (!options.yes) {
     const count = plan.steps.length + (plan.replacement ? 1 : 0);
     if (format === 'json') write(`${JSON.stringify({ ...planJson(plan), applied: null }, null, 2)}\n`);
     if (count === 0) return exitCode(plan.before, true, useCases);
-    process.stderr.write(`mxlint: nothing sent: add --yes to send ${count === 1 ? 'this change' : `these ${count} changes`}`
-      + `${irreversible ? ` (and --yes-irreversible for the ${irreversible} that cannot be undone)` : ''}\n`);
+    const consent = render(session.lang, say('apply.needsYes', {
+      changes: count === 1 ? say('apply.thisChange') : say('apply.theseChanges', { count }),
+      irreversible: irreversible ? say('apply.needsYes.irreversible', { count: irreversible }) : '',
+    }));
+    process.stderr.write(`mxlint: ${consent}\n`);
     return EXIT.input;
   }
   const { applyRoomPlan } = await import('../fix/room-apply.js');
   const { fetchRoom } = await import('../sources/room-fetch.js');
-  const outcome = await applyRoomPlan(hs!, plan, { yes: true, irreversible: Boolean(options.yesIrreversible) });
+  const outcome = await applyRoomPlan(hs!, plan, { yes: true, irreversible: Boolean(options.yesIrreversible), lang: session.lang });
   const fetched = await fetchRoom(hs!, outcome.roomId);
   const relinted = lintRoom({ ...fetched, published: fetched.published }, { useCases, server, rules: session.rules, lang: session.lang });
   settle(relinted);
   write(format === 'json'
     ? `${JSON.stringify({ ...planJson(plan), applied: outcome, relinted: { roomId: relinted.roomId, verdicts: relinted.verdicts, findings: relinted.findings.filter((finding) => finding.status !== 'pass') } }, null, 2)}\n`
-    : formatApplyText(plan, outcome, relinted));
+    : formatApplyText(plan, outcome, relinted, session.lang));
   if (outcome.failed) return EXIT.network;
   return exitCode(relinted, true, useCases);
 }

@@ -6,7 +6,7 @@ import { probeServer, type Endpoint } from '../sources/probe.js';
 import { lintProbe, type ProbeLintResult } from '../lint-probe.js';
 import { formatText } from '../report/text.js';
 import { jsonReport } from '../report/json.js';
-import { t } from '../report/messages.js';
+import { colon, t } from '../report/messages.js';
 import type { AuditOutput } from '../report/model.js';
 import type { Note } from '../report/model.js';
 import type { Lang } from '../types.js';
@@ -33,7 +33,7 @@ export async function runProbe(target: string, options: ProbeCommandOptions, wri
     tryGuest: Boolean(options.tryGuest),
     federation: Boolean(options.federation),
   });
-  writeStderr(`mxlint: probe of ${probe.origin}: ${t(session.lang, 'probe.requests', { count: probe.requests, retries: probe.retries })}\n`);
+  writeStderr(`mxlint: ${t(session.lang, 'probe.of', { origin: probe.origin })}${colon(session.lang)}${t(session.lang, 'probe.requests', { count: probe.requests, retries: probe.retries })}\n`);
   if (probe.guestUserId) writeStderr(`mxlint: ${t(session.lang, 'probe.guest', { user: probe.guestUserId })}\n`);
   const result = lintProbe(probe, session.rules, session.useCases, session.lang);
   const settled = settleReport(result, session, []);
@@ -60,15 +60,16 @@ function probeHeader({ probe, facts }: ProbeLintResult, output: AuditOutput): st
   };
   const software = answers.federationVersion?.body?.server;
   const providers = (answers.login?.body?.flows ?? []).flatMap((flow: { identity_providers?: Array<{ id: string; name?: string }> }) => flow.identity_providers ?? []).map((provider: { id: string; name?: string }) => provider.name ?? provider.id);
+  const c = colon(lang);
   const lines = [
-    `${t(lang, 'heading.probe')}: ${probe.origin}${probe.serverName ? ` (${probe.serverName})` : ''}`,
-    `  ${t(lang, 'probe.client')}: ${probe.baseUrl} (versions ${status('clientVersions')}${answers.clientVersions?.body ? `: ${answers.clientVersions.body.versions.at(-1)}` : ''})`,
-    `  ${t(lang, 'probe.federation')}: ${probe.federationUrl} (version ${status('federationVersion')}, keys ${status('serverKeys')})`,
-    ...(software ? [`  ${t(lang, 'probe.software')}: ${[software.name, software.version].filter(Boolean).join(' ')}`] : []),
-    `  ${t(lang, 'probe.signUp')}: POST /register ${status('register')}; ${t(lang, 'probe.login')}: ${(answers.login?.body?.flows ?? []).map((flow: { type: string }) => flow.type).join(', ') || status('login')}${providers.length ? ` (SSO: ${providers.join(', ')})` : ''}`,
-    ...(probe.delegation ? [`  MAS: ${probe.delegation.issuer} (${probe.delegation.via}; openid-configuration ${status('openidConfiguration') || '-'})${probe.delegation.accountUrl ? `, ${probe.delegation.accountUrl}` : ''}`] : []),
+    `${t(lang, 'heading.probe')}${c}${probe.origin}${probe.serverName ? ` (${probe.serverName})` : ''}`,
+    `  ${t(lang, 'probe.client')}${c}${probe.baseUrl} (versions ${status('clientVersions')}${answers.clientVersions?.body ? `${c}${answers.clientVersions.body.versions.at(-1)}` : ''})`,
+    `  ${t(lang, 'probe.federation')}${c}${probe.federationUrl} (version ${status('federationVersion')}, ${t(lang, 'probe.keys')} ${status('serverKeys')})`,
+    ...(software ? [`  ${t(lang, 'probe.software')}${c}${[software.name, software.version].filter(Boolean).join(' ')}`] : []),
+    `  ${t(lang, 'probe.signUp')}${c}POST /register ${status('register')}${t(lang, 'summary.separator')}${t(lang, 'probe.login')}${c}${(answers.login?.body?.flows ?? []).map((flow: { type: string }) => flow.type).join(', ') || status('login')}${providers.length ? ` (SSO${c}${providers.join(', ')})` : ''}`,
+    ...(probe.delegation ? [`  MAS${c}${probe.delegation.issuer} (${probe.delegation.via}; openid-configuration ${status('openidConfiguration') || '-'})${probe.delegation.accountUrl ? `, ${probe.delegation.accountUrl}` : ''}`] : []),
     ...(facts.seen.has('probe.publicRooms.worldReadable') ? [`  ${render(lang, facts.seen.get('probe.publicRooms.worldReadable')!.seen)}`] : []),
-    ...(answers.federationPublicRooms ? [`  ${t(lang, 'probe.federation')}: GET /publicRooms ${status('federationPublicRooms')}`] : []),
+    ...(answers.federationPublicRooms ? [`  ${t(lang, 'probe.federation')}${c}GET /publicRooms ${status('federationPublicRooms')}`] : []),
     `  ${t(lang, 'probe.requests', { count: probe.requests, retries: probe.retries })}`,
     ...(probe.guestUserId ? [`  ${t(lang, 'probe.guest', { user: probe.guestUserId })}`] : []),
   ];

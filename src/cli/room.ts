@@ -147,7 +147,7 @@ export function formatRoomText(result: RoomLintResult, output: AuditOutput): str
     for (const reason of fits[0].reasons.slice(0, 6)) lines.push(...wrap(`${fits[0].useCase}${colon(lang)}${reason}`, ctx.width, '    ', '      '));
   } else {
     lines.push(...wrap(`${t(lang, 'label.fitsNone')}${t(lang, 'summary.separator')}${t(lang, 'label.nearest')}${colon(lang).trimEnd()}`, ctx.width, '  '));
-    for (const near of nearest) lines.push(...wrap(`${near.useCase}${colon(lang)}${near.blockers.slice(0, 3).join(lang === 'fr' ? '\u00a0; ' : '; ')}`, ctx.width, '    ', '      '));
+    for (const near of nearest) lines.push(...wrap(`${near.useCase}${colon(lang)}${near.blockers.slice(0, 3).join(t(lang, 'summary.separator'))}`, ctx.width, '    ', '      '));
   }
   return `${lines.join('\n')}\n\n${formatText(result, {
     color: Boolean(output.color), useCases: output.useCases, verbose: output.verbose, lang, quiet: output.quiet,

@@ -110,7 +110,7 @@ async function audit(options: ServerCommandOptions, write: (text: string) => voi
   const summary = new AuditSummary();
   const records: RoomRecord[] = [];
   const failures: RoomFailure[] = [];
-  const progress = new Progress('rooms');
+  const progress = new Progress(session.lang);
   const json = Boolean(jsonSpec);
   let firstRoom = true;
   if (json) {
@@ -154,7 +154,7 @@ async function audit(options: ServerCommandOptions, write: (text: string) => voi
     const output = auditOutput(report, { ...session, outputs: others }, settled, {
       anchorFiles: configFiles, ...terminalOutput(), serverName: typeof configReport?.facts.config.server_name === 'string' ? configReport.facts.config.server_name : localServer,
       rooms: roomSnapshots(records),
-      roomVerdicts: records.map((record) => ({ roomId: record.roomId, label: roomLabel(record), useCase: record.useCase, verdict: record.verdict, declared: record.declared, fits: record.fits })),
+      roomVerdicts: records.map((record) => ({ roomId: record.roomId, label: roomLabel(record, session.lang), useCase: record.useCase, verdict: record.verdict, declared: record.declared, fits: record.fits })),
     });
     await deliver(output, { ...session, outputs: others }, write, {
       text: (shown) => formatServerText({

@@ -4,12 +4,35 @@
 import type { MatrixClient } from 'matrix-js-sdk';
 import type { Homeserver } from '../sources/homeserver.js';
 import type { RoomPlan, RoomStep } from './room-plan.js';
+import type { Lang } from '../types.js';
+import { defineMessages, render } from '../messages/message.js';
+
+const say = defineMessages({
+  'apply.step.directory': { en: 'directory visibility → {visibility}', fr: 'visibilité dans l’annuaire → {visibility}' },
+  'apply.step.state': { en: '{type} state event', fr: 'événement d’état {type}' },
+  'apply.newRoom': { en: 'the new room', fr: 'le nouveau salon' },
+  'apply.needsIrreversible': { en: '{step} (irreversible: {why}; needs --yes-irreversible)', fr: '{step} (irréversible\u00a0: {why}\u00a0; demande --yes-irreversible)' },
+  'apply.failed': { en: '{step}: {error}', fr: '{step}\u00a0: {error}' },
+  'apply.replacementNeedsIrreversible': {
+    en: 'the new room, with a tombstone on this one (irreversible; needs --yes-irreversible)',
+    fr: 'le nouveau salon, avec une pierre tombale sur celui-ci (irréversible\u00a0; demande --yes-irreversible)',
+  },
+  'apply.createFailed': { en: 'creating the new room: {error}', fr: 'création du nouveau salon\u00a0: {error}' },
+  'apply.created': { en: 'new room {room}', fr: 'nouveau salon {room}' },
+  'apply.invited': { en: 'invitations to {count} members', fr: 'invitations à {count}\u00a0membres' },
+  'apply.tombstone': { en: 'm.room.tombstone in {room} pointing to {newRoom}', fr: 'm.room.tombstone dans {room}, qui pointe vers {newRoom}' },
+  'apply.tombstoneFailed': { en: 'tombstoning {room}: {error}', fr: 'pose de m.room.tombstone dans {room}\u00a0: {error}' },
+  'apply.restricted': { en: 'm.room.power_levels in {room}: only moderators may post or invite', fr: 'm.room.power_levels dans {room}\u00a0: seuls les modérateurs peuvent écrire ou inviter' },
+  'apply.restrictFailed': { en: 'restricting {room}: {error}', fr: 'restriction de {room}\u00a0: {error}' },
+});
 
 export interface ApplyConsent {
   /** Send the reversible changes. */
   yes: boolean;
   /** Send the irreversible ones too (encryption on; a new room with a tombstone on this one). */
   irreversible: boolean;
+  /** The language of what the outcome lists. */
+  lang?: Lang;
 }
 
 export interface ApplyOutcome {
@@ -23,20 +46,22 @@ export interface ApplyOutcome {
   notInvited: string[];
 }
 
-export function describeStep(step: RoomStep): string {
-  return step.kind === 'directory' ? `directory visibility → ${step.visibility}` : `${step.type} state event`;
+export function describeStep(step: RoomStep, lang: Lang = 'en'): string {
+  return render(lang, step.kind === 'directory' ? say('apply.step.directory', { visibility: step.visibility }) : say('apply.step.state', { type: step.type }));
 }
 
 export async function applyRoomPlan(hs: Homeserver, plan: RoomPlan, consent: ApplyConsent): Promise<ApplyOutcome> {
+  const lang = consent.lang ?? 'en';
+  const text = (message: Parameters<typeof render>[1]) => render(lang, message);
   const outcome: ApplyOutcome = { sent: [], skipped: [], roomId: plan.roomId, notInvited: [] };
   if (!consent.yes) {
-    outcome.skipped.push(...plan.steps.map(describeStep), ...(plan.replacement ? ['the new room'] : []));
+    outcome.skipped.push(...plan.steps.map((step) => describeStep(step, lang)), ...(plan.replacement ? [text(say('apply.newRoom'))] : []));
     return outcome;
   }
   const client = await hs.matrixClient();
   for (const step of plan.steps) {
     if (step.kind === 'state' && step.irreversible && !consent.irreversible) {
-      outcome.skipped.push(`${describeStep(step)} (irreversible: ${step.irreversible}; needs --yes-irreversible)`);
+      outcome.skipped.push(text(say('apply.needsIrreversible', { step: describeStep(step, lang), why: step.irreversible })));
       continue;
     }
     try {
@@ -46,23 +71,24 @@ export async function applyRoomPlan(hs: Homeserver, plan: RoomPlan, consent: App
         // PUT /rooms/{roomId}/state/{type}/{stateKey}: sending it twice sets the same state.
         await hs.withRetries(`PUT ${step.type} in ${plan.roomId}`, () => client.sendStateEvent(plan.roomId, step.type as never, step.content as never, step.stateKey));
       }
-      outcome.sent.push(describeStep(step));
+      outcome.sent.push(describeStep(step, lang));
     } catch (error) {
-      outcome.failed = `${describeStep(step)}: ${(error as Error).message}`;
+      outcome.failed = text(say('apply.failed', { step: describeStep(step, lang), error: (error as Error).message }));
       return outcome;
     }
   }
   if (plan.replacement) {
     if (!consent.irreversible) {
-      outcome.skipped.push('the new room, with a tombstone on this one (irreversible; needs --yes-irreversible)');
+      outcome.skipped.push(text(say('apply.replacementNeedsIrreversible')));
       return outcome;
     }
-    await replaceRoom(hs, client, plan, outcome);
+    await replaceRoom(hs, client, plan, outcome, lang);
   }
   return outcome;
 }
 
-async function replaceRoom(hs: Homeserver, client: MatrixClient, plan: RoomPlan, outcome: ApplyOutcome): Promise<void> {
+async function replaceRoom(hs: Homeserver, client: MatrixClient, plan: RoomPlan, outcome: ApplyOutcome, lang: Lang): Promise<void> {
+  const text = (message: Parameters<typeof render>[1]) => render(lang, message);
   const replacement = plan.replacement!;
   const { user_id: me } = await hs.get('whoami', '/account/whoami');
   const body = structuredClone(replacement.createRoom);
@@ -76,10 +102,10 @@ async function replaceRoom(hs: Homeserver, client: MatrixClient, plan: RoomPlan,
     // Never retried: a second POST /createRoom would make a second room.
     ({ room_id: newRoomId } = await client.createRoom(body as never));
   } catch (error) {
-    outcome.failed = `creating the new room: ${(error as Error).message}`;
+    outcome.failed = text(say('apply.createFailed', { error: (error as Error).message }));
     return;
   }
-  outcome.sent.push(`new room ${newRoomId}`);
+  outcome.sent.push(text(say('apply.created', { room: newRoomId })));
   outcome.newRoomId = newRoomId;
   outcome.roomId = newRoomId;
   for (const member of replacement.invite.filter((id) => id !== me)) {
@@ -89,22 +115,22 @@ async function replaceRoom(hs: Homeserver, client: MatrixClient, plan: RoomPlan,
       outcome.notInvited.push(member);
     }
   }
-  outcome.sent.push(`invitations to ${replacement.invite.filter((id) => id !== me).length - outcome.notInvited.length} members`);
+  outcome.sent.push(text(say('apply.invited', { count: replacement.invite.filter((id) => id !== me).length - outcome.notInvited.length })));
   try {
     await hs.withRetries(`PUT m.room.tombstone in ${plan.roomId}`, () =>
       client.sendStateEvent(plan.roomId, 'm.room.tombstone' as never, { body: replacement.tombstone.body, replacement_room: newRoomId } as never, ''));
-    outcome.sent.push(`m.room.tombstone in ${plan.roomId} pointing to ${newRoomId}`);
+    outcome.sent.push(text(say('apply.tombstone', { room: plan.roomId, newRoom: newRoomId })));
   } catch (error) {
-    outcome.failed = `tombstoning ${plan.roomId}: ${(error as Error).message}`;
+    outcome.failed = text(say('apply.tombstoneFailed', { room: plan.roomId, error: (error as Error).message }));
     return;
   }
   if (replacement.restrictOld) {
     try {
       await hs.withRetries(`PUT m.room.power_levels in ${plan.roomId}`, () =>
         client.sendStateEvent(plan.roomId, 'm.room.power_levels' as never, replacement.restrictOld as never, ''));
-      outcome.sent.push(`m.room.power_levels in ${plan.roomId}: only moderators may post or invite`);
+      outcome.sent.push(text(say('apply.restricted', { room: plan.roomId })));
     } catch (error) {
-      outcome.skipped.push(`restricting ${plan.roomId}: ${(error as Error).message}`);
+      outcome.skipped.push(text(say('apply.restrictFailed', { room: plan.roomId, error: (error as Error).message })));
     }
   }
 }

@@ -11,6 +11,28 @@ import type { ServerFacts } from '../facts/server-facts.js';
 import { verdicts } from '../engine/verdicts.js';
 import { applyLeaves, isMapping, leafHolds, sameValue, type Leaf } from './patch.js';
 import { fixToFixedPoint, selectFixes, type Clash, type FixLevel, type Selection, type ToDo } from './select.js';
+import { defineMessages, render } from '../messages/message.js';
+
+const say = defineMessages({
+  'plan.why.create': {
+    en: 'm.room.create (m.federate among it) is fixed when the room is created and can never change',
+    fr: 'm.room.create (dont m.federate) est fixé à la création du salon et ne peut jamais changer',
+  },
+  'plan.why.encryption': { en: 'encryption cannot be turned off in a room', fr: 'le chiffrement d’un salon ne peut pas être désactivé' },
+  'plan.why.encryptionOn': { en: 'once on, encryption cannot be turned off', fr: 'une fois activé, le chiffrement ne peut plus être désactivé' },
+  'plan.byHand.aliases': {
+    en: 'move the room\'s addresses ({aliases}) to the new room: delete them here, add them there, and set its main address',
+    fr: 'déplacer les adresses du salon ({aliases}) vers le nouveau salon\u00a0: les supprimer ici, les ajouter là-bas et définir son adresse principale',
+  },
+  'plan.byHand.bridge': {
+    en: 'link the bridge to the new room again (each bridge has its own command)',
+    fr: 'relier de nouveau la passerelle au nouveau salon (chaque passerelle a sa propre commande)',
+  },
+  'plan.tombstone.body': {
+    en: 'This room has been replaced: its settings could not be changed in place.',
+    fr: 'Ce salon a été remplacé\u00a0: ses réglages ne pouvaient pas être changés sur place.',
+  },
+});
 
 /** The pseudo event type that stands for the room directory (PUT /directory/list/room/{roomId}). */
 export const DIRECTORY = 'directory';
@@ -136,11 +158,11 @@ export function planRoom(input: RoomInput, options: RoomPlanOptions): RoomPlan {
     what: item.rule.fix?.hint[lang ?? 'en'] ?? '', hint: item.rule.fix?.hint[lang ?? 'en'],
   }));
 
-  const steps = stepsOf(base, target, leaves);
-  const why = replacementReasons(base, target);
+  const steps = stepsOf(base, target, leaves, lang ?? 'en');
+  const why = replacementReasons(base, target, lang ?? 'en');
   const plan: RoomPlan = { roomId: input.roomId, useCases, steps, clashes, selection, stillFailing, before, after };
   if (why.length) {
-    plan.replacement = replacementFor(input, target, why, leaves);
+    plan.replacement = replacementFor(input, target, why, leaves, lang ?? 'en');
     plan.steps = [];
   }
   return plan;
@@ -148,7 +170,7 @@ export function planRoom(input: RoomInput, options: RoomPlanOptions): RoomPlan {
 
 type PlannedLeaf = Leaf & { ruleIds: string[] };
 
-function stepsOf(base: RoomDocument, target: RoomDocument, leaves: PlannedLeaf[]): RoomStep[] {
+function stepsOf(base: RoomDocument, target: RoomDocument, leaves: PlannedLeaf[], lang: Lang): RoomStep[] {
   const types = [...new Set(leaves.map((leaf) => leaf.path[0]))];
   const steps: RoomStep[] = [];
   for (const type of types) {
@@ -167,23 +189,23 @@ function stepsOf(base: RoomDocument, target: RoomDocument, leaves: PlannedLeaf[]
       return { path, before: get(before), after: get(content), ...(leaf.remove ? { removed: true } : {}) };
     });
     const step: StateStep = { kind: 'state', type, stateKey: '', before, content, changes, ruleIds };
-    if (type === 'm.room.encryption' && !before?.algorithm && content.algorithm) step.irreversible = 'once on, encryption cannot be turned off';
+    if (type === 'm.room.encryption' && !before?.algorithm && content.algorithm) step.irreversible = render(lang, say('plan.why.encryptionOn'));
     steps.push(step);
   }
   return steps;
 }
 
 /** What cannot be done in place. */
-function replacementReasons(base: RoomDocument, target: RoomDocument): string[] {
+function replacementReasons(base: RoomDocument, target: RoomDocument, lang: Lang): string[] {
   const why: string[] = [];
   if (!sameValue(base['m.room.create'] ?? {}, target['m.room.create'] ?? {})) {
-    why.push('m.room.create (m.federate among it) is fixed when the room is created and can never change');
+    why.push(render(lang, say('plan.why.create')));
   }
-  if (base['m.room.encryption']?.algorithm && !target['m.room.encryption']?.algorithm) why.push('encryption cannot be turned off in a room');
+  if (base['m.room.encryption']?.algorithm && !target['m.room.encryption']?.algorithm) why.push(render(lang, say('plan.why.encryption')));
   return why;
 }
 
-function replacementFor(input: RoomInput, target: RoomDocument, why: string[], leaves: PlannedLeaf[]): Replacement {
+function replacementFor(input: RoomInput, target: RoomDocument, why: string[], leaves: PlannedLeaf[], lang: Lang): Replacement {
   const create = target['m.room.create'] ?? {};
   const { creator: _creator, room_version: version, predecessor: _predecessor, additional_creators: _additional, ...creationContent } = create as Record<string, unknown>;
   const carried = new Set([...CARRIED_OVER, ...leaves.map((leaf) => leaf.path[0])]);
@@ -196,8 +218,8 @@ function replacementFor(input: RoomInput, target: RoomDocument, why: string[], l
   const byHand: string[] = [];
   const alias = input.state.find((event) => event.type === 'm.room.canonical_alias')?.content;
   const aliases = [alias?.alias, ...(Array.isArray(alias?.alt_aliases) ? alias.alt_aliases : [])].filter((name): name is string => typeof name === 'string');
-  if (aliases.length) byHand.push(`move the room's addresses (${aliases.join(', ')}) to the new room: delete them here, add them there, and set its main address`);
-  if (input.state.some((event) => event.type === 'm.bridge' || event.type === 'uk.half-shot.bridge')) byHand.push('link the bridge to the new room again (each bridge has its own command)');
+  if (aliases.length) byHand.push(render(lang, say('plan.byHand.aliases', { aliases: aliases.join(', ') })));
+  if (input.state.some((event) => event.type === 'm.bridge' || event.type === 'uk.half-shot.bridge')) byHand.push(render(lang, say('plan.byHand.bridge')));
   return {
     why,
     ruleIds: [...new Set(leaves.flatMap((leaf) => leaf.ruleIds))],
@@ -208,7 +230,7 @@ function replacementFor(input: RoomInput, target: RoomDocument, why: string[], l
       ...(power ? { power_level_content_override: power } : {}),
       visibility: target[DIRECTORY]?.visibility === 'public' ? 'public' : 'private',
     },
-    tombstone: { body: 'This room has been replaced: its settings could not be changed in place.' },
+    tombstone: { body: render(lang, say('plan.tombstone.body')) },
     invite: members,
     restrictOld: { ...(input.state.find((event) => event.type === 'm.room.power_levels' && event.state_key === '')?.content ?? {}), events_default: 50, invite: 50 },
     byHand,

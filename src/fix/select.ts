@@ -3,9 +3,15 @@
 // (a hint only); then their leaves, with clashes between use cases settled by trying each value
 // and keeping one that satisfies every rule involved, or left to a person when none does.
 import type { Finding, Lang, Level, Rule } from '../types.js';
+import { defineMessages, render } from '../messages/message.js';
 import { applyLeaves, getIn, leafHolds, leavesClash, leavesOf, pathKey, sameValue, type Leaf } from './patch.js';
 
 export type FixLevel = Exclude<Level, 'off'>;
+
+const say = defineMessages({
+  'fix.todo.byHand': { en: 'check it by hand', fr: 'le vérifier à la main' },
+  'fix.todo.noFix': { en: 'no fix is known for this rule', fr: 'aucune correction n’est connue pour cette règle' },
+});
 const RANK: Record<FixLevel, number> = { error: 0, warning: 1, info: 2 };
 
 /** A failing rule, for the use cases where it fails. */
@@ -71,10 +77,10 @@ export function selectFixes(findings: Finding[], rules: Rule[], useCases: string
   const selection: Selection = { mechanical: [], decisions: [], manual: [], unknown: [] };
   for (const item of sorted) {
     const fix = item.rule.fix;
-    if (item.status === 'unknown') selection.unknown.push(todo(item, fix?.hint[lang] ?? 'check it by hand'));
+    if (item.status === 'unknown') selection.unknown.push(todo(item, fix?.hint[lang] ?? render(lang, say('fix.todo.byHand'))));
     else if (fix?.decide) selection.decisions.push(todo(item, fix.decide[lang]));
     else if (fix?.set && Object.keys(fix.set).length) selection.mechanical.push(item);
-    else selection.manual.push(todo(item, fix?.hint[lang] ?? 'no fix is known for this rule'));
+    else selection.manual.push(todo(item, fix?.hint[lang] ?? render(lang, say('fix.todo.noFix'))));
   }
   return selection;
 }

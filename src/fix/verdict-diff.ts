@@ -1,8 +1,9 @@
 // `mxlint diff`: what a config change does to each use case's verdict, and which findings it
 // brings or removes. For CI, before a change is deployed; worse verdicts make the exit code 1.
 import { relative } from 'node:path';
-import type { Finding, Report, Verdict } from '../types.js';
-import { verdictName } from './format-fix.js';
+import type { Finding, Lang, Report, Verdict } from '../types.js';
+import { defineMessages, render, type Message } from '../messages/message.js';
+import { colon, levelWord, t, verdictWord } from '../report/messages.js';
 
 const BADNESS: Record<Verdict, number> = { fit: 0, 'fit-with-warnings': 1, unknown: 2, unfit: 3 };
 
@@ -92,54 +93,87 @@ function group(items: Array<{ finding: Finding; was?: Finding }>): FindingDelta[
   return [...groups.values()].sort((a, b) => order[a.level] - order[b.level] || a.ruleId.localeCompare(b.ruleId));
 }
 
-const state = (delta: { status: Finding['status']; level: Finding['level'] }) => (delta.status === 'unknown' ? `unknown (${delta.level})` : delta.level);
-/** `error: chatons, team-chat; warning: association` (`unknown` first when the check could not be made). */
-const perLevel = (delta: FindingDelta) => `${delta.status === 'unknown' ? 'unknown, ' : ''}${(['error', 'warning', 'info'] as const)
-  .filter((level) => delta.levels[level]?.length).map((level) => `${level}: ${delta.levels[level]!.join(', ')}`).join('; ')}`;
+const say = defineMessages({
+  'diff.heading': { en: 'mxlint diff: {old} → {new}', fr: 'mxlint diff\u00a0: {old} → {new}' },
+  'diff.verdict': { en: '{before} → {after}', fr: '{before} → {after}' },
+  'diff.better': { en: 'better', fr: 'mieux' },
+  'diff.worse': { en: 'worse', fr: 'pire' },
+  'diff.appeared': { en: 'New findings', fr: 'Nouveaux constats' },
+  'diff.disappeared': { en: 'Gone', fr: 'Disparus' },
+  'diff.changed': { en: 'Changed', fr: 'Changés' },
+  'diff.wasNow': { en: 'was {was}; now {now}', fr: 'avant\u00a0: {was}\u00a0; maintenant\u00a0: {now}' },
+  'diff.unknownAt': { en: 'unknown ({level})', fr: 'indéterminé ({level})' },
+  'diff.unknown': { en: 'unknown, {levels}', fr: 'indéterminé, {levels}' },
+  'diff.levels': { en: '{levels}', fr: '{levels}' },
+  'diff.level': { en: '{level}: {useCases}', fr: '{level}\u00a0: {useCases}' },
+  'diff.nothing': { en: 'No finding appears or disappears.', fr: 'Aucun constat n’apparaît ni ne disparaît.' },
+  'diff.getsWorse': { en: 'A verdict gets worse.', fr: 'Un verdict se dégrade.' },
+  'diff.noneWorse': { en: 'No verdict gets worse.', fr: 'Aucun verdict ne se dégrade.' },
+  'diff.markdown.heading': { en: 'mxlint: what this config change does', fr: 'mxlint\u00a0: ce que fait ce changement de configuration' },
+  'diff.useCase': { en: 'Use case', fr: 'Cas d’usage' },
+  'diff.before': { en: 'Before', fr: 'Avant' },
+  'diff.after': { en: 'After', fr: 'Après' },
+  'diff.markdown.item': { en: '{title}. {message}', fr: '{title}. {message}' },
+});
 
-export function formatDiffText(diff: ConfigDiff): string {
-  const lines = [`mxlint diff: ${diff.old.map((path) => relative(process.cwd(), path) || path).join(' + ')} → ${diff.new.map((path) => relative(process.cwd(), path) || path).join(' + ')}`, '', 'Verdicts'];
+const state = (lang: Lang, delta: { status: Finding['status']; level: Finding['level'] }): Message | string =>
+  (delta.status === 'unknown' ? say('diff.unknownAt', { level: levelWord(lang, delta.level) }) : levelWord(lang, delta.level));
+/** `error: chatons, team-chat; warning: association` (`unknown` first when the check could not be made). */
+const perLevel = (lang: Lang, delta: FindingDelta): Message => {
+  const levels = (['error', 'warning', 'info'] as const).filter((level) => delta.levels[level]?.length)
+    .map((level) => say('diff.level', { level: levelWord(lang, level), useCases: delta.levels[level]!.join(', ') }));
+  return delta.status === 'unknown' ? say('diff.unknown', { levels }) : say('diff.levels', { levels });
+};
+const change = (lang: Lang, delta: FindingDelta): string =>
+  render(lang, delta.was ? say('diff.wasNow', { was: state(lang, delta.was), now: perLevel(lang, delta) }) : perLevel(lang, delta));
+
+const paths = (list: string[]) => list.map((path) => relative(process.cwd(), path) || path).join(' + ');
+
+export function formatDiffText(diff: ConfigDiff, lang: Lang = 'en'): string {
+  const text = (message: Message) => render(lang, message);
+  const lines = [text(say('diff.heading', { old: paths(diff.old), new: paths(diff.new) })), '', t(lang, 'heading.verdicts')];
   const width = Math.max(8, ...diff.verdicts.map((verdict) => verdict.useCase.length));
   for (const verdict of diff.verdicts) {
-    const text = verdict.change === 'same' ? verdictName(verdict.after) : `${verdictName(verdict.before)} → ${verdictName(verdict.after)}`;
-    lines.push(`  ${verdict.useCase.padEnd(width)}  ${text}${verdict.change === 'same' ? '' : `   (${verdict.change})`}`);
+    const shown = verdict.change === 'same' ? verdictWord(lang, verdict.after)
+      : text(say('diff.verdict', { before: verdictWord(lang, verdict.before), after: verdictWord(lang, verdict.after) }));
+    lines.push(`  ${verdict.useCase.padEnd(width)}  ${shown}${verdict.change === 'same' ? '' : `   (${text(say(verdict.change === 'better' ? 'diff.better' : 'diff.worse'))})`}`);
   }
-  const list = (title: string, deltas: FindingDelta[], mark: string) => {
+  const list = (title: Message, deltas: FindingDelta[], mark: string) => {
     if (!deltas.length) return;
-    lines.push('', `${title} (${deltas.length})`);
+    lines.push('', `${text(title)} (${deltas.length})`);
     for (const delta of deltas) {
-      lines.push(`  ${mark} ${delta.ruleId} [${delta.was ? `was ${state(delta.was)}; now ` : ''}${perLevel(delta)}]${delta.where ? `  ${delta.where}` : ''}`);
+      lines.push(`  ${mark} ${delta.ruleId} [${change(lang, delta)}]${delta.where ? `  ${delta.where}` : ''}`);
       lines.push(`      ${delta.message}`);
     }
   };
-  list('New findings', diff.appeared, '+');
-  list('Gone', diff.disappeared, '-');
-  list('Changed', diff.changed, '~');
-  if (!diff.appeared.length && !diff.disappeared.length && !diff.changed.length) lines.push('', 'No finding appears or disappears.');
-  lines.push('', diff.worse ? 'A verdict gets worse.' : 'No verdict gets worse.');
+  list(say('diff.appeared'), diff.appeared, '+');
+  list(say('diff.disappeared'), diff.disappeared, '-');
+  list(say('diff.changed'), diff.changed, '~');
+  if (!diff.appeared.length && !diff.disappeared.length && !diff.changed.length) lines.push('', text(say('diff.nothing')));
+  lines.push('', text(say(diff.worse ? 'diff.getsWorse' : 'diff.noneWorse')));
   return `${lines.join('\n')}\n`;
 }
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
-export function formatDiffMarkdown(diff: ConfigDiff): string {
-  const icon = { better: '✅ better', worse: '❌ worse', same: '' } as const;
-  const lines = ['### mxlint: what this config change does', ''];
-  lines.push('| Use case | Before | After | |', '|---|---|---|---|');
-  for (const verdict of diff.verdicts) lines.push(`| ${verdict.useCase} | ${verdictName(verdict.before)} | ${verdictName(verdict.after)} | ${icon[verdict.change]} |`);
-  const list = (title: string, deltas: FindingDelta[]) => {
+export function formatDiffMarkdown(diff: ConfigDiff, lang: Lang = 'en'): string {
+  const text = (message: Message) => render(lang, message);
+  const icon = { better: `✅ ${text(say('diff.better'))}`, worse: `❌ ${text(say('diff.worse'))}`, same: '' } as const;
+  const lines = [`### ${text(say('diff.markdown.heading'))}`, ''];
+  lines.push(`| ${text(say('diff.useCase'))} | ${text(say('diff.before'))} | ${text(say('diff.after'))} | |`, '|---|---|---|---|');
+  for (const verdict of diff.verdicts) lines.push(`| ${verdict.useCase} | ${verdictWord(lang, verdict.before)} | ${verdictWord(lang, verdict.after)} | ${icon[verdict.change]} |`);
+  const list = (title: Message, deltas: FindingDelta[]) => {
     if (!deltas.length) return;
-    lines.push('', `**${title}** (${deltas.length})`, '');
+    lines.push('', `**${text(title)}** (${deltas.length})`, '');
     for (const delta of deltas) {
-      const change = delta.was ? `was ${state(delta.was)}; now ${perLevel(delta)}` : perLevel(delta);
-      lines.push(`- \`${delta.ruleId}\` (${change}): ${cell(delta.title)}. ${cell(delta.message)}${delta.where ? ` (\`${delta.where}\`)` : ''}`);
+      lines.push(`- \`${delta.ruleId}\` (${change(lang, delta)})${colon(lang)}${cell(text(say('diff.markdown.item', { title: delta.title, message: delta.message })))}${delta.where ? ` (\`${delta.where}\`)` : ''}`);
     }
   };
-  list('New findings', diff.appeared);
-  list('Gone', diff.disappeared);
-  list('Changed', diff.changed);
-  if (!diff.appeared.length && !diff.disappeared.length && !diff.changed.length) lines.push('', 'No finding appears or disappears.');
-  lines.push('', diff.worse ? '**A verdict gets worse.**' : 'No verdict gets worse.');
+  list(say('diff.appeared'), diff.appeared);
+  list(say('diff.disappeared'), diff.disappeared);
+  list(say('diff.changed'), diff.changed);
+  if (!diff.appeared.length && !diff.disappeared.length && !diff.changed.length) lines.push('', text(say('diff.nothing')));
+  lines.push('', diff.worse ? `**${text(say('diff.getsWorse'))}**` : text(say('diff.noneWorse')));
   return `${lines.join('\n')}\n`;
 }
 

@@ -2,7 +2,7 @@
 import { InputError } from '../errors.js';
 import type { Lang, Level, Rule } from '../types.js';
 import { loadRules, USE_CASES } from '../engine/rules.js';
-import { chooseLang, t } from './messages.js';
+import { chooseLang, colon, t } from './messages.js';
 import { EXTRA_RULES, ruleDocsUrl } from './model.js';
 import { defineMessages } from '../messages/message.js';
 
@@ -17,8 +17,8 @@ const errorMessage = defineMessages({
 export function listRules(rules: Rule[], langOption?: string): string {
   const lang = chooseLang(langOption);
   return rules.map((rule) => {
-    const levels = Object.entries(rule.levels).filter(([, level]) => level !== 'off').map(([useCase, level]) => `${useCase}:${level}`).join(' ');
-    return `${rule.id.padEnd(36)} ${rule.target.padEnd(6)} ${rule.title[lang]}\n${' '.repeat(44)}${levels}\n`;
+    const levels = Object.entries(rule.levels).filter(([, level]) => level !== 'off').map(([useCase, level]) => `${useCase}:${t(lang, `level.${level as 'error'}`)}`).join(' ');
+    return `${rule.id.padEnd(36)} ${t(lang, `target.${rule.target}`).padEnd(6)} ${rule.title[lang]}\n${' '.repeat(44)}${levels}\n`;
   }).join('');
 }
 
@@ -56,20 +56,20 @@ export async function explainText(ruleId: string, options: ExplainOptions): Prom
       throw new InputError(near.length ? errorMessage('error.explain.unknownRuleNear', { rule: ruleId, near: near.join(', ') }) : errorMessage('error.explain.unknownRule', { rule: ruleId }));
     }
     return [`${extra.id} (mxlint)`, extra.title[lang], '', t(lang, 'label.rationale'), wrap(extra.rationale[lang]), '',
-      t(lang, 'label.whatToChange'), wrap(extra.fix.hint[lang]), '', `${t(lang, 'table.level')}: ${t(lang, `level.${extra.level}`)}`,
+      t(lang, 'label.whatToChange'), wrap(extra.fix.hint[lang]), '', `${t(lang, 'table.level')}${colon(lang)}${t(lang, `level.${extra.level}`)}`,
       '', ruleDocsUrl(extra.id, policy?.docsUrl), ''].join('\n');
   }
   return explainRule(rule, effective!, lang, policy?.docsUrl);
 }
 
 export function explainRule(rule: Rule, effective: Rule, lang: Lang, docsUrl?: string): string {
-  const lines = [`${rule.id} (${rule.target})`, rule.title[lang], '', t(lang, 'label.rationale'), wrap(rule.rationale[lang]), ''];
-  lines.push(t(lang, 'label.article'), wrap(`« ${rule.source.quote} »`));
+  const lines = [`${rule.id} (${t(lang, `target.${rule.target}`)})`, rule.title[lang], '', t(lang, 'label.rationale'), wrap(rule.rationale[lang]), ''];
+  lines.push(t(lang, 'label.article'), wrap(lang === 'fr' ? `«\u00a0${rule.source.quote}\u00a0»` : `« ${rule.source.quote} »`));
   lines.push(wrap(`— ${rule.source.where}${rule.source.ref ? ` (${rule.source.ref})` : ''}`), '');
   if (rule.fix) {
     lines.push(t(lang, 'label.whatToChange'), wrap(rule.fix.hint[lang]));
     if (rule.fix.set) for (const [path, value] of Object.entries(rule.fix.set)) lines.push(`    ${path}: ${JSON.stringify(value)}`);
-    if (rule.fix.decide) lines.push(wrap(`${t(lang, 'label.decide')}: ${rule.fix.decide[lang]}`));
+    if (rule.fix.decide) lines.push(wrap(`${t(lang, 'label.decide')}${colon(lang)}${rule.fix.decide[lang]}`));
     lines.push('');
   }
   lines.push(t(lang, 'label.levels'));
@@ -79,7 +79,7 @@ export function explainRule(rule: Rule, effective: Rule, lang: Lang, docsUrl?: s
   for (const useCase of USE_CASES) {
     const level: Level = effective.levels[useCase.id] ?? 'off';
     const base: Level = rule.levels[useCase.id] ?? 'off';
-    const changed = level !== base ? `  (${t(lang, 'label.override')}; ${levelWord(base)})` : '';
+    const changed = level !== base ? `  (${t(lang, 'label.override')}${t(lang, 'summary.separator')}${levelWord(base)})` : '';
     lines.push(`  ${useCase.id.padEnd(width)}  ${levelWord(level).padEnd(levelWidth)}  ${useCase.name[lang]}${changed}`);
   }
   lines.push('', ruleDocsUrl(rule.id, docsUrl), '');

@@ -2,7 +2,7 @@
 // at the highest level among the use cases it fails for.
 import type { Finding } from '../types.js';
 import { repoPath, ruleText, shownFindings, type AuditOutput } from './model.js';
-import { t } from './messages.js';
+import { colon, t } from './messages.js';
 
 /** Message data: % \r \n escaped as GitHub's toolkit does. */
 export const escapeData = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -28,11 +28,11 @@ export function formatGithub(output: AuditOutput): string {
     const file = first.location?.file ?? (first.room ? output.stateFile : output.anchorFiles[0]);
     if (file) properties.push(`file=${escapeProperty(repoPath(file))}`);
     if (first.location) properties.push(`line=${first.location.line}`, `col=${first.location.column}`);
-    properties.push(`title=${escapeProperty(`mxlint ${first.ruleId}: ${text.title}`)}`);
+    properties.push(`title=${escapeProperty(`mxlint ${first.ruleId}${colon(lang)}${text.title}`)}`);
     const useCases = findings.map((f) => `${f.useCase} (${t(lang, `level.${f.level}`)})`).join(', ');
-    const status = first.status === 'unknown' ? `${t(lang, 'status.unknown')}: ` : '';
-    const room = first.room ? `${first.room.id}: ` : '';
-    const message = `${room}${status}${first.message}\n${t(lang, 'table.useCase')}: ${useCases}${text.fix ? `\n${t(lang, 'label.fix')}: ${text.fix}` : ''}`;
+    const status = first.status === 'unknown' ? `${t(lang, 'status.unknown')}${colon(lang)}` : '';
+    const room = first.room ? `${first.room.id}${colon(lang)}` : '';
+    const message = `${room}${status}${first.message}\n${t(lang, 'table.useCase')}${colon(lang)}${useCases}${text.fix ? `\n${t(lang, 'label.fix')}${colon(lang)}${text.fix}` : ''}`;
     lines.push(`::${COMMAND[first.level]} ${properties.join(',')}::${escapeData(message)}`);
   }
   for (const note of output.notes) {

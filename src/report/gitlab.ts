@@ -3,7 +3,7 @@
 import type { Finding, Rule } from '../types.js';
 import { repoPath, ruleText, shownFindings, useCaseName, type AuditOutput } from './model.js';
 import { findingKey, fingerprint } from './fingerprint.js';
-import { t } from './messages.js';
+import { colon, t } from './messages.js';
 
 type Severity = 'blocker' | 'critical' | 'major' | 'minor' | 'info';
 
@@ -30,15 +30,15 @@ export function formatGitlab(output: AuditOutput): string {
       : output.anchorFiles[0] ? repoPath(output.anchorFiles[0]) : 'homeserver.yaml';
   const issues: object[] = shownFindings(output).filter((finding) => finding.status !== 'pass').map((finding) => {
     const text = ruleText(output, finding.ruleId);
-    const status = finding.status === 'unknown' ? `${t(lang, 'status.unknown')}: ` : '';
+    const status = finding.status === 'unknown' ? `${t(lang, 'status.unknown')}${colon(lang)}` : '';
     return {
       type: 'issue',
-      description: `${useCaseName(output, finding.useCase)} (${finding.useCase}) — ${text.title}: ${finding.room ? `${finding.room.id}: ` : ''}${status}${finding.message}`,
+      description: `${useCaseName(output, finding.useCase)} (${finding.useCase}) — ${text.title}${colon(lang)}${finding.room ? `${finding.room.id}${colon(lang)}` : ''}${status}${finding.message}`,
       check_name: finding.ruleId,
       fingerprint: unique(findingKey(finding)),
       severity: severityOf(finding, output.rules.find((rule) => rule.id === finding.ruleId), output.useCases.length),
       categories: ['Security'],
-      ...(text.fix ? { content: { body: `${text.rationale}\n\n${t(lang, 'label.fix')}: ${text.fix}` } } : {}),
+      ...(text.fix ? { content: { body: `${text.rationale}\n\n${t(lang, 'label.fix')}${colon(lang)}${text.fix}` } } : {}),
       location: { path: pathOf(finding), lines: { begin: finding.location?.line ?? 1 } },
     };
   });

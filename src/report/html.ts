@@ -134,7 +134,7 @@ export function serverChart(lang: Lang, room: RoomSnapshot): string {
     const width = Math.max(2, Math.round((count / max) * barWidth));
     const short = label.length > 22 ? `${label.slice(0, 21)}…` : label;
     const cls = highlighted ? ' matrix-org' : '';
-    return `<g data-server="${esc(label)}" data-members="${count}"><title>${esc(label)}: ${unit(lang, 'member', count)}</title>`
+    return `<g data-server="${esc(label)}" data-members="${count}"><title>${esc(label)}${esc(colon(lang))}${unit(lang, 'member', count)}</title>`
       + `<text x="${labelWidth - 6}" y="${y + 15}" text-anchor="end" class="${cls.trim()}">${esc(short)}</text>`
       + `<rect class="bar${cls}" x="${labelWidth}" y="${y + 3}" width="${width}" height="16"></rect>`
       + `<text x="${labelWidth + width + 4}" y="${y + 15}">${count}</text></g>`;

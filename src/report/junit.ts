@@ -3,7 +3,7 @@
 // testcase per rule and room.
 import type { Finding } from '../types.js';
 import { repoPath, ruleText, shownFindings, useCaseName, type AuditOutput } from './model.js';
-import { t, verdictWord } from './messages.js';
+import { colon, t, verdictWord } from './messages.js';
 
 const xml = (text: string) => text
   // Characters XML 1.0 cannot carry at all.
@@ -25,7 +25,7 @@ export function formatJunit(output: AuditOutput): string {
     for (const finding of forUseCase) {
       const key = `${finding.ruleId}|${finding.room?.id ?? ''}`;
       const entry = cases.get(key) ?? {
-        name: `${finding.ruleId}${finding.room ? ` ${finding.room.id}` : ''}: ${ruleText(output, finding.ruleId).title}`,
+        name: `${finding.ruleId}${finding.room ? ` ${finding.room.id}` : ''}${colon(lang)}${ruleText(output, finding.ruleId).title}`,
         classname: `mxlint.${verdict.useCase}`,
         findings: [],
       };
@@ -34,7 +34,7 @@ export function formatJunit(output: AuditOutput): string {
         entry.line = finding.location.line;
       }
       const suppression = suppressedBy.get(finding);
-      if (suppression) entry.suppressed = `${t(lang, `label.suppressedBy.${suppression.by}`)}: ${suppression.reason ?? ''}`.trim();
+      if (suppression) entry.suppressed = `${t(lang, `label.suppressedBy.${suppression.by}`)}${colon(lang)}${suppression.reason ?? ''}`.trim();
       else entry.findings.push(finding);
       cases.set(key, entry);
     }
@@ -50,11 +50,11 @@ export function formatJunit(output: AuditOutput): string {
         failures += 1;
         const level = failing.some((f) => f.level === 'error') ? 'error' : failing.some((f) => f.level === 'warning') ? 'warning' : 'info';
         const details = [...failing.map((f) => `${f.location ? `${repoPath(f.location.file)}:${f.location.line}:${f.location.column}: ` : ''}${f.message}`),
-          ...(text.fix ? [`${t(lang, 'label.fix')}: ${text.fix}`] : []), `${t(lang, 'label.why')}: ${text.rationale}`];
-        body.push(`    <testcase ${attributes}>\n      <failure type="${level}" message="${xml(failing.map((f) => f.message).join('; '))}">${xml(details.join('\n'))}</failure>\n    </testcase>`);
+          ...(text.fix ? [`${t(lang, 'label.fix')}${colon(lang)}${text.fix}`] : []), `${t(lang, 'label.why')}${colon(lang)}${text.rationale}`];
+        body.push(`    <testcase ${attributes}>\n      <failure type="${level}" message="${xml(failing.map((f) => f.message).join(t(lang, 'summary.separator')))}">${xml(details.join('\n'))}</failure>\n    </testcase>`);
       } else if (unknown.length || testcase.suppressed) {
         skipped += 1;
-        const reason = testcase.suppressed ?? `${t(lang, 'status.unknown')}: ${unknown.map((f) => f.message).join('; ')}`;
+        const reason = testcase.suppressed ?? `${t(lang, 'status.unknown')}${colon(lang)}${unknown.map((f) => f.message).join(t(lang, 'summary.separator'))}`;
         body.push(`    <testcase ${attributes}>\n      <skipped message="${xml(reason)}"/>\n    </testcase>`);
       } else {
         body.push(`    <testcase ${attributes}/>`);
@@ -69,7 +69,7 @@ export function formatJunit(output: AuditOutput): string {
     const body = output.notes.map((note) => {
       const where = note.location ? ` file="${xml(repoPath(note.location.file))}" line="${note.location.line}"` : '';
       const inner = note.level === 'info' ? `<skipped message="${xml(note.message)}"/>` : `<failure type="${note.level}" message="${xml(note.message)}">${xml(note.message)}</failure>`;
-      return `    <testcase name="${xml(`${note.ruleId}: ${note.message}`)}" classname="mxlint"${where}>\n      ${inner}\n    </testcase>`;
+      return `    <testcase name="${xml(`${note.ruleId}${colon(lang)}${note.message}`)}" classname="mxlint"${where}>\n      ${inner}\n    </testcase>`;
     });
     const failures = output.notes.filter((note) => note.level !== 'info').length;
     totals = { tests: totals.tests + body.length, failures: totals.failures + failures, skipped: totals.skipped + body.length - failures };

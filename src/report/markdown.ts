@@ -2,7 +2,7 @@
 // server, the verdict table, then each failing check once with its use cases, rationale and fix.
 import type { Finding } from '../types.js';
 import { repoPath, ruleText, shownFindings, useCaseName, type AuditOutput } from './model.js';
-import { t, verdictWord } from './messages.js';
+import { colon, t, verdictWord } from './messages.js';
 
 /** Table cells and prose: no raw HTML, no broken table. */
 const md = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -54,14 +54,14 @@ export function formatMarkdown(output: AuditOutput): string {
     const text = ruleText(output, first.ruleId);
     const icon = first.status === 'unknown' ? ICON.unknown : ICON[worst.level];
     lines.push(`### ${icon} ${md(text.title)}`, '');
-    lines.push(`- ${t(lang, 'table.rule')}: ${code(first.ruleId)}${first.status === 'unknown' ? ` (${t(lang, 'status.unknown')})` : ''}`);
-    lines.push(`- ${t(lang, 'label.useCases')}: ${findings.map((f) => `${md(useCaseName(output, f.useCase))} (${t(lang, `level.${f.level}`)})`).join(', ')}`);
-    if (first.room) lines.push(`- ${t(lang, 'label.room')}: ${code(first.room.id)}`);
-    if (first.location) lines.push(`- ${t(lang, 'table.where')}: ${code(`${repoPath(first.location.file)}:${first.location.line}`)}${first.path ? ` (${code(first.path)})` : ''}`);
-    else if (first.path) lines.push(`- ${t(lang, 'table.where')}: ${code(first.path)} ${t(lang, 'label.default')}`);
-    lines.push(`- ${t(lang, 'label.seen')}: ${md(first.message)}`);
+    lines.push(`- ${t(lang, 'table.rule')}${colon(lang)}${code(first.ruleId)}${first.status === 'unknown' ? ` (${t(lang, 'status.unknown')})` : ''}`);
+    lines.push(`- ${t(lang, 'label.useCases')}${colon(lang)}${findings.map((f) => `${md(useCaseName(output, f.useCase))} (${t(lang, `level.${f.level}`)})`).join(', ')}`);
+    if (first.room) lines.push(`- ${t(lang, 'label.room')}${colon(lang)}${code(first.room.id)}`);
+    if (first.location) lines.push(`- ${t(lang, 'table.where')}${colon(lang)}${code(`${repoPath(first.location.file)}:${first.location.line}`)}${first.path ? ` (${code(first.path)})` : ''}`);
+    else if (first.path) lines.push(`- ${t(lang, 'table.where')}${colon(lang)}${code(first.path)} ${t(lang, 'label.default')}`);
+    lines.push(`- ${t(lang, 'label.seen')}${colon(lang)}${md(first.message)}`);
     if (text.rationale) lines.push('', md(text.rationale));
-    if (text.fix) lines.push('', `**${t(lang, 'label.whatToChange')}:** ${md(text.fix)}`);
+    if (text.fix) lines.push('', `**${t(lang, 'label.whatToChange')}${colon(lang).trimEnd()}** ${md(text.fix)}`);
     lines.push('');
   }
 

@@ -76,6 +76,8 @@ const en = {
   'summary.incomplete': 'the audit is INCOMPLETE',
   'summary.failures': 'could not audit {count} room(s) (reported as unknown, not as passing):',
   'label.declared': 'declared',
+  'target.config': 'config',
+  'target.room': 'room',
   'heading.topFindings': 'Top findings (rooms)',
   'heading.probe': 'Seen from outside',
   'label.target.probe': 'running server, seen from outside',
@@ -84,6 +86,8 @@ const en = {
   'probe.software': 'server software',
   'probe.signUp': 'sign-up',
   'probe.login': 'login',
+  'probe.keys': 'keys',
+  'probe.of': 'probe of {origin}',
   'probe.noAnswer': 'no answer',
   'probe.requests': '{count} request(s) ({retries} retried), read-only, no token sent',
   'probe.guest': 'a guest account was created on the server (--try-guest): {user}',
@@ -136,7 +140,7 @@ const fr: Record<MessageKey, string> = {
   'heading.notes': 'Remarques',
   'heading.rooms': 'Salons',
   'heading.report': 'Audit de confidentialité',
-  'table.useCase': "cas d'usage",
+  'table.useCase': 'cas d’usage',
   'table.verdict': 'verdict',
   'table.errors': 'erreurs',
   'table.warnings': 'avertiss.',
@@ -159,13 +163,13 @@ const fr: Record<MessageKey, string> = {
   'label.server': 'Serveur',
   'label.target': 'Objet de l’audit',
   'label.inputs': 'Entrées',
-  'label.useCases': "Cas d'usage",
+  'label.useCases': 'Cas d’usage',
   'label.ruleSource': 'Source',
   'label.policy': 'Fichier de politique',
   'label.suppressedBy.inline': 'commentaire en ligne',
   'label.suppressedBy.policy': 'fichier de politique',
   'label.suppressedBy.baseline': 'référence (baseline)',
-  'label.levels': "Niveau par cas d'usage",
+  'label.levels': 'Niveau par cas d’usage',
   'label.article': 'Extrait du guide',
   'label.whatToChange': 'Que changer',
   'label.decide': 'À décider',
@@ -176,35 +180,39 @@ const fr: Record<MessageKey, string> = {
   'label.off': 'désactivée',
   'label.override': 'fixé par le fichier de politique',
   'label.room': 'Salon',
-  'label.fitsNone': "adapté à aucun cas d'usage",
+  'label.fitsNone': 'adapté à aucun cas d’usage',
   'label.nearest': 'les plus proches',
-  'markdown.intro': "Ce rapport a été produit par mxlint, qui vérifie un serveur Matrix (Synapse) selon le guide de confidentialité d'ARN, cas d'usage par cas d'usage. Un verdict dit si le serveur peut accueillir ce cas d'usage comme le guide le recommande.",
-  'markdown.noFailures': "Aucune vérification n'échoue pour les cas d'usage audités.",
-  'markdown.legend': "adapté : aucune vérification n'échoue ; adapté avec réserves : seules des recommandations échouent ; inadapté : une vérification requise échoue ; indéterminé : une vérification requise n'a pas pu être faite.",
-  'note.unusedSuppression': "neutralisation inutile : {rule} n'échoue pas sur {where} ; retirer le commentaire",
+  'markdown.intro': 'Ce rapport a été produit par mxlint, qui vérifie un serveur Matrix (Synapse) selon le guide de confidentialité d’ARN, cas d’usage par cas d’usage. Un verdict dit si le serveur peut accueillir ce cas d’usage comme le guide le recommande.',
+  'markdown.noFailures': 'Aucune vérification n’échoue pour les cas d’usage audités.',
+  'markdown.legend': 'adapté\u00a0: aucune vérification n’échoue\u00a0; adapté avec réserves\u00a0: seules des recommandations échouent\u00a0; inadapté\u00a0: une vérification requise échoue\u00a0; indéterminé\u00a0: une vérification requise n’a pas pu être faite.',
+  'note.unusedSuppression': 'neutralisation inutile\u00a0: {rule} n’échoue pas sur {where}\u00a0; retirer le commentaire',
   'note.unknownRuleSuppression': 'la neutralisation nomme une règle inconnue {rule}',
-  'note.suppressionWithoutReason': 'neutralisation sans raison ignorée ; écrire « # mxlint-disable-next-line {rule} -- pourquoi »',
-  'note.expiredIgnore': "{rule} était ignorée par le fichier de politique jusqu'au {until} ; c'est expiré et ses constats sont de nouveau signalés",
-  'note.staleBaseline': 'entrée de la référence plus retrouvée : {key}',
-  'note.expiredFinding': "ignorée jusqu'au {until} (expiré)",
+  'note.suppressionWithoutReason': 'neutralisation sans raison ignorée\u00a0; écrire «\u00a0# mxlint-disable-next-line {rule} -- pourquoi\u00a0»',
+  'note.expiredIgnore': '{rule} était ignorée par le fichier de politique jusqu’au {until}\u00a0; c’est expiré et ses constats sont de nouveau signalés',
+  'note.staleBaseline': 'entrée de la référence plus retrouvée\u00a0: {key}',
+  'note.expiredFinding': 'ignorée jusqu’au {until} (expiré)',
   'summary.suppressed': '{count} constat(s) neutralisé(s)',
   'summary.baseline': '{count} constat(s) déjà dans la référence',
   'summary.audit': '{audited} salon(s) audité(s) sur {total}, {skipped} écarté(s), {failed} en échec',
-  'summary.incomplete': "l'audit est INCOMPLET",
-  'summary.failures': "{count} salon(s) n'ont pas pu être audités (comptés inconnus, pas conformes) :",
+  'summary.incomplete': 'l’audit est INCOMPLET',
+  'summary.failures': '{count} salon(s) n’ont pas pu être audités (comptés inconnus, pas conformes)\u00a0:',
   'label.declared': 'déclaré',
+  'target.config': 'config',
+  'target.room': 'salon',
   'heading.topFindings': 'Constats les plus fréquents (salons)',
-  'heading.probe': "Vu de l'extérieur",
-  'label.target.probe': "serveur en service, vu de l'extérieur",
+  'heading.probe': 'Vu de l’extérieur',
+  'label.target.probe': 'serveur en service, vu de l’extérieur',
   'probe.client': 'API client',
   'probe.federation': 'fédération',
   'probe.software': 'logiciel du serveur',
   'probe.signUp': 'inscription',
   'probe.login': 'connexion',
+  'probe.keys': 'clés',
+  'probe.of': 'sondage de {origin}',
   'probe.noAnswer': 'pas de réponse',
   'probe.requests': '{count} requête(s) ({retries} répétée(s)), en lecture seule, sans jeton',
-  'probe.guest': 'un compte invité a été créé sur le serveur (--try-guest) : {user}',
-  'note.configDiffers': 'la configuration donne {path} {config}, mais le serveur en service montre autre chose : {seen} ({url})',
+  'probe.guest': 'un compte invité a été créé sur le serveur (--try-guest)\u00a0: {user}',
+  'note.configDiffers': 'la configuration donne {path} {config}, mais le serveur en service montre autre chose\u00a0: {seen} ({url})',
   'heading.defaults': 'Options absentes (valeurs par défaut de Synapse)',
   'heading.general': 'Autres vérifications',
   'heading.roomFindings': 'Constats sur l’ensemble des salons',
@@ -236,16 +244,22 @@ const fr: Record<MessageKey, string> = {
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { en, fr };
 
+/** The {names} a template uses. */
+type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+/** The values a key needs: exactly its placeholders (none: no argument), so a missing one does not compile. */
+type VarsOf<K extends MessageKey> = [Placeholders<(typeof en)[K]>] extends [never] ? [] : [Record<Placeholders<(typeof en)[K]>, string | number>];
+
 /** A message in `lang`, with {placeholders} filled in. */
-export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
-  return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+export function t<K extends MessageKey>(lang: Lang, key: K, ...vars: VarsOf<K>): string {
+  const values: Record<string, string | number> = vars[0] ?? {};
+  return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
 type UnitKey = Extract<MessageKey, `unit.${string}`> extends `unit.${infer Name}` ? Name : never;
 
 /** "1 error", "3 errors"; French takes the singular for 0 and 1. */
 export function unit(lang: Lang, name: UnitKey, count: number): string {
-  const [one, other] = t(lang, `unit.${name}` as MessageKey).split('|');
+  const [one, other] = MESSAGES[lang][`unit.${name}` as MessageKey].split('|');
   const singular = lang === 'fr' ? count < 2 : count === 1;
   return `${count}\u00a0${singular ? one : other}`;
 }

@@ -1,5 +1,11 @@
-// A progress bar on stderr when it is a terminal; occasional log lines otherwise.
+// A progress bar over the rooms on stderr when it is a terminal; occasional log lines otherwise.
 import { log } from '../log.js';
+import type { Lang } from '../types.js';
+import { defineMessages, render } from '../messages/message.js';
+
+const say = defineMessages({
+  'progress.rooms': { en: '{done}/{total} rooms, {rate}/s, ETA {eta}s', fr: '{done}/{total} salons, {rate}/s, fin dans {eta}\u00a0s' },
+});
 
 export class Progress {
   private done = 0;
@@ -8,7 +14,7 @@ export class Progress {
   private lastLogged = 0;
   private lastDrawn = 0;
 
-  constructor(private readonly what: string, private readonly tty = Boolean(process.stderr.isTTY)) {}
+  constructor(private readonly lang: Lang = 'en', private readonly tty = Boolean(process.stderr.isTTY)) {}
 
   setTotal(total: number): void {
     this.total = total;
@@ -21,7 +27,7 @@ export class Progress {
       if (now - this.lastDrawn > 100 || this.done === this.total) this.draw(now);
     } else if (this.total && (this.done === this.total || this.done - this.lastLogged >= Math.max(1, Math.ceil(this.total / 10)))) {
       this.lastLogged = this.done;
-      log().info({ done: this.done, total: this.total }, `${this.what} audited`);
+      log().info({ done: this.done, total: this.total }, 'rooms audited');
     }
   }
 
@@ -32,7 +38,8 @@ export class Progress {
     const eta = this.total > this.done ? Math.ceil((this.total - this.done) / Math.max(rate, 0.001)) : 0;
     const width = 30;
     const filled = this.total ? Math.round((this.done / this.total) * width) : 0;
-    process.stderr.write(`\r[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${this.done}/${this.total || '?'} ${this.what}, ${rate.toFixed(1)}/s, ETA ${eta}s `);
+    const line = render(this.lang, say('progress.rooms', { done: this.done, total: this.total || '?', rate: rate.toFixed(1), eta }));
+    process.stderr.write(`\r[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${line} `);
   }
 
   finish(): void {

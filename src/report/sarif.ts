@@ -10,7 +10,15 @@ import { scrubSecrets } from '../redact-text.js';
 import type { Finding, Level, Rule } from '../types.js';
 import { EXTRA_RULES, repoPath, ruleDocsUrl, ruleText, shownFindings, useCaseName, type AuditOutput, type Note, type RoomSnapshot, type SuppressedFinding } from './model.js';
 import { findingKey, fingerprint } from './fingerprint.js';
-import { t } from './messages.js';
+import { colon, t } from './messages.js';
+import { defineMessages, render } from '../messages/message.js';
+
+const say = defineMessages({
+  'sarif.leftOut': {
+    en: '{leftOut} of {total} results left out: GitHub code scanning keeps at most {max} per run; the most severe are kept, and the other formats list them all.',
+    fr: '{leftOut} résultats sur {total} laissés de côté\u00a0: l’analyse de code de GitHub en garde au plus {max} par exécution\u00a0; les plus graves sont gardés, et les autres formats les listent tous.',
+  },
+});
 
 export interface SnapshotIndex {
   file: string;
@@ -79,8 +87,8 @@ export function formatSarif(output: AuditOutput, snapshot?: SnapshotIndex): stri
       fullDescription: { text: sentence(text.rationale) },
       helpUri: docsUrl(id),
       help: {
-        text: `${sentence(text.rationale)}${text.fix ? ` ${t(lang, 'label.fix')}: ${sentence(text.fix)}` : ''}`,
-        markdown: `${text.rationale}${text.fix ? `\n\n**${t(lang, 'label.whatToChange')}:** ${text.fix}` : ''}${levels.length ? `\n\n${t(lang, 'label.levels')}: ${levels.map(([useCase, value]) => `${useCase}: ${value}`).join(', ')}` : ''}`,
+        text: `${sentence(text.rationale)}${text.fix ? ` ${t(lang, 'label.fix')}${colon(lang)}${sentence(text.fix)}` : ''}`,
+        markdown: `${text.rationale}${text.fix ? `\n\n**${t(lang, 'label.whatToChange')}${colon(lang).trimEnd()}** ${text.fix}` : ''}${levels.length ? `\n\n${t(lang, 'label.levels')}${colon(lang)}${levels.map(([useCase, value]) => `${useCase}${colon(lang)}${t(lang, `level.${value as 'error'}`)}`).join(', ')}` : ''}`,
       },
       defaultConfiguration: { level: SARIF_LEVEL[level] },
       properties: { tags: ['privacy', ...(rule?.tags ?? []), rule?.target ?? 'mxlint'], 'security-severity': SECURITY_SEVERITY[level], ...(rule ? { levels: Object.fromEntries(levels) } : {}) },
@@ -133,8 +141,8 @@ export function formatSarif(output: AuditOutput, snapshot?: SnapshotIndex): stri
   };
   const resultOf = (finding: Finding, suppression?: SuppressedFinding) => {
     const text = ruleText(output, finding.ruleId);
-    const status = finding.status === 'unknown' ? `${t(lang, 'status.unknown')}: ` : '';
-    const message = `${sentence(text.title)} ${useCaseName(output, finding.useCase)} (${finding.useCase}): ${status}${sentence(finding.message)}${text.fix ? ` ${t(lang, 'label.fix')}: ${sentence(text.fix)}` : ''}`;
+    const status = finding.status === 'unknown' ? `${t(lang, 'status.unknown')}${colon(lang)}` : '';
+    const message = `${sentence(text.title)} ${useCaseName(output, finding.useCase)} (${finding.useCase})${colon(lang)}${status}${sentence(finding.message)}${text.fix ? ` ${t(lang, 'label.fix')}${colon(lang)}${sentence(text.fix)}` : ''}`;
     return {
       ruleId: finding.ruleId,
       ruleIndex: ruleIndex.get(finding.ruleId),
@@ -145,7 +153,7 @@ export function formatSarif(output: AuditOutput, snapshot?: SnapshotIndex): stri
       partialFingerprints: { 'mxlintFindingKey/v1': fingerprintOf(finding) },
       ...(suppression ? { suppressions: [{ kind: suppression.by === 'inline' ? 'inSource' : 'external', status: 'accepted', justification: suppression.reason ?? suppression.by }] } : {}),
       ...(output.baselineUsed && !suppression ? { baselineState: 'new' } : {}),
-      properties: { useCase: finding.useCase, status: finding.status, ...(finding.path ? { path: finding.path } : {}), ...(finding.room ? { room: finding.room.id } : {}) },
+      properties: { useCase: finding.useCase, status: finding.status, messageId: finding.messageId, ...(finding.path ? { path: finding.path } : {}), ...(finding.room ? { room: finding.room.id } : {}) },
     };
   };
   const noteResult = (note: Note) => ({
@@ -169,7 +177,7 @@ export function formatSarif(output: AuditOutput, snapshot?: SnapshotIndex): stri
   const leftOut = allResults.length - results.length;
   const notifications = [
     ...output.report.warnings.map((warning) => ({ level: 'warning', message: { text: sentence(warning) } })),
-    ...(leftOut ? [{ level: 'warning', message: { text: `${leftOut} of ${allResults.length} results left out: GitHub code scanning keeps at most ${MAX_SARIF_RESULTS} per run; the most severe are kept, and the other formats list them all.` } }] : []),
+    ...(leftOut ? [{ level: 'warning', message: { text: render(lang, say('sarif.leftOut', { leftOut, total: allResults.length, max: MAX_SARIF_RESULTS })) } }] : []),
   ];
 
   const cwd = pathToFileURL(process.cwd()).href;

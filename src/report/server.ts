@@ -10,8 +10,9 @@ import type { Note, RoomSnapshot } from './model.js';
 
 export interface AuditCounts { total: number; audited: number; failed: number; skipped: number; incomplete: boolean }
 
-export function roomLabel(record: RoomRecord): string {
-  return `${record.roomId}${record.alias ? ` ${record.alias}` : ''}${record.name ? ` "${record.name}"` : ''} (${record.members})`;
+export function roomLabel(record: RoomRecord, lang: Lang = 'en'): string {
+  const name = record.name ? (lang === 'fr' ? ` «\u00a0${record.name}\u00a0»` : ` "${record.name}"`) : '';
+  return `${record.roomId}${record.alias ? ` ${record.alias}` : ''}${name} (${record.members})`;
 }
 
 export function formatServerText(args: {
@@ -21,7 +22,7 @@ export function formatServerText(args: {
   const { lang, records, failures, summary, audit } = args;
   const ctx = textContext({ lang, color: Boolean(args.color), width: args.width });
   const { paint, width } = ctx;
-  const lines: string[] = wrap(`mxlint ${args.version}: ${t(lang, 'label.target.server')} ${args.baseUrl}`, width, '', '  ').map((line) => paint('bold', line));
+  const lines: string[] = wrap(`mxlint ${args.version}${colon(lang)}${t(lang, 'label.target.server')} ${args.baseUrl}`, width, '', '  ').map((line) => paint('bold', line));
   if (args.configText) lines.push('', ...args.configText.trimEnd().split('\n'));
   lines.push(...noteLines(ctx, args.notes));
   const name = (id: string) => args.useCases.find((useCase) => useCase.id === id)?.name[lang] ?? id;
@@ -35,7 +36,7 @@ export function formatServerText(args: {
       lines.push('', ...wrap(`${heading}${colon(lang)}${unit(lang, 'room', rooms.length)}`, width, '').map((line) => paint('bold', line)));
       for (const record of rooms.sort((a, b) => a.roomId.localeCompare(b.roomId))) {
         const verdict = record.verdict === 'unclassified' ? t(lang, 'label.fitsNone') : verdictWord(lang, record.verdict);
-        lines.push(...wrap(`${roomLabel(record)}${colon(lang)}${record.declared ? `${t(lang, 'label.declared')}, ` : ''}${verdict}`, width, '  ', '    '));
+        lines.push(...wrap(`${roomLabel(record, lang)}${colon(lang)}${record.declared ? `${t(lang, 'label.declared')}, ` : ''}${verdict}`, width, '  ', '    '));
         for (const warning of record.warnings ?? []) lines.push(...wrap(`${t(lang, 'label.warning')}${colon(lang)}${warning}`, width, '    ', '      '));
       }
     }
@@ -43,7 +44,7 @@ export function formatServerText(args: {
   }
   if (failures.length) {
     lines.push('', ...wrap(t(lang, 'summary.failures', { count: failures.length }), width, ''));
-    for (const failure of failures) lines.push(...wrap(`${failure.roomId}: ${failure.reason}`, width, '  ', '    '));
+    for (const failure of failures) lines.push(...wrap(`${failure.roomId}${colon(lang)}${failure.reason}`, width, '  ', '    '));
   }
   const table = summary.toJSON();
   const headers = [t(lang, 'heading.rooms').toLowerCase(), verdictWord(lang, 'fit'), t(lang, 'table.warnings'), verdictWord(lang, 'unfit'), t(lang, 'table.unknown')];
@@ -62,7 +63,7 @@ export function formatServerText(args: {
     lines.push('', t(lang, 'heading.topFindings'));
     for (const { ruleId, rooms } of table.topFindings) lines.push(`  ${String(rooms).padStart(5)}  ${ruleId}`);
   }
-  lines.push('', ...wrap(`${t(lang, 'summary.audit', { audited: audit.audited, total: audit.total, skipped: audit.skipped, failed: audit.failed })}${audit.incomplete ? `: ${t(lang, 'summary.incomplete')}` : ''}`, width, ''));
+  lines.push('', ...wrap(`${t(lang, 'summary.audit', { audited: audit.audited, total: audit.total, skipped: audit.skipped, failed: audit.failed })}${audit.incomplete ? `${colon(lang)}${t(lang, 'summary.incomplete')}` : ''}`, width, ''));
   return `${lines.join('\n')}\n`;
 }
 

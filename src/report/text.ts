@@ -114,7 +114,7 @@ function blockLines(ctx: TextContext, block: Problem[], kind: ProblemGroup['kind
     const position = kind === 'file' && problem.location && problem.location.line > 0 ? `${problem.location.line}:${problem.location.column}`
       : kind === 'room' ? problem.room?.eventType ?? '' : '';
     // Absent options: the message names the path, most of the time; say it when it does not.
-    const named = problem.path && !problem.message.includes(problem.path) ? `${problem.path}: ` : '';
+    const named = problem.path && !problem.message.includes(problem.path) ? `${problem.path}${colon(lang)}` : '';
     const first = position ? `    ${position} ` : '    ';
     // A long position (a room's event type) would leave no room: continue under the block instead.
     const next = position && length(position) <= 8 ? ' '.repeat(length(first)) : '      ';
@@ -208,7 +208,7 @@ export function formatText(report: Report, options: TextOptions): string {
   const ctx = textContext(options);
   const { paint, lang } = ctx;
   const inputs = report.inputs.map(where).join(', ');
-  const lines = wrap(`mxlint ${report.tool.version}: ${t(lang, `label.target.${report.target}`)} ${inputs}`, ctx.width, '', '  ').map((line) => paint('bold', line));
+  const lines = wrap(`mxlint ${report.tool.version}${colon(lang)}${t(lang, `label.target.${report.target}`)} ${inputs}`, ctx.width, '', '  ').map((line) => paint('bold', line));
   for (const warning of report.warnings) lines.push(...wrap(`${t(lang, 'label.warning')}${colon(lang)}${warning}`, ctx.width, '', '  ').map((line) => paint('yellow', line)));
   lines.push(...noteLines(ctx, options.notes ?? [], options.quiet));
   const shown = shownInText(report.findings, options);

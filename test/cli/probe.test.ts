@@ -7,6 +7,7 @@ import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mxlintAsync } from '../report/helpers.js';
 import { mxlint } from './run.js';
+import { colon, t } from '../../src/report/messages.js';
 import { CLOSED, OPEN, Recorded } from '../unit/probe-recorded.js';
 
 let server: Recorded;
@@ -30,7 +31,7 @@ describe('mxlint probe', () => {
   it('writes the same findings in French headings, and JSON that the report schema accepts', async () => {
     server.routes = CLOSED;
     const french = await mxlintAsync(['probe', server.url, '--lang', 'fr', '-u', 'chatons']);
-    expect(french.stdout).toContain(`Vu de l'extérieur: ${server.url}`);
+    expect(french.stdout).toContain(`${t('fr', 'heading.probe')}${colon('fr')}${server.url}`);
     expect(french.stdout).toContain('requête(s)');
     const json = await mxlintAsync(['probe', server.url, '-f', 'json', '-u', 'chatons']);
     const report = JSON.parse(json.stdout);

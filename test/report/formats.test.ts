@@ -14,6 +14,7 @@ import { escapeData, escapeProperty } from '../../src/report/github.js';
 import { pairOutputs, render } from '../../src/report/emit.js';
 import { builtInRules, USE_CASES } from '../../src/engine/rules.js';
 import type { AuditOutput } from '../../src/report/model.js';
+import { t, verdictWord } from '../../src/report/messages.js';
 
 const require = createRequire(import.meta.url);
 const json = (text: string) => JSON.parse(text);
@@ -282,8 +283,8 @@ describe('--format markdown', () => {
     expect(md).not.toMatch(/<(?!!--)/);
     const fr = mxlint(['config', file, '-u', 'chatons', '-f', 'markdown', '--lang', 'fr'], { cwd: dir }).stdout;
     expect(fr).toMatch(/^# Audit de confidentialité — example\.org/);
-    expect(fr).toContain("| cas d'usage | verdict |");
-    expect(fr).toContain('**inadapté**');
+    expect(fr).toContain(`| ${t('fr', 'table.useCase')} | ${t('fr', 'table.verdict')} |`);
+    expect(fr).toContain(`**${verdictWord('fr', 'unfit')}**`);
     expect(fr).toContain('### ❌ Les messages sont supprimés au bout de 6 mois au plus');
   });
 });

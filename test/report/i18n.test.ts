@@ -7,7 +7,9 @@ import { mxlint, ROOT } from '../cli/run.js';
 import { fixture } from './helpers.js';
 import { builtInRules, USE_CASES } from '../../src/engine/rules.js';
 import { EXTRA_RULES } from '../../src/report/model.js';
-import { detectLang, MESSAGES } from '../../src/report/messages.js';
+import { colon, detectLang, levelWord, MESSAGES, t, unit, verdictWord } from '../../src/report/messages.js';
+import { render as renderMessage } from '../../src/messages/message.js';
+import '../../src/index.js';
 
 const both = (text: { en?: string; fr?: string } | undefined, what: string) => {
   expect(text?.en?.trim(), `${what}.en`).toBeTruthy();
@@ -56,10 +58,17 @@ describe('language', () => {
   it('makes the report French, check messages included; --lang wins over the locale', () => {
     const file = fixture('config/synapse-starts/pass-minimal.yaml');
     const fr = mxlint(['config', file, '-u', 'chatons'], { env: { LANG: 'fr_FR.UTF-8', LC_ALL: '' } }).stdout;
-    expect(fr).toMatch(/Verdicts\n {2}inadapté \(1\) {2}chatons\n\d+\u00a0erreurs?, .* sur 1\u00a0cas d’usage\u202f; inadapté pour 1\n$/);
-    expect(fr).toMatch(/✗ encryption-by-default {2}erreur\u00a0: chatons/);
-    expect(fr).toMatch(/corriger\u00a0: mettre encryption_enabled_by_default_for_room_type/);
-    expect(fr).toMatch(/n’est pas renseigné \(valeur par défaut de Synapse\u00a0:/);
+    const c = colon('fr');
+    expect(fr).toContain(`\n${t('fr', 'heading.verdicts')}\n  ${verdictWord('fr', 'unfit')} (1)  chatons\n`);
+    expect(fr).toContain(`${unit('fr', 'useCase', 1)}${t('fr', 'summary.separator')}${t('fr', 'summary.unfitFor', { count: 1 })}\n`);
+    expect(fr).toContain(`✗ encryption-by-default  ${levelWord('fr', 'error')}${c}chatons`);
+    expect(fr).toContain(`${t('fr', 'label.fix')}${c}`);
+    expect(fr).toContain(t('fr', 'heading.defaults'));
+    // The check messages are the French rendering of their id and data.
+    const frJson = JSON.parse(mxlint(['config', file, '-u', 'chatons', '-f', 'json'], { env: { LANG: 'fr_FR.UTF-8', LC_ALL: '' } }).stdout);
+    const message = frJson.findings.find((f: any) => f.ruleId === 'retention-enabled');
+    expect(message.message).toBe(renderMessage('fr', { id: message.messageId, data: message.data }));
+    expect(fr.replace(/\s+/g, ' ')).toContain(message.message.replace(/\s+/g, ' '));
     expect(fr).not.toMatch(/is not set/);
     const en = mxlint(['config', file, '-u', 'chatons', '--lang', 'en'], { env: { LANG: 'fr_FR.UTF-8' } }).stdout;
     expect(en).toMatch(/Verdicts\n {2}unfit \(1\) {2}chatons\n/);
