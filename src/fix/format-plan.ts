@@ -12,7 +12,7 @@ const say = defineMessages({
   'plan.heading': { en: 'Plan for {room} to fit {useCases}', fr: 'Plan pour que {room} convienne à {useCases}' },
   'plan.replacement': { en: 'A new room is needed: {why}.', fr: 'Il faut un nouveau salon\u00a0: {why}.' },
   'plan.create': { en: 'create a room{version}{creation}, {visibility}, and this state:', fr: 'créer un salon{version}{creation}, {visibility}, avec cet état\u00a0:' },
-  'plan.create.version': { en: ' (version {version})', fr: ' (version {version})' },
+  'plan.create.version': { en: ' (version {version})', fr: ' (version\u00a0{version})' },
   'plan.create.with': { en: ' with {content}', fr: ' avec {content}' },
   'plan.listed': { en: 'public in the directory', fr: 'publié dans l’annuaire' },
   'plan.unlisted': { en: 'private in the directory', fr: 'absent de l’annuaire' },

@@ -345,7 +345,7 @@ describe('probe: which rules facts seen from outside can judge', () => {
   it('every check function is classified: the ones reading the files themselves declare readsFiles', () => {
     const readsFiles = Object.entries(checks).filter(([, check]) => check.readsFiles).map(([name]) => name).sort();
     expect(readsFiles).toEqual([
-      'knownKeys', 'masKnownKeys', 'masLinkAgrees', 'masUpstreamThirdParties', 'noBridges', 'noDeprecatedKeys', 'noDuplicateKeys', 'noEmptySections',
+      'knownKeys', 'masEndpointListened', 'masKnownKeys', 'masLinkAgrees', 'masUpstreamImportsIdentity', 'masUpstreamThirdParties', 'noBridges', 'noDeprecatedKeys', 'noDuplicateKeys', 'noEmptySections',
       'noMisplacedKeys', 'noSkippedFiles', 'secretFilesPrivate', 'secretsInFiles', 'synapseSignupOptionsUnused', 'synapseStarts', 'topLevelKeyAbsent',
     ]);
     for (const check of Object.values(checks)) expect([undefined, true]).toContain(check.readsFiles);

@@ -34,9 +34,9 @@ describe('YAML read as PyYAML (YAML 1.1) reads it', () => {
 
   it('skips empty files and files whose root is not a mapping, as Synapse does', () => {
     expect(read('').data).toBeNull();
-    expect(read('# only a comment\n').skipped).toMatch(/empty/);
-    expect(read('just a string\n').skipped).toMatch(/not a mapping/);
-    expect(read('- a\n- b\n').skipped).toMatch(/a list/);
+    expect(read('# only a comment\n').skipped).toEqual({ id: 'skipped.empty', data: {} });
+    expect(read('just a string\n').skipped).toEqual({ id: 'skipped.rootScalar', data: { type: 'string' } });
+    expect(read('- a\n- b\n').skipped).toEqual({ id: 'skipped.rootList', data: {} });
   });
 
   it('skips a git-crypt blob and says Synapse cannot read it', () => {
@@ -96,8 +96,8 @@ describe('a conf.d directory, listed as Synapse lists it', () => {
       mkdirSync(join(dir, 'sub.yaml'));
       symlinkSync('missing', join(dir, 'gone.yaml'));
       expect(configEntries([dir]).map(({ path, skipped }) => [basename(path), skipped])).toEqual([
-        ['gone.yaml', expect.stringMatching(/broken symbolic link/)],
-        ['sub.yaml', expect.stringMatching(/a directory, not a regular file/)],
+        ['gone.yaml', { id: 'skipped.brokenLink', data: {} }],
+        ['sub.yaml', { id: 'skipped.notRegular', data: { what: { id: 'skipped.kind.directory', data: {} } } }],
       ]);
       expect(() => loadConfigFiles([dir])).toThrow(/no config file.*Must supply a config file/);
     } finally {
