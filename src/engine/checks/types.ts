@@ -50,7 +50,7 @@ export interface CheckDeclaration {
   /** The options a rule must give. */
   requiredOptions?: string[];
   /** Only rules of this target may use it (absent: config and room alike). */
-  target?: 'config' | 'room';
+  target?: 'config' | 'room' | 'server';
   /** One line: what passes and what fails. */
   doc: string;
   /** Why the function may stay though no built-in rule names it (for user rules, or a rule on its way). */
