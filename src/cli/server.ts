@@ -152,8 +152,8 @@ export async function runServer(options: ServerCommandOptions, write: (text: str
     });
   }
   if (incomplete) return EXIT.network;
-  // The config: counted as `mxlint config` counts it; rooms: only declared ones, at the --fail-on level.
-  const configExit = configReport ? exitStatus(configReport.findings, configReport.useCases, settled.notes, { ...session.gate, selected: session.useCases.length > 0 }) : EXIT.ok;
+  // The config (and what the server keeps against it): counted as `mxlint config` counts it; rooms: only declared ones, at the --fail-on level.
+  const configExit = configReport ? exitStatus([...configReport.findings, ...(kept?.findings ?? [])], configReport.useCases, settled.notes, { ...session.gate, selected: session.useCases.length > 0 }) : EXIT.ok;
   const declaredFailing = [...summary.perUseCase.values()].some((row) => row.unfit > 0 || (session.gate.failOn !== 'error' && row.warnings > 0)) && declared.size > 0;
   return configExit === EXIT.findings || declaredFailing ? EXIT.findings : EXIT.ok;
 }
