@@ -50,8 +50,21 @@ const minimum = (times: Array<number | null>): number | null => {
 
 export async function measureKept(hs: Homeserver, options: { concurrency: number; onFault?(what: string, error: Error): void; now?: number }): Promise<KeptMeasurement> {
   let requests = 0;
-  const counted = <T>(request: () => Promise<T>) => { requests += 1; return request(); };
   const limit = Math.max(1, options.concurrency);
+  // One bound for every measure at once: at most --concurrency requests in flight.
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  const counted = async <T>(request: () => Promise<T>): Promise<T> => {
+    requests += 1;
+    while (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active += 1;
+    try {
+      return await request();
+    } finally {
+      active -= 1;
+      waiting.shift()?.();
+    }
+  };
   /** A measure, or why not: a refusal says the admin API would not; anything else is also a fault of the audit. */
   const measured = async (what: Message, run: () => Promise<KeptSample>): Promise<KeptSample | { unknown: Message }> => {
     try {

@@ -89,6 +89,19 @@ describe('measureKept', () => {
     expect(query(/\/messages/)).toEqual({ dir: 'f', limit: '10', filter: '{"types":["m.room.redaction"]}' });
   });
 
+  it('keeps at most --concurrency requests in flight, across all the measures', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const slow = (handler: Handler): Handler => (req, res, url, count) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      setTimeout(() => { inFlight -= 1; handler(req, res, url, count); }, 15);
+    };
+    const hs = await serverWith(ROUTES.map(([pattern, handler]) => [pattern, slow(handler)]));
+    await measureKept(hs, { concurrency: 3, now: NOW });
+    expect(most).toBe(3);
+  });
+
   it('leaves a measure unknown, with the reason, when the admin API refuses it; the others are still made', async () => {
     const refused: Handler = (_req, res) => json(res, 403, { errcode: 'M_FORBIDDEN', error: 'You are not a server admin' });
     const missing: Handler = (_req, res) => json(res, 404, { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' });

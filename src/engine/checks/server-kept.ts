@@ -49,19 +49,19 @@ const dateOf = (ts: number): string => new Date(ts).toISOString().replace(/\.\d+
  *  A lifetime of null (forever) fails as soon as anything is stored; nothing found in the sample passes. */
 export const keptWithinLifetime: CheckFunction = (fact, { facts }) => {
   const measure = fact.path.split('.')[1] as KeptMeasure;
-  const fact_ = (name: string) => facts.get(`kept.${measure}.${name}`);
-  const lifetime = fact_('lifetimeMs');
+  const sibling = (name: string) => facts.get(`kept.${measure}.${name}`);
+  const lifetime = sibling('lifetimeMs');
   if (lifetime.state === 'unknown') return unknownOf(lifetime);
   if (fact.state === 'unknown') return unknownOf(fact);
-  const population = fact_('population').value;
-  const sample = message(`kept.sample.${measure}`, { sampled: fact_('sampled').value as number, population: typeof population === 'number' ? population : message('kept.unknownCount') });
+  const population = sibling('population').value;
+  const sample = message(`kept.sample.${measure}`, { sampled: sibling('sampled').value as number, population: typeof population === 'number' ? population : message('kept.unknownCount') });
   const what = message(`kept.what.${measure}`);
   if (fact.value === null) return result('pass', fact, message('kept.none', { what, sample }));
   const age = fact.value as number;
-  const oldest = message('kept.oldest', { what, date: dateOf(fact_('oldestTs').value as number), age: ageOf(age), sample });
+  const oldest = message('kept.oldest', { what, date: dateOf(sibling('oldestTs').value as number), age: ageOf(age), sample });
   const option = KEPT_MEASURES[measure].option;
   if (lifetime.value === null) return result('fail', lifetime, message('kept.forever', { oldest, option }));
-  const grace = fact_('graceMs').value as number;
+  const grace = sibling('graceMs').value as number;
   const limit = { oldest, lifetime: lifetimeOf(lifetime.value as number), option, grace: formatDuration(grace) };
   return age <= (lifetime.value as number) + grace ? result('pass', fact, message('kept.within', limit)) : result('fail', fact, message('kept.notApplied', limit));
 };
