@@ -4,7 +4,9 @@
 //
 // BENCH_SERVER_BASELINE=path/to/bin/mxlint.cjs (an earlier build, main's for example) is measured
 // against this one in the same run too (ratio printed, issue #16's target ≤ 1.5), and both are run
-// once through a counting proxy: the requests each sends per room are printed.
+// once through a counting proxy: the requests each sends per room, and once per server, are printed.
+// Both are given the server's config (-c, its server_name) so that the audit of what the server
+// keeps beyond rooms (media, IPs, deleted messages: only with --config) is measured too.
 //
 // The server: MXLINT_SYNAPSE_URL + MXLINT_SYNAPSE_ADMIN_TOKEN when set; else, as root, a sandbox
 // started with scripts/synapse-sandbox.sh (MXLINT_SYNAPSE_PORT, MXLINT_SANDBOX_ENV) and stopped at
@@ -12,7 +14,7 @@
 // or reused when the server already has them (rooms named with ROOM_PREFIX).
 import { spawn, spawnSync } from 'node:child_process';
 import { request as httpRequest, createServer as createHttpServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +82,9 @@ async function countRequests(node, args, baseUrl, env) {
   const target = new URL(baseUrl);
   const counts = new Map();
   const proxy = createHttpServer((req, res) => {
-    const key = `${req.method} ${req.url.replace(/\?.*/, '').replace(/(%21|!)[^/]+/g, '{roomId}').replace(/users\/[^/]+/, 'users/{userId}')}${/[?&]dir=f/.test(req.url) ? ' (dir=f)' : ''}`;
+    const path = req.url.replace(/\?.*/, '').replace(/(%21|!)[^/]+/g, '{roomId}').replace(/users\/[^/]+/, 'users/{userId}').replace(/whois\/[^/]+/, 'whois/{userId}')
+      .replace(/fetch_event\/[^/]+/, 'fetch_event/{eventId}').replace(/\/v1\/media\/[^/]+\/[^/]+$/, '/v1/media/{server}/{mediaId}');
+    const key = `${req.method} ${path}${/[?&]dir=f/.test(req.url) ? ' (dir=f)' : ''}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
     const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode, answer.headers);
@@ -99,6 +103,12 @@ async function countRequests(node, args, baseUrl, env) {
   if (![0, 1].includes(code)) throw new Error(`${args[0]} through the counting proxy failed (exit ${code})`);
   return counts;
 }
+
+/** "12 requests once per server (GET /_synapse/admin/v2/users: 1, ...)": all but the per-room ones. */
+const perServer = (counts) => {
+  const once = [...counts].filter(([key]) => !key.includes('{roomId}'));
+  return `${once.reduce((sum, [, count]) => sum + count, 0)} requests once per server (${once.map(([key, count]) => `${key}: ${count}`).join(', ')})`;
+};
 
 /** "3.00 requests per room (GET /_synapse/admin/v1/rooms/{roomId}/state: 1000, ...)" */
 const perRoom = (counts, rooms) => {
@@ -138,7 +148,11 @@ export async function benchServer() {
     const seeded = await seed(hs.baseUrl, hs.adminToken);
     const node = process.execPath;
     const env = { ...process.env, MATRIX_ACCESS_TOKEN: hs.adminToken, NO_COLOR: '1' };
-    const mxlintArgs = [join(root, 'bin/mxlint.cjs'), 'server', '--homeserver', hs.baseUrl, '--summary', '--concurrency', String(CONCURRENCY)];
+    const { user_id: adminId } = await fetch(`${hs.baseUrl}/_matrix/client/v3/account/whoami`, { headers: { Authorization: `Bearer ${hs.adminToken}` } }).then((response) => response.json());
+    const configDir = mkdtempSync(join(tmpdir(), 'mxlint-bench-config-'));
+    const config = join(configDir, 'homeserver.yaml');
+    writeFileSync(config, `server_name: ${adminId.slice(adminId.indexOf(':') + 1)}\nreport_stats: false\n`);
+    const mxlintArgs = [join(root, 'bin/mxlint.cjs'), 'server', '--homeserver', hs.baseUrl, '--summary', '--concurrency', String(CONCURRENCY), '-c', config];
     const bareArgs = [join(root, 'bench/bare-server-client.mjs'), hs.baseUrl, String(CONCURRENCY)];
     const check = await measure(node, [...mxlintArgs, '--format', 'json'], { env });
     if (![0, 1].includes(check.status)) throw new Error(`mxlint server failed (exit ${check.status}): ${check.stderr}`);
@@ -157,8 +171,9 @@ export async function benchServer() {
     const { a: now, b: before } = await compareMeasured(runs, () => measure(node, mxlintArgs, { env }), () => measure(node, baselineArgs, { env }));
     const baselineRatio = now.ms / before.ms;
     console.log(`  against ${baselineBin}: ${fmt(now.ms)} vs ${fmt(before.ms)}, ratio ${baselineRatio.toFixed(2)} (target ≤ 1.5); peak ${mb(now.maxPeakMb)} vs ${mb(before.maxPeakMb)} (target ≤ 250 MB)`);
-    console.log(`  this build: ${perRoom(await countRequests(node, mxlintArgs, hs.baseUrl, env), audit.audited)}`);
-    console.log(`  baseline:   ${perRoom(await countRequests(node, baselineArgs, hs.baseUrl, env), audit.audited)}`);
+    const [counted, baselineCounted] = [await countRequests(node, mxlintArgs, hs.baseUrl, env), await countRequests(node, baselineArgs, hs.baseUrl, env)];
+    console.log(`  this build: ${perRoom(counted, audit.audited)}; ${perServer(counted)}`);
+    console.log(`  baseline:   ${perRoom(baselineCounted, audit.audited)}; ${perServer(baselineCounted)}`);
     return { mxlint, bare, ratio, baseline: before, baselineRatio };
   } finally {
     hs.stop();

@@ -47,7 +47,7 @@ export interface Fact {
 
 /** Anything rules can read by dotted path. */
 export interface FactSource {
-  target: 'config' | 'room';
+  target: 'config' | 'room' | 'server';
   get(path: string): Fact;
   /** Free-form derived data a dedicated check may need (appservices, members...). */
   extra: Record<string, unknown>;
@@ -88,7 +88,7 @@ export interface Condition {
 
 export interface Rule {
   id: string;
-  target: 'config' | 'room';
+  target: 'config' | 'room' | 'server';
   title: Text;
   rationale: Text;
   source: { quote: string; where: string; ref?: string };

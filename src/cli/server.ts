@@ -17,6 +17,10 @@ import { formatServerText, roomLabel, roomSnapshots, serverReport } from '../rep
 import { VERSION } from '../version.js';
 import { JSON_SCHEMA_VERSION, jsonFinding, jsonSuppressed } from '../report/json.js';
 import { scrubSecrets } from '../redact-text.js';
+import { evaluate } from '../engine/evaluate.js';
+import { buildKeptFacts } from '../facts/server-kept.js';
+import { keptRows, type RetentionSummary } from '../report/kept-summary.js';
+import type { Finding } from '../types.js';
 import { defineMessages } from '../messages/message.js';
 
 const errorMessage = defineMessages({
@@ -107,6 +111,15 @@ async function audit(options: ServerCommandOptions, write: (text: string) => voi
   const roomIds = named.length ? new Set(await Promise.all(named.map((value) => resolveRoomId(hs, value)))) : undefined;
   for (const [room, useCase] of [...declared]) if (room.startsWith('#')) declared.set(await resolveRoomId(hs, room), useCase);
 
+  // What the server keeps beyond rooms (media, IPs, deleted messages): measured once, judged
+  // against the config's lifetimes, so only with --config.
+  let kept: { findings: Finding[]; requests: number } | undefined;
+  if (configReport) {
+    const { measureKept } = await import('../server-kept.js');
+    const measurement = await measureKept(hs, { concurrency });
+    const keptFacts = buildKeptFacts(measurement.kept, configReport.facts);
+    kept = { findings: settler.settle(evaluate(rules.filter((rule) => rule.target === 'server'), keptFacts, { useCases: configReport.useCases, lang: session.lang })), requests: measurement.requests };
+  }
   const summary = new AuditSummary();
   const records: RoomRecord[] = [];
   const failures: RoomFailure[] = [];
@@ -144,28 +157,33 @@ async function audit(options: ServerCommandOptions, write: (text: string) => voi
   const incomplete = counts.failed > 0;
   const audit = { ...counts, incomplete, faults: hs.faults };
   const settled = settler.finish();
+  const retention: RetentionSummary = {
+    rooms: summary.toJSON().useCases.map(({ useCase, rooms, retention: counts }) => ({ useCase, rooms, ...counts })),
+    server: keptRows(configReport?.findings ?? [], kept?.findings ?? []),
+  };
   if (json) {
+    const keptJson = kept ? `,"kept":${JSON.stringify({ requests: kept.requests, findings: kept.findings.filter((f) => !options.quiet || f.level === 'error').map(jsonFinding), retention })}` : '';
     const extras = `${settled.notes.length ? `,"notes":${JSON.stringify(settled.notes)}` : ''}${settled.suppressed.length ? `,"suppressed":${JSON.stringify(jsonSuppressed(settled.suppressed))}` : ''}`;
-    jsonWrite(`],\n"failures":${JSON.stringify(failures)},"audit":${JSON.stringify(audit)},"summary":${JSON.stringify(summary)}${extras}}\n`);
+    jsonWrite(`],\n"failures":${JSON.stringify(failures)},"audit":${JSON.stringify(audit)},"summary":${JSON.stringify(summary)}${keptJson}${extras}}\n`);
     jsonFile?.complete();
   }
   if (others.length) {
-    const report = serverReport({ baseUrl, version: VERSION, config: configReport, records, failures });
+    const report = serverReport({ baseUrl, version: VERSION, config: configReport, records, failures, kept: kept?.findings });
     const output = auditOutput(report, { ...session, outputs: others }, settled, {
       anchorFiles: configFiles, ...terminalOutput(), serverName: typeof configReport?.facts.config.server_name === 'string' ? configReport.facts.config.server_name : localServer,
-      rooms: roomSnapshots(records),
+      rooms: roomSnapshots(records), retention,
       roomVerdicts: records.map((record) => ({ roomId: record.roomId, label: roomLabel(record, session.lang), useCase: record.useCase, verdict: record.verdict, declared: record.declared, fits: record.fits })),
     });
     await deliver(output, { ...session, outputs: others }, write, {
       text: (shown) => formatServerText({
-        baseUrl, version: VERSION, records, failures, summary, audit, summaryOnly: Boolean(options.summary), lang: session.lang, useCases: USE_CASES, notes: settled.notes, color: shown.color, width: shown.width,
+        baseUrl, version: VERSION, records, failures, summary, retention, audit, summaryOnly: Boolean(options.summary), lang: session.lang, useCases: USE_CASES, notes: settled.notes, color: shown.color, width: shown.width,
         configText: configReport ? formatText(configReport, { color: Boolean(shown.color), useCases: USE_CASES, lang: session.lang, quiet: options.quiet, rules, verbose: options.verbose, width: shown.width }) : '',
       }),
     });
   }
   if (incomplete) return EXIT.network;
-  // The config: counted as `mxlint config` counts it; rooms: only declared ones, at the --fail-on level.
-  const configExit = configReport ? exitStatus(configReport.findings, configReport.useCases, settled.notes, { ...session.gate, selected: session.useCases.length > 0 }) : EXIT.ok;
+  // The config (and what the server keeps against it): counted as `mxlint config` counts it; rooms: only declared ones, at the --fail-on level.
+  const configExit = configReport ? exitStatus([...configReport.findings, ...(kept?.findings ?? [])], configReport.useCases, settled.notes, { ...session.gate, selected: session.useCases.length > 0 }) : EXIT.ok;
   const declaredFailing = [...summary.perUseCase.values()].some((row) => row.unfit > 0 || (session.gate.failOn !== 'error' && row.warnings > 0)) && declared.size > 0;
   return configExit === EXIT.findings || declaredFailing ? EXIT.findings : EXIT.ok;
 }

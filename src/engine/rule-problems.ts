@@ -9,6 +9,7 @@ import { catalogue } from '../facts/catalogue.js';
 import { DERIVED_FACTS } from '../facts/derived.js';
 import { masFactPaths } from '../facts/mas.js';
 import { isRoomFact, ROOM_FACT_SOURCES, ROOM_FACTS } from '../facts/room-fact-table.js';
+import { isKeptFact, SERVER_KEPT_FACTS } from '../facts/server-kept-table.js';
 import type { CheckNode, Rule } from '../types.js';
 import { checkNamed, checks } from './checks/index.js';
 import { DURATION_PATTERN } from './checks/types.js';
@@ -47,6 +48,7 @@ function pathProblem(target: Rule['target'], path: string): string | undefined {
     return known.includes(path) ? undefined
       : `"${path}" is not an option in mxlint's catalogue (catalogue/synapse-options.yaml; MAS options as mas.<option>, catalogue/mas-options.yaml) nor a derived fact (src/facts/derived.ts)${suggest(path, known)}`;
   }
+  if (target === 'server') return isKeptFact(path) ? undefined : `"${path}" is not a server fact (src/facts/server-kept-table.ts)${suggest(path, Object.keys(SERVER_KEPT_FACTS))}`;
   return isRoomFact(path) ? undefined : `"${path}" is not a room fact (src/facts/room-fact-table.ts)${suggest(path, Object.keys(ROOM_FACTS))}`;
 }
 
@@ -89,7 +91,7 @@ export function ruleProblems(data: unknown): RuleProblem[] {
   const problems: RuleProblem[] = [];
   nodeProblems(rule.check, rule.target, ['check'], problems);
   for (const key of Object.keys(rule.fix?.set ?? {})) {
-    const wrong = rule.target === 'config' ? pathProblem('config', key)
+    const wrong = rule.target !== 'room' ? pathProblem('config', key)
       : ROOM_FACT_SOURCES.has(key) ? undefined : `"${key}" is not an event type room facts are read from, nor directory${suggest(key, [...ROOM_FACT_SOURCES])}`;
     if (wrong) problems.push({ field: ['fix', 'set', key], message: wrong });
   }

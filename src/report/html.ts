@@ -8,6 +8,7 @@ import type { Lang, UseCaseVerdict, Verdict } from '../types.js';
 import { colon, t, unit, verdictWord } from './messages.js';
 import { repoPath, ruleText, shownFindings, useCaseName, type AuditOutput, type RoomSnapshot } from './model.js';
 import { groupProblems, type Problem } from './problems.js';
+import { keptHtml } from './kept-summary.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const esc = (text: unknown): string => String(text).replace(/[&<>"']/g, (char) => ESCAPES[char]);
@@ -194,7 +195,7 @@ export function formatHtml(output: AuditOutput): string {
   const subject = room ? `${t(lang, 'label.room')} ${room.name || room.alias || room.roomId}` : output.serverName ?? t(lang, `label.target.${report.target}`);
   const body = `<header><p class="kicker">mxlint · ${esc(t(lang, 'heading.report'))}</p><h1>${esc(subject)}</h1>`
     + `<dl class="meta">${meta.map(([term, value]) => `<dt>${esc(term)}</dt><dd>${value}</dd>`).join('')}</dl><p>${esc(t(lang, 'markdown.intro'))}</p></header>`
-    + `<main>${matrix(output)}${decided(output, report.verdicts, ids)}${rooms(output)}`
+    + `<main>${matrix(output)}${decided(output, report.verdicts, ids)}${output.retention ? keptHtml(lang, output.retention, esc) : ''}${rooms(output)}`
     + `<section id="findings"><h2>${esc(t(lang, 'heading.findings'))}</h2>${findings || `<p>${esc(t(lang, 'markdown.noFailures'))}</p>`}</section></main>`
     + `<footer>${esc(t(lang, 'html.generated'))} ${esc(report.tool.version)}</footer>`;
   const hash = createHash('sha256').update(CSS).digest('base64');

@@ -3,6 +3,7 @@
 import type { Finding } from '../types.js';
 import { repoPath, ruleText, shownFindings, useCaseName, type AuditOutput } from './model.js';
 import { colon, t, verdictWord } from './messages.js';
+import { keptMarkdown } from './kept-summary.js';
 
 /** Table cells and prose: no raw HTML, no broken table. */
 const md = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -38,6 +39,8 @@ export function formatMarkdown(output: AuditOutput): string {
       lines.push(`| ${md(room.label)} | ${room.useCase ? code(room.useCase) : '—'} | ${md(room.verdict === 'unclassified' ? t(lang, 'label.fitsNone') : verdictWord(lang, room.verdict as never))} | ${room.fits.map(code).join(', ') || '—'} |`);
     }
   }
+
+  if (output.retention) lines.push(...keptMarkdown(lang, output.retention, md));
 
   // Each problem once: a rule failing at one place, with every use case it matters for.
   const groups = new Map<string, Finding[]>();

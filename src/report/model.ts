@@ -45,6 +45,8 @@ export interface AuditOutput {
   rooms?: RoomSnapshot[];
   /** Per-room outcome (room and server audits). */
   roomVerdicts?: Array<{ roomId: string; label: string; useCase: string | null; verdict: string; declared: boolean; fits: string[] }>;
+  /** `mxlint server`: retention configured / applied, rooms per use case and server-wide measures. */
+  retention?: import('./kept-summary.js').RetentionSummary;
   /** Files to anchor findings without a location to (the config files given). */
   anchorFiles: string[];
   /** A --state dump given to `mxlint room`. */

@@ -7,6 +7,7 @@ import type { AuditSummary, RoomFailure, RoomRecord } from '../audit-server.js';
 import { colon, t, unit, verdictWord } from './messages.js';
 import { mark, noteLines, textContext, wrap, type TextContext } from './text.js';
 import type { Note, RoomSnapshot } from './model.js';
+import { keptTextLines, type RetentionSummary } from './kept-summary.js';
 
 export interface AuditCounts { total: number; audited: number; failed: number; skipped: number; incomplete: boolean }
 
@@ -18,6 +19,8 @@ export function roomLabel(record: RoomRecord, lang: Lang = 'en'): string {
 export function formatServerText(args: {
   baseUrl: string; version: string; configText: string; records: RoomRecord[]; failures: RoomFailure[]; summary: AuditSummary;
   audit: AuditCounts; summaryOnly: boolean; lang: Lang; useCases: UseCase[]; notes: Note[]; color?: boolean; width?: number;
+  /** The server-wide configured / applied rows (the rooms' are the table above). */
+  retention?: RetentionSummary;
 }): string {
   const { lang, records, failures, summary, audit } = args;
   const ctx = textContext({ lang, color: Boolean(args.color), width: args.width });
@@ -59,6 +62,7 @@ export function formatServerText(args: {
     lines.push('', paint('bold', t(lang, 'heading.retention')));
     for (const { useCase, retention } of table.useCases) lines.push(`  ${useCase.padEnd(nameWidth)} ${t(lang, 'table.retention', retention)}`);
   }
+  if (args.retention) lines.push(...keptTextLines(lang, { rooms: [], server: args.retention.server }, nameWidth).map((line, index) => (index === 1 ? paint('bold', line) : line)));
   if (args.summaryOnly && table.topFindings.length) {
     lines.push('', t(lang, 'heading.topFindings'));
     for (const { ruleId, rooms } of table.topFindings) lines.push(`  ${String(rooms).padStart(5)}  ${ruleId}`);
@@ -105,11 +109,11 @@ export function roomProblemLines(ctx: TextContext, records: RoomRecord[]): strin
 }
 
 /** One Report for the formats that read findings: the config's, then each room's. */
-export function serverReport(args: { baseUrl: string; version: string; config?: Report; records: RoomRecord[]; failures: RoomFailure[] }): Report {
+export function serverReport(args: { baseUrl: string; version: string; config?: Report; records: RoomRecord[]; failures: RoomFailure[]; kept?: Finding[] }): Report {
   const { config, records } = args;
   const roomFindings: Finding[] = records.flatMap((record) => record.findings);
   const useCases = [...new Set([...(config?.useCases ?? []), ...records.map((record) => record.useCase).filter((id): id is string => Boolean(id))])];
-  const findings = [...(config?.findings ?? []), ...roomFindings];
+  const findings = [...(config?.findings ?? []), ...(args.kept ?? []), ...roomFindings];
   // Verdicts per use case, over the config and the rooms of that use case.
   return judgedReport('server', [args.baseUrl, ...(config?.inputs ?? [])], useCases, findings,
     [...(config?.warnings ?? []), ...args.failures.map((failure) => `${failure.roomId}: ${failure.reason}`)]);

@@ -2,7 +2,7 @@
 import { BadAnswer, Homeserver, NetworkError } from './homeserver.js';
 import type { StateEvent } from '../facts/room-facts.js';
 import { reasonMessage, type StoredHistoryInput } from '../facts/stored-history.js';
-import type { AdminRoom } from './answers.js';
+import type { AdminRoom, Answers } from './answers.js';
 import { currentState } from './state-dump.js';
 import { defineMessages, type Message } from '../messages/message.js';
 
@@ -134,4 +134,93 @@ export async function pendingRoomPurges(hs: Homeserver): Promise<Map<string, { d
   const query = new URLSearchParams([['action_name', 'purge_room'], ['status', 'scheduled'], ['status', 'active'], ['status', 'failed']]);
   const { scheduled_tasks: tasks } = await hs.get('scheduledTasks', `/scheduled_tasks?${query}`, undefined, ADMIN);
   return new Map(tasks.filter((task) => task.resource_id).map((task) => [task.resource_id!, { dueTs: task.timestamp_ms, status: task.status }]));
+}
+
+// What the server keeps beyond rooms (issue #16): media, IP addresses, deleted messages' content.
+
+/** The first `limit` local users (GET /_synapse/admin/v2/users, guests and deactivated ones too),
+ *  with the total, the sample the server-kept measures read. */
+export async function sampleUsers(hs: Homeserver, limit: number): Promise<{ users: Array<{ userId: string; avatarUrl: string | null }>; total: number }> {
+  const { users, total } = await hs.get('userList', '/users', { from: '0', limit: String(limit), guests: 'true', deactivated: 'true' }, '/_synapse/admin/v2');
+  return { users: users.map((user) => ({ userId: user.name, avatarUrl: user.avatar_url ?? null })), total };
+}
+
+/** The first `limit` rooms, most local members first, with the total (the rooms sample). */
+export async function sampleRooms(hs: Homeserver, limit: number): Promise<{ roomIds: string[]; total: number }> {
+  const page = await hs.get('roomList', '/rooms', { from: '0', limit: String(limit), order_by: 'joined_local_members', dir: 'b' }, ADMIN);
+  return { roomIds: page.rooms.map((room) => room.room_id), total: page.total_rooms };
+}
+
+/** Media read per user, least recently accessed first: enough to pass over the few Synapse keeps on purpose. */
+const USER_MEDIA_PAGE = 5;
+
+/** When the user's least recently accessed local media that Synapse's retention would delete was
+ *  last accessed (created_ts when never): quarantined and protected media, and the user's own
+ *  avatar, are skipped (Synapse keeps them); null when none. */
+export async function oldestUserMedia(hs: Homeserver, userId: string, avatarUrl: string | null): Promise<number | null> {
+  const { media } = await hs.get('userMedia', `/users/${enc(userId)}/media`, { order_by: 'last_access_ts', dir: 'f', limit: String(USER_MEDIA_PAGE) }, ADMIN);
+  const deletable = media.filter((item) => !item.quarantined_by && !item.safe_from_quarantine && !(avatarUrl && avatarUrl.endsWith(`/${item.media_id}`)));
+  const times = deletable.map((item) => item.last_access_ts ?? item.created_ts);
+  return times.length ? Math.min(...times) : null;
+}
+
+/** When the user's oldest connection still listed was last seen (the whois API reads user_ips, the
+ *  table Synapse prunes); null when none. The addresses themselves are never kept. */
+export async function oldestConnection(hs: Homeserver, userId: string): Promise<number | null> {
+  const { devices } = await hs.get('whois', `/whois/${enc(userId)}`, undefined, ADMIN);
+  const seen = Object.values(devices).flatMap((device) => device.sessions.flatMap((session) => session.connections.map((connection) => connection.last_seen)));
+  return seen.length ? Math.min(...seen) : null;
+}
+
+/** The remote media (mxc://server/id) a room's events name (GET /_synapse/admin/v1/room/{roomId}/media). */
+export async function remoteMediaOf(hs: Homeserver, roomId: string): Promise<Array<{ server: string; mediaId: string }>> {
+  const { remote } = await hs.get('roomMedia', `/room/${enc(roomId)}/media`, undefined, ADMIN);
+  return remote.flatMap((uri) => {
+    const match = /^mxc:\/\/([^/]+)\/([^/?#]+)$/.exec(uri);
+    return match ? [{ server: match[1], mediaId: match[2] }] : [];
+  });
+}
+
+/** When a cached remote media was last accessed (created_ts when never); null when it is not cached (404). */
+export async function cachedMediaAccess(hs: Homeserver, server: string, mediaId: string): Promise<number | null> {
+  try {
+    const info = await hs.get('mediaInfo', `/media/${enc(server)}/${enc(mediaId)}`, undefined, ADMIN);
+    return info.last_access_ts ?? info.created_ts;
+  } catch (error) {
+    if (error instanceof NetworkError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** Deletions read per room, oldest first. */
+const REDACTIONS_PAGE = 10;
+
+/** The room's oldest deletions (m.room.redaction events): the event each deletes and when the
+ *  server received the deletion (the clock Synapse's censoring uses). */
+export async function oldestRedactions(hs: Homeserver, roomId: string, now = Date.now()): Promise<Array<{ redacts: string; receivedTs: number }>> {
+  const query = { dir: 'f', limit: String(REDACTIONS_PAGE), filter: JSON.stringify({ types: ['m.room.redaction'] }) };
+  const { chunk } = await hs.get('redactionEvents', `/rooms/${enc(roomId)}/messages`, query, ADMIN);
+  return chunk.flatMap((event) => {
+    const redacts = event.redacts ?? event.content?.redacts;
+    if (event.type !== 'm.room.redaction' || typeof redacts !== 'string') return [];
+    return [{ redacts, receivedTs: typeof event.unsigned?.age === 'number' ? now - event.unsigned.age : event.origin_server_ts }];
+  });
+}
+
+/** Event types whose content redaction keeps in part (the spec's redaction algorithm): not judged. */
+const PARTLY_KEPT = new Set(['m.room.member', 'm.room.create', 'm.room.join_rules', 'm.room.power_levels', 'm.room.history_visibility', 'm.room.redaction', 'm.room.aliases']);
+
+/** Whether the server still stores a deleted event's content (GET /_synapse/admin/v1/fetch_event,
+ *  which returns the event as stored); undefined when it cannot tell (an event type whose content
+ *  redaction keeps in part, or an event it no longer has). */
+export async function redactedContentKept(hs: Homeserver, eventId: string): Promise<boolean | undefined> {
+  let event: Answers['fetchedEvent']['event'];
+  try {
+    ({ event } = await hs.get('fetchedEvent', `/fetch_event/${enc(eventId)}`, undefined, ADMIN));
+  } catch (error) {
+    if (error instanceof NetworkError && error.status === 404 && error.errcode === 'M_NOT_FOUND') return undefined;
+    throw error;
+  }
+  if (PARTLY_KEPT.has(event.type)) return undefined;
+  return Object.keys(event.content ?? {}).length > 0;
 }

@@ -26,6 +26,13 @@ export interface Answers {
   roomSizes: { rooms: Array<{ room_id: string; estimated_size: number }> };
   scheduledTasks: { scheduled_tasks: Array<{ action: string; status: string; timestamp_ms: number; resource_id: string | null }> };
   joinedMembers: { joined: Record<string, object> };
+  userList: { users: Array<{ name: string; avatar_url?: string | null }>; total: number };
+  userMedia: { media: Array<{ media_id: string; created_ts: number; last_access_ts?: number | null; quarantined_by?: string | null; safe_from_quarantine?: boolean }> };
+  whois: { devices: Record<string, { sessions: Array<{ connections: Array<{ last_seen: number }> }> }> };
+  roomMedia: { local: string[]; remote: string[] };
+  mediaInfo: { created_ts: number; last_access_ts?: number | null };
+  redactionEvents: { chunk: Array<{ type: string; origin_server_ts: number; redacts?: string; content?: { redacts?: string }; unsigned?: { age?: number } }> };
+  fetchedEvent: { event: { type: string; content?: Record<string, unknown> } };
   directoryVisibility: { visibility: 'public' | 'private' };
   roomAlias: { room_id: string };
   // What `mxlint probe` reads without a token (src/sources/probe.ts); only the fields it uses.

@@ -11,7 +11,7 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import module from 'node:module';
 import type { Logger as PinoLogger } from 'pino';
 import { EXIT, printable } from '../errors.js';
-import { defineMessages, render, type Message } from '../messages/message.js';
+import { defineMessages, render, type Message, type MessageValue } from '../messages/message.js';
 import type { Lang } from '../types.js';
 import { esmImport } from '../esm-import.js';
 import { boundedFetch, RefusedAnswer } from './http.js';
@@ -54,6 +54,10 @@ const message = defineMessages({
   'error.network.unreachableCode': { en: 'cannot reach the server ({code})', fr: 'impossible de joindre le serveur ({code})' },
 });
 
+const scrubValue = (value: MessageValue): MessageValue => (typeof value === 'string' ? scrubSecrets(value)
+  : typeof value === 'number' ? value : Array.isArray(value) ? value.map(scrubValue) : scrubMessage(value as Message));
+const scrubMessage = (message: Message): Message => ({ id: message.id, data: Object.fromEntries(Object.entries(message.data).map(([key, value]) => [key, scrubValue(value)])) });
+
 export class NetworkError extends Error {
   readonly exitCode = EXIT.network;
   /** What went wrong, as an id and data. */
@@ -64,6 +68,11 @@ export class NetworkError extends Error {
     this.detail = message;
     this.name = 'NetworkError';
   }
+  /** The id and data with every text scrubbed of tokens: what a report may carry and render later. */
+  scrubbedDetail(): Message {
+    return scrubMessage(this.detail);
+  }
+
   /** One printable line in `lang`: the message quotes the server's own error text, which can be anything. */
   oneLine(lang: Lang = 'en'): string {
     return printable(scrubSecrets(render(lang, this.detail)));

@@ -8,6 +8,12 @@
 //   - clamped: m.room.retention asks a year, allowed_lifetime_max caps it at 4 s; Synapse purges
 //     with 4 s and mxlint judges with 4 s;
 // and on the shared sandbox (retention off), a room's messages fail with the oldest date.
+// What the server keeps beyond rooms, both ways where Synapse can be made to: IP addresses (the
+// second Synapse prunes them after 1 s; the shared sandbox keeps its default 28d while the config
+// given claims 1s, so they are configured but not applied), local media (kept without
+// media_retention; within a 1 s lifetime plus the hourly job when it is on: Synapse's media job
+// runs every hour, first an hour after start, so a purge cannot be shown here), and a deleted
+// message whose content Synapse keeps for redaction_retention_period (read back by fetch_event).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +29,11 @@ const RUN = `ret${Date.now().toString(36)}`;
 const YEAR_AGO = Date.now() - 365 * 86_400_000;
 const LIFETIMES = { purged: 3000, uncovered: 6000, clamped: 31_536_000_000 } as const;
 /** Purge jobs: one for lifetimes up to 5 s, one for those over 30 days; 6 s falls between. */
+/** The second Synapse also prunes IP addresses after 1 s, and has a 1 s local media lifetime. */
+const KEPT = `user_ips_max_age: 1s
+media_retention:
+  local_media_lifetime: 1s
+`;
 const RETENTION = `retention:
   enabled: true
   allowed_lifetime_max: 4s
@@ -33,7 +44,7 @@ const RETENTION = `retention:
       interval: 1s
 `;
 
-interface Finding { ruleId: string; useCase: string; status: string; message: string }
+interface Finding { ruleId: string; useCase: string; level: string; status: string; message: string; messageId: string }
 interface Room { roomId: string; findings: Finding[]; facts: Record<string, unknown> }
 const describeSandbox = synapse?.source === 'sandbox' ? describe : describe.skip;
 
@@ -56,6 +67,24 @@ function audit(baseUrl: string, token: string, config: string, rooms: string[]) 
   return mxlintAsync(args, { token });
 }
 
+/** A user created by the admin, who uploads one file with their own token (a connection and a
+ *  media of theirs), then stays idle. Named to come first in the admin API's user list. */
+async function idleUploader(baseUrl: string, adminToken: string, serverName: string): Promise<{ userId: string; token: string; mediaId: string }> {
+  const userId = `@0kept${RUN}:${serverName}`;
+  const password = `${crypto.randomUUID()}-kept`;
+  await call(baseUrl, adminToken, 'PUT', `/_synapse/admin/v2/users/${encodeURIComponent(userId)}`, { password });
+  // Their own login: a token the admin makes for them records the admin's IP, not theirs.
+  const login = await fetch(`${baseUrl}/_matrix/client/v3/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: userId }, password }) });
+  if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
+  const { access_token: token } = await login.json() as { access_token: string };
+  const upload = await fetch(`${baseUrl}/_matrix/media/v3/upload?filename=kept.txt`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/plain' }, body: 'kept?' });
+  if (!upload.ok) throw new Error(`upload: ${upload.status} ${await upload.text()}`);
+  const { content_uri: uri } = await upload.json() as { content_uri: string };
+  return { userId, token, mediaId: uri.split('/').pop()! };
+}
+
+const keptFinding = (stdout: string, ruleId: string): Finding | undefined => (JSON.parse(stdout).kept.findings as Finding[]).find((finding) => finding.ruleId === ruleId && finding.useCase === 'chatons');
+
 const parsed = (stdout: string): Map<string, Room> => new Map((JSON.parse(stdout).rooms as Room[]).map((room) => [room.roomId, room]));
 const retentionFinding = (room: Room) => room.findings.find((finding) => finding.ruleId === 'retention-applied');
 
@@ -65,12 +94,15 @@ describeSandbox('what the server really keeps: retention applied or not, on a re
   let dir: string;
   const rooms: Record<keyof typeof LIFETIMES, { roomId: string; sent: string[] }> = {} as any;
   let sentFrom = 0;
+  let deleted = '';
+  let uploaders: Record<'extra' | 'sandbox', { userId: string; token: string; mediaId: string }>;
+  let idleSince = 0;
   let sentUntil = 0;
   const timings: Record<string, number> = {};
 
   beforeAll(async () => {
     let started = Date.now();
-    extra = await startExtraSynapse(RETENTION, { appservice: true });
+    extra = await startExtraSynapse(`${RETENTION}${KEPT}`, { appservice: true });
     timings.startMs = Date.now() - started;
     const { baseUrl, appservice } = extra.info;
     started = Date.now();
@@ -87,6 +119,17 @@ describeSandbox('what the server really keeps: retention applied or not, on a re
       rooms[kind] = { roomId, sent };
     }
     sentUntil = Date.now();
+    // A deleted message (its content kept for redaction_retention_period, 7d by default), and on
+    // each server a user who uploads a file and then stays idle (their connection must age past 11 s).
+    const { room_id: deletedIn } = await call(baseUrl, appservice!.token, 'POST', '/_matrix/client/v3/createRoom', { preset: 'private_chat', name: `${RUN} deleted` });
+    const said = await call(baseUrl, appservice!.token, 'PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(deletedIn)}/send/m.room.message/${RUN}-said`, { msgtype: 'm.text', body: 'said, then deleted' });
+    await call(baseUrl, appservice!.token, 'PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(deletedIn)}/redact/${encodeURIComponent(said.event_id)}/${RUN}-unsaid`, {});
+    deleted = said.event_id;
+    uploaders = {
+      extra: await idleUploader(baseUrl, extra.info.adminToken, extra.info.serverName),
+      sandbox: await idleUploader(synapse!.baseUrl, synapse!.adminToken, synapse!.serverName),
+    };
+    idleSince = Date.now();
     // The uncovered room's messages must be older than its 4 s lifetime plus the 1 s interval, and
     // the purge jobs must have visited the purged and clamped rooms.
     const purgedAway = async () => {
@@ -96,7 +139,7 @@ describeSandbox('what the server really keeps: retention applied or not, on a re
       }
       return true;
     };
-    while (!(await purgedAway()) || Date.now() - sentUntil < 6500) {
+    while (!(await purgedAway()) || Date.now() - sentUntil < 6500 || Date.now() - idleSince < 12_000) {
       if (Date.now() - sentUntil > 60_000) throw new Error('the purge jobs did not purge the rooms within a minute');
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -105,13 +148,16 @@ describeSandbox('what the server really keeps: retention applied or not, on a re
     dir = mkdtempSync(join(tmpdir(), 'mxlint-retention-'));
     writeFileSync(join(dir, 'retention-on.yaml'), `server_name: ${extra.info.serverName}\nreport_stats: false\n${RETENTION}`);
     writeFileSync(join(dir, 'retention-off.yaml'), `server_name: ${synapse!.serverName}\nreport_stats: false\n`);
+    writeFileSync(join(dir, 'kept-on.yaml'), `server_name: ${extra.info.serverName}\nreport_stats: false\n${KEPT}`);
+    // What the shared sandbox does not do: its IPs are kept 28 days (Synapse's default).
+    writeFileSync(join(dir, 'ips-claimed.yaml'), `server_name: ${synapse!.serverName}\nreport_stats: false\nuser_ips_max_age: 1s\n`);
   }, 180_000);
 
   afterAll(async () => {
     await proxy?.close();
     await extra?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-    process.stdout.write(`retention e2e: second Synapse started in ${timings.startMs} ms; rooms seeded and purged in ${timings.purgeMs} ms; audit ${timings.auditMs} ms\n`);
+    process.stdout.write(`retention e2e: second Synapse started in ${timings.startMs} ms; rooms seeded and purged in ${timings.purgeMs} ms; audit ${timings.auditMs} ms; kept audits ${timings.keptMs} ms\n`);
   });
 
   it('Synapse purged the covered rooms (the clamped one with 4 s) and kept the uncovered one', async () => {
@@ -180,4 +226,48 @@ describeSandbox('what the server really keeps: retention applied or not, on a re
       message: expect.stringMatching(/^the oldest message stored was received 20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ \(\d+ seconds ago\), and nothing purges it: retention\.enabled is off on the server, so nothing is purged$/),
     });
   });
+
+  it('IPs pruned, media within its lifetime, a deleted message’s content kept within its period: measured on the second Synapse — only GET sent', async () => {
+    const { baseUrl, adminToken } = extra.info;
+    // What Synapse did: the idle user's connection is gone (pruned after 1 s); their file and the deleted content are still stored.
+    const whois = await call(baseUrl, adminToken, 'GET', `/_synapse/admin/v1/whois/${encodeURIComponent(uploaders.extra.userId)}`);
+    expect(Object.values(whois.devices).flatMap((device: any) => device.sessions.flatMap((session: any) => session.connections))).toEqual([]);
+    const stored = await call(baseUrl, adminToken, 'GET', `/_synapse/admin/v1/fetch_event/${encodeURIComponent(deleted)}`);
+    expect(stored.event.content).toMatchObject({ body: 'said, then deleted' });
+    const before = proxy.requests.length;
+    const run = await mxlintAsync(['server', '--homeserver', proxy.url, '--no-policy', '-c', join(dir, 'kept-on.yaml'), '-f', 'json', '--rooms', rooms.purged.roomId], { token: adminToken });
+    timings.keptMs = run.ms;
+    expect(run.code, run.stderr).not.toBe(3);
+    const json = JSON.parse(run.stdout);
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    expect(validate(json) ? [] : validate.errors).toEqual([]);
+    // Pruned: nothing older than 1 s plus Synapse's 10 s is left (mxlint's own admin connection is
+    // not written again within Synapse's 2 min granularity, so none may be listed at all).
+    expect(keptFinding(run.stdout, 'user-ips-pruned')).toMatchObject({ status: 'pass', messageId: expect.stringMatching(/^kept\.(none|within)$/) });
+    expect(keptFinding(run.stdout, 'local-media-retention-applied')).toMatchObject({ status: 'pass', messageId: 'kept.within', message: expect.stringMatching(/^the least recently accessed local media dates from \S+ \(\d+ seconds ago; the media of \d+ of \d+ users read\): within the lifetime 1s/) });
+    expect(keptFinding(run.stdout, 'redactions-censored')).toMatchObject({ status: 'pass', messageId: 'kept.within', message: expect.stringMatching(/^the oldest deleted message whose content is still stored dates from .* within the lifetime 7d \(redaction_retention_period\)/) });
+    // No federation here: no remote media in the rooms read.
+    expect(keptFinding(run.stdout, 'remote-media-retention-applied')).toMatchObject({ status: 'pass', messageId: 'kept.none' });
+    expect(json.kept.requests).toBeGreaterThan(0);
+    expect(json.kept.retention.server.find((row: { measure: string }) => row.measure === 'ips')).toMatchObject({ configured: 'pass', applied: 'pass' });
+    const sent = proxy.requests.slice(before);
+    expect(sent.filter((request) => request.method !== 'GET')).toEqual([]);
+    expect(sent.some((request) => request.path.includes('/whois/'))).toBe(true);
+    expect(sent.some((request) => request.path.includes('/fetch_event/'))).toBe(true);
+  }, 120_000);
+
+  it('IPs configured (1s) but kept (the sandbox prunes after 28d), media kept without media_retention: measured on the shared sandbox', async () => {
+    const { baseUrl, adminToken } = synapse!;
+    const whois = await call(baseUrl, adminToken, 'GET', `/_synapse/admin/v1/whois/${encodeURIComponent(uploaders.sandbox.userId)}`);
+    expect(Object.values(whois.devices).flatMap((device: any) => device.sessions.flatMap((session: any) => session.connections)).length).toBeGreaterThan(0);
+    const run = await mxlintAsync(['server', '--homeserver', baseUrl, '--no-policy', '-c', join(dir, 'ips-claimed.yaml'), '-f', 'json', '--rooms', `nothing-${RUN}`], { token: adminToken });
+    const json = JSON.parse(run.stdout);
+    const ips = keptFinding(run.stdout, 'user-ips-pruned')!;
+    expect(ips).toMatchObject({ status: 'fail', level: 'error', messageId: 'kept.notApplied' });
+    expect(ips.message).toMatch(/^configured but not applied: the oldest IP address of a connection dates from \S+ \((\d+ (seconds|minutes|hours|days)) ago; the connections of \d+ of \d+ users read\), older than the lifetime 1s \(user_ips_max_age\) plus the clean-up job's 10s$/);
+    expect(keptFinding(run.stdout, 'local-media-retention-applied')).toMatchObject({
+      status: 'fail', messageId: 'kept.forever', message: expect.stringMatching(/, and nothing deletes it: media_retention\.local_media_lifetime keeps it forever$/),
+    });
+    expect(json.kept.retention.server.find((row: { measure: string }) => row.measure === 'ips')).toMatchObject({ configured: 'pass', applied: 'fail' });
+  }, 120_000);
 });

@@ -55,7 +55,12 @@ export async function fakeSynapse(rooms: FakeRoom[]): Promise<{ url: string; clo
     const state = /^\/_synapse\/admin\/v1\/rooms\/([^/]+)\/state$/.exec(path);
     if (state && states.has(state[1])) return send(200, { state: states.get(state[1]) });
     const messages = /^\/_synapse\/admin\/v1\/rooms\/([^/]+)\/messages$/.exec(path);
-    if (messages) return send(200, { chunk: [{ origin_server_ts: Date.now() - 86_400_000 }] });
+    if (messages) return send(200, { chunk: [{ type: 'm.room.message', origin_server_ts: Date.now() - 86_400_000 }] });
+    // What the server keeps beyond rooms: one user, a file untouched for 400 days, a connection an hour old, no remote media.
+    if (path === '/_synapse/admin/v2/users') return send(200, { users: [{ name: '@alice:example.org' }], total: 1 });
+    if (path === '/_synapse/admin/v1/users/@alice:example.org/media') return send(200, { media: [{ media_id: 'old', created_ts: Date.now() - 400 * 86_400_000, last_access_ts: null }] });
+    if (path === '/_synapse/admin/v1/whois/@alice:example.org') return send(200, { user_id: '@alice:example.org', devices: { '': { sessions: [{ connections: [{ last_seen: Date.now() - 3_600_000 }] }] } } });
+    if (/^\/_synapse\/admin\/v1\/room\/[^/]+\/media$/.test(path)) return send(200, { local: [], remote: [] });
     const alias = /^\/_matrix\/client\/v3\/directory\/room\/(.+)$/.exec(path);
     const byAlias = alias && rooms.find((room) => room.alias === alias[1]);
     if (byAlias) return send(200, { room_id: byAlias.id });

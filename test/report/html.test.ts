@@ -156,6 +156,12 @@ describe.runIf(CHROMIUM)('--format html in chromium', () => {
       expect(dom.match(/<section class="rooms-of">/g)!.length).toBeGreaterThanOrEqual(1);
       expect(dom).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(dom).toMatch(/<rect class="bar matrix-org"/);
+      // Configured / applied: one row per server-wide measure, the rooms per use case above them.
+      const kept = /<section id="kept">[^]*?<\/section>/.exec(dom)?.[0] ?? '';
+      const rows = [...kept.matchAll(/<tr data-measure="(\w+)"><th scope="row">[^<]*<\/th><td data-status="(\w+)">[^<]*<\/td><td data-status="(\w+)">/g)].map((row) => row.slice(1).join(' '));
+      expect(rows).toEqual(['localMedia fail fail', 'remoteMedia fail pass', 'ips pass pass', 'redactions pass pass']);
+      expect(kept).toMatch(/<table class="kept-rooms">/);
+      expect(kept).toMatch(/the least recently accessed local media dates from \S+ \(400 days ago; the media of 1 of 1 users read\), and nothing deletes it/);
     });
   });
 });

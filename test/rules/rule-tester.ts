@@ -20,12 +20,16 @@
 // Room cases: fixtures/room/<rule-id>/<status>-<name>.json, a state dump (an array of events, or
 // {"state": [...], "members", "published", "config", "localServer", "lastEventTs", "stored", "storage", "now", "comment"})
 // with the same fields in a top-level "_expect" object (stripped before the facts are built).
+// Server cases: fixtures/server/<rule-id>/<status>-<name>.json, what mxlint server measured
+// {"kept": {"<measure>": {"oldestTs", "sampled", "population"} | {"unknown": reason}}, "config", "now"},
+// "_expect" as for rooms (config: a YAML file beside it; without it, lifetimes are unknown).
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { runCheck } from '../../src/engine/evaluate.js';
 import { buildRoomFacts, type RoomInput } from '../../src/facts/room-facts.js';
 import { buildServerFacts } from '../../src/facts/server-facts.js';
+import { buildKeptFacts } from '../../src/facts/server-kept.js';
 import { planConfigFix, writeConfigFix } from '../../src/fix/config-fix.js';
 import { inputAfterSteps, planRoom } from '../../src/fix/room-plan.js';
 import { loadConfigFiles } from '../../src/sources/config-files.js';
@@ -131,6 +135,16 @@ export function roomCase(rule: Rule, fixture: string): RuleCase {
       return plan.replacement ? plan.after.facts : buildRoomFacts(inputAfterSteps(input, plan), server());
     },
   };
+}
+
+/** A server case: what mxlint server measured, and the config it is judged against. */
+export function serverCase(_rule: Rule, fixture: string): RuleCase {
+  const { _expect: fields = {}, ...wrapper } = JSON.parse(readFileSync(fixture, 'utf8'));
+  const problems: string[] = [];
+  const expected = expectedFrom(fields, basename(fixture), problems);
+  const configPath = wrapper.config ? resolve(dirname(fixture), wrapper.config) : undefined;
+  const facts = () => buildKeptFacts(wrapper.kept, configPath ? buildServerFacts(loadConfigFiles([configPath]), [configPath]) : undefined, wrapper.now);
+  return { name: basename(fixture), fixture, headerFile: fixture, expected, problems, facts, fixed: facts };
 }
 
 /** A use case the rule is on for, to fix for. */

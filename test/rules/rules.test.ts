@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtInRules } from '../../src/engine/rules.js';
 import { runCheck } from '../../src/engine/evaluate.js';
-import { configCase, differences, fixDifferences, roomCase, statusOf, type RuleCase } from './rule-tester.js';
+import { configCase, differences, fixDifferences, roomCase, serverCase, statusOf, type RuleCase } from './rule-tester.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 
@@ -14,7 +14,7 @@ describe.each(builtInRules().map((rule) => [`${rule.target} rule ${rule.id}`, ru
   const entries = existsSync(dir) ? readdirSync(dir).sort() : [];
   const cases: RuleCase[] = rule.target === 'config'
     ? entries.filter((name) => statusOf(name)).map((name) => configCase(rule, join(dir, name)))
-    : entries.filter((name) => name.endsWith('.json')).map((name) => roomCase(rule, join(dir, name)));
+    : entries.filter((name) => name.endsWith('.json')).map((name) => (rule.target === 'server' ? serverCase : roomCase)(rule, join(dir, name)));
 
   it('has a passing and a failing case', () => {
     expect(cases.map((testCase) => testCase.expected.status)).toContain('pass');

@@ -10,6 +10,7 @@ import * as registration from './registration.js';
 import * as mas from './mas.js';
 import * as room from './room.js';
 import * as hygiene from './hygiene.js';
+import * as kept from './server-kept.js';
 import { defineCheck, DURATION_PATTERN, type JsonSchema, type RegisteredCheck } from './types.js';
 
 /** A Synapse duration: milliseconds, or a whole number with a unit (s, m, h, d, w, y). */
@@ -92,6 +93,12 @@ export const checks = {
     doc: 'A forgotten room whose scheduled purge is overdue by more than options.grace fails (none pending passes).',
   }, room.forgottenRoomPurged),
   postingLevel: defineCheck({ path: 'required', target: 'room', options: { everyone: { type: 'boolean' } }, requiredOptions: ['everyone'], doc: 'Every member can post (everyone: true), or only some can (false).' }, room.postingLevel),
+
+  // Server: what mxlint server measured the server keeps, against its config.
+  keptWithinLifetime: defineCheck({
+    path: 'required', target: 'server',
+    doc: 'The oldest of a measure still stored (kept.<measure>.oldestAgeMs) is within its configured lifetime plus the clean-up job\'s interval; forever fails once anything is stored.',
+  }, kept.keptWithinLifetime),
 } satisfies Record<string, RegisteredCheck>;
 
 export type CheckName = keyof typeof checks;

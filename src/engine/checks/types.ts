@@ -50,7 +50,7 @@ export interface CheckDeclaration {
   /** The options a rule must give. */
   requiredOptions?: string[];
   /** Only rules of this target may use it (absent: config and room alike). */
-  target?: 'config' | 'room';
+  target?: 'config' | 'room' | 'server';
   /** It reads the config files themselves (their keys as written, their modes, the appservice and
    *  MAS files), not facts by path: facts seen from outside (`mxlint probe`) cannot feed it. */
   readsFiles?: true;
