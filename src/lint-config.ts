@@ -3,10 +3,15 @@ import type { Lang, Report, Rule } from './types.js';
 import { loadConfigFiles, type MergedConfig } from './sources/config-files.js';
 import { findMasConfig, loadMasConfig, type MasLookup, type MasSearch } from './sources/mas-config.js';
 import { masWarnings } from './facts/mas.js';
+import { defineMessages, render } from './messages/message.js';
 import { buildServerFacts, type ServerFacts } from './facts/server-facts.js';
 import { evaluate } from './engine/evaluate.js';
 import { judgedReport } from './engine/verdicts.js';
 import { loadRules, USE_CASES } from './engine/rules.js';
+
+const message = defineMessages({
+  'config.fileSkipped': { en: '{file}: skipped, {why}', fr: '{file}\u00a0: ignoré, {why}' },
+});
 
 export interface LintConfigOptions {
   /** Use cases to judge; default: every use case that can be judged on a config. */
@@ -45,7 +50,7 @@ export function lintConfig(paths: string[], options: LintConfigOptions = {}): Co
 export function lintMerged(merged: MergedConfig & { masLookup?: MasLookup }, inputs: string[], rules: Rule[], useCases: string[], lang?: Lang): ConfigLintResult {
   const facts = buildServerFacts(merged, inputs);
   const findings = evaluate(rules, facts, { useCases, lang });
-  const warnings = facts.files.filter((file) => file.data === null).map((file) => `${file.path}: skipped, ${file.skipped}`);
+  const warnings = facts.files.filter((file) => file.data === null).map((file) => render(lang ?? 'en', message('config.fileSkipped', { file: file.path, why: file.skipped! })));
   warnings.push(...masWarnings(facts, merged.masLookup, lang ?? 'en'));
   const read = [...facts.files.map((file) => file.path), ...(facts.mas?.files ?? [])];
   return { ...judgedReport('config', read, useCases, findings, warnings), facts };

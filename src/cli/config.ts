@@ -88,7 +88,7 @@ export function dumpFacts(facts: ServerFacts) {
   }
   return {
     schemaVersion: 1,
-    files: facts.files.map((file) => ({ path: file.path, used: file.data !== null, ...(file.skipped ? { skipped: file.skipped } : {}) })),
+    files: facts.files.map((file) => ({ path: file.path, used: file.data !== null, ...(file.skipped ? { skipped: render('en', file.skipped) } : {}) })),
     ...(facts.mas ? { masFiles: facts.mas.files } : {}),
     options,
   };

@@ -107,8 +107,8 @@ describe('measureKept', () => {
     const missing: Handler = (_req, res) => json(res, 404, { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' });
     const hs = await serverWith([[/^\/_synapse\/admin\/v1\/whois\//, refused], [/^\/_synapse\/admin\/v1\/fetch_event\//, missing], ...ROUTES]);
     const { kept } = await measureKept(hs, { concurrency: 2, now: NOW });
-    expect(kept.ips).toEqual({ unknown: { id: 'kept.notRead', data: { what: { id: 'kept.read.ips', data: {} }, error: expect.stringMatching(/403 M_FORBIDDEN/) } } });
-    expect(kept.redactions).toMatchObject({ unknown: { id: 'kept.notRead', data: { error: expect.stringMatching(/404 M_UNRECOGNIZED/) } } });
+    expect(kept.ips).toEqual({ unknown: { id: 'kept.notRead', data: { what: { id: 'kept.read.ips', data: {} }, error: { id: 'error.network.matrix', data: expect.objectContaining({ status: expect.stringMatching(/^403 M_FORBIDDEN/) }) } } } });
+    expect(kept.redactions).toMatchObject({ unknown: { id: 'kept.notRead', data: { error: { id: 'error.network.matrix', data: { status: expect.stringMatching(/^404 M_UNRECOGNIZED/) } } } } });
     expect(kept.localMedia).toEqual({ oldestTs: NOW - 400 * DAY, sampled: 2, population: 7 });
   });
 

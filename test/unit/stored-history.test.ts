@@ -131,13 +131,13 @@ describe('the server storage, read once per audit', () => {
     const forgotten = audit.records.get(roomId(0))!.findings.find((f) => f.ruleId === 'forgotten-room-purged');
     expect(forgotten).toMatchObject({
       status: 'unknown', messageId: 'fact.unknown',
-      data: { path: 'stored.forgottenPurgeOverdueMs', reason: { id: 'roomFact.tasksNotRead', data: { error: expect.stringMatching(/404/) } } },
+      data: { path: 'stored.forgottenPurgeOverdueMs', reason: { id: 'roomFact.tasksNotRead', data: { error: { id: 'error.network.matrix', data: expect.objectContaining({ status: expect.stringMatching(/^404/) }) } } } },
     });
     await fake!.close();
     hs = await storageServer(SQLITE_STATISTICS, (_req, res) => json(res, 200, { scheduled_tasks: 'none' }));
     audit = await auditOf(hs);
     expect(audit.failures).toEqual([{
-      roomId: '(scheduled tasks)', reasonId: 'audit.cannotReadTasks', data: { error: expect.stringMatching(/wrong shape/) },
+      roomId: '(scheduled tasks)', reasonId: 'audit.cannotReadTasks', data: { error: { id: 'error.network.wrongShape', data: expect.objectContaining({ problem: 'scheduled_tasks must be array' }) } },
       reason: expect.stringMatching(/^cannot read the scheduled tasks: .*wrong shape/),
     }]);
     expect(audit.records.size).toBe(3);
