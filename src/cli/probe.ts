@@ -85,5 +85,6 @@ async function differencesFromConfig(result: ProbeLintResult, paths: string[], l
   return configDifferences(result.facts, config).map((difference) => ({
     ruleId: 'config-differs', level: 'error', location: difference.location,
     message: t(lang, 'note.configDiffers', describeDifference(difference, lang)),
+    key: difference.path,
   }));
 }

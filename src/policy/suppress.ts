@@ -77,11 +77,11 @@ export function applyInlineSuppressions(findings: Finding[], files: string[], kn
     const location = { file: directive.file, line: directive.line, column: 1 };
     const rule = directive.rules.join(',') || 'RULE';
     if (!directive.reason || directive.rules.length === 0) {
-      notes.push({ ruleId: 'invalid-suppression', level: 'warning', message: t(lang, 'note.suppressionWithoutReason', { rule }), location });
+      notes.push({ ruleId: 'invalid-suppression', level: 'warning', message: t(lang, 'note.suppressionWithoutReason', { rule }), key: `${rule}@${repoPath(directive.file)}:${directive.line}`, location });
       continue;
     }
     for (const unknown of directive.rules.filter((id) => !knownRules.includes(id))) {
-      notes.push({ ruleId: 'invalid-suppression', level: 'warning', message: t(lang, 'note.unknownRuleSuppression', { rule: unknown }), location });
+      notes.push({ ruleId: 'invalid-suppression', level: 'warning', message: t(lang, 'note.unknownRuleSuppression', { rule: unknown }), key: `${unknown}@${repoPath(directive.file)}:${directive.line}`, location });
     }
     active.push({ ...directive, rules: directive.rules.filter((id) => knownRules.includes(id)), used: new Set() });
   }
@@ -102,6 +102,7 @@ export function applyInlineSuppressions(findings: Finding[], files: string[], kn
       notes.push({
         ruleId: 'unused-suppression', level: 'warning',
         message: t(lang, 'note.unusedSuppression', { rule, where: `${repoPath(directive.file)}:${directive.target}` }),
+        key: `${rule}@${repoPath(directive.file)}:${directive.line}`,
         location: { file: directive.file, line: directive.line, column: 1 },
       });
     }
@@ -121,7 +122,7 @@ export function applyPolicyIgnores(findings: Finding[], policy: Policy | undefin
   const notes: Note[] = [];
   const expired = new Set(policy.ignore.filter((entry) => entry.until && entry.until < date));
   for (const entry of expired) {
-    notes.push({ ruleId: 'expired-ignore', level: 'info', message: t(lang, 'note.expiredIgnore', { rule: entry.rule, until: entry.until! }), location: entry.location });
+    notes.push({ ruleId: 'expired-ignore', level: 'info', message: t(lang, 'note.expiredIgnore', { rule: entry.rule, until: entry.until! }), key: `${entry.rule}@${entry.until}`, location: entry.location });
   }
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
@@ -190,7 +191,7 @@ export function applyBaseline(findings: Finding[], baseline: Baseline | undefine
     }
   }
   const notes: Note[] = baseline.entries.filter((entry) => !seen.has(entry.key)).map((entry) => ({
-    ruleId: 'stale-baseline' as const, level: 'info' as const, message: t(lang, 'note.staleBaseline', { key: entry.key }),
+    ruleId: 'stale-baseline' as const, level: 'info' as const, message: t(lang, 'note.staleBaseline', { key: entry.key }), key: entry.key,
     ...(file ? { location: { file, line: 1, column: 1 } } : {}),
   }));
   return { kept, suppressed, notes };

@@ -47,7 +47,7 @@ export function formatGitlab(output: AuditOutput): string {
       type: 'issue',
       description: note.message,
       check_name: note.ruleId,
-      fingerprint: unique(`${note.ruleId}|${note.message}`),
+      fingerprint: unique(`${note.ruleId}|${note.key}`),
       severity: note.level === 'warning' ? 'minor' : 'info',
       categories: ['Style'],
       location: { path: note.location ? repoPath(note.location.file) : output.anchorFiles[0] ? repoPath(output.anchorFiles[0]) : '.mxlint.yaml', lines: { begin: note.location?.line ?? 1 } },

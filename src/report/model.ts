@@ -19,6 +19,8 @@ export interface Note {
   ruleId: 'unused-suppression' | 'invalid-suppression' | 'expired-ignore' | 'stale-baseline' | 'config-differs';
   level: Exclude<Level, 'off'>;
   message: string;
+  /** What the note is about, the same in every language (its fingerprint in SARIF and GitLab). */
+  key: string;
   location?: SourceLocation;
 }
 

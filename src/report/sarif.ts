@@ -163,7 +163,7 @@ export function formatSarif(output: AuditOutput, snapshot?: SnapshotIndex): stri
     kind: 'fail',
     message: { text: sentence(note.message) },
     locations: note.location ? [physical(note.location.file, note.location.line, note.location.column)] : [],
-    partialFingerprints: { 'mxlintFindingKey/v1': fingerprint(`${note.ruleId}|${note.message}`) },
+    partialFingerprints: { 'mxlintFindingKey/v1': fingerprint(`${note.ruleId}|${note.key}`) },
   });
   const allResults = [
     ...shownFindings(output).filter((finding) => finding.status !== 'pass').map((finding) => resultOf(finding)),

@@ -94,6 +94,17 @@ describe('--format json', () => {
     expect(report.suppressed[0]).toMatchObject({ ruleId: 'retention-max-lifetime', suppressedBy: 'inline', reason: 'voted by members' });
     expectLocated(report.suppressed);
     expect(report.notes.map((note: any) => note.ruleId)).toContain('unused-suppression');
+    // A note's fingerprint is the same whatever the language: a CI's baseline survives --lang.
+    const fingerprints = (lang: string, format: 'sarif' | 'gitlab') => {
+      const out = json(mxlint(['config', file, '-f', format, '-u', 'chatons', '--lang', lang], { cwd: dir }).stdout);
+      return format === 'sarif'
+        ? out.runs[0].results.filter((result: any) => result.ruleId === 'unused-suppression').map((result: any) => result.partialFingerprints)
+        : out.filter((issue: any) => issue.check_name === 'unused-suppression').map((issue: any) => issue.fingerprint);
+    };
+    for (const format of ['sarif', 'gitlab'] as const) {
+      expect(fingerprints('en', format)).toHaveLength(1);
+      expect(fingerprints('fr', format), format).toEqual(fingerprints('en', format));
+    }
   });
 
   // --timeout 1000: matrix-js-sdk leaves each request's timeout timer running, so the process
