@@ -76,7 +76,7 @@ export async function runFix(paths: string[], options: FixCommandOptions, write:
     masConfig: masConfigPaths(options.masConfig, process.env.MAS_CONFIG), ...masSources(inputs),
   });
   if (options.fixDryRun) {
-    for (const line of previewConfigFix(fix, { inPlace: options.fixInPlace })) process.stderr.write(`mxlint: ${printable(line)}\n`);
+    for (const line of previewConfigFix(fix, { inPlace: options.fixInPlace })) process.stderr.write(`mxlint: ${printable(render(session.lang, line))}\n`);
     if (options.patchFile !== undefined) writePatchFile(options.patchFile, unifiedDiff(fix, true).text, fix.before.inputs);
     const diff = unifiedDiff(fix);
     write(format === 'json' ? formatFixJson(fix, 'dry-run') : `${diff.text}${fix.files.length ? '\n' : ''}${formatFixText(fix, 'dry-run', fix.after, diff.omitted, session.lang)}`);
@@ -85,7 +85,7 @@ export async function runFix(paths: string[], options: FixCommandOptions, write:
   if (fix.files.length) {
     const written = await uninterrupted(() => writeConfigFix(fix, { inPlace: options.fixInPlace }), session.lang);
     for (const file of written.filter((one) => one.how === 'in-place')) {
-      process.stderr.write(`mxlint: ${printable(render(session.lang, say('fix.inPlace', { file: file.path, reason: file.reason ?? '' })))}\n`);
+      process.stderr.write(`mxlint: ${printable(render(session.lang, say('fix.inPlace', { file: file.path, reason: file.reason! })))}\n`);
     }
   }
   // Judged again from the disk: what Synapse will read now.

@@ -48,6 +48,11 @@ const errorMessage = defineMessages({
   },
   'error.write.cannotStat': { en: 'cannot read its permissions ({code})', fr: 'impossible de lire ses permissions ({code})' },
   'error.write.renameBlocked': { en: '{blocker}: a rename cannot replace it', fr: '{blocker}\u00a0: un renommage ne peut pas le remplacer' },
+  'write.preview.refused': { en: '{file}: --fix would refuse it: {reason}', fr: '{file}\u00a0: --fix le refuserait\u00a0: {reason}' },
+  'write.preview.inPlace': {
+    en: '{file}: would be rewritten in place, not replaced atomically ({reason})',
+    fr: '{file}\u00a0: serait réécrit sur place, pas remplacé de façon atomique ({reason})',
+  },
   'error.write.readOnly': { en: '{reason}, and the file itself is read-only to mxlint', fr: '{reason}, et le fichier lui-même est en lecture seule pour mxlint' },
   'error.write.newOwner': { en: 'mxlint cannot give a new file its owner ({owner}) without root', fr: 'mxlint ne peut pas donner à un nouveau fichier son propriétaire ({owner}) sans être root' },
   'error.write.noCreate': {
@@ -98,7 +103,7 @@ export interface Written {
   path: string;
   how: 'replaced' | 'created' | 'in-place';
   /** Why it was written in place. */
-  reason?: string;
+  reason?: Message;
 }
 
 interface Target {
@@ -106,7 +111,7 @@ interface Target {
   /** The real path (symbolic links followed). */
   real: string;
   how: Written['how'];
-  reason?: string;
+  reason?: Message;
   model: Stats;
   temporary?: string;
   backup?: string;
@@ -166,17 +171,17 @@ export function writeFilesAtomically(writes: PendingWrite[], options: WriteOptio
  * refusal, or a file to be rewritten in place). The directory and owner probes are left to the
  * write itself, as they create a file.
  */
-export function previewWrites(writes: PendingWrite[], options: WriteOptions = {}): string[] {
-  const refusal = (error: unknown, file: string): string => {
+export function previewWrites(writes: PendingWrite[], options: WriteOptions = {}): Message[] {
+  const refusal = (error: unknown, file: string): Message => {
     if (!(error instanceof InputError)) throw error;
-    return `${file}: --fix would refuse it: ${render('en', withoutNothingDone(error))}`;
+    return errorMessage('write.preview.refused', { file, reason: withoutNothingDone(error) });
   };
   const targets: Target[] = [];
   const lines = writes.flatMap((write) => {
     try {
       const target = inspect(write, options);
       targets.push(target);
-      return target.how === 'in-place' ? [`${write.path}: would be rewritten in place, not replaced atomically (${target.reason})`] : [];
+      return target.how === 'in-place' ? [errorMessage('write.preview.inPlace', { file: write.path, reason: target.reason! })] : [];
     } catch (error) {
       return [refusal(error, write.path)];
     }
@@ -214,8 +219,7 @@ function inspect(write: PendingWrite, options: WriteOptions): Target {
     : isMountPoint(real) ? errorMessage('error.write.mounted') : undefined;
   if (!why) return { write, real, how: 'replaced', model };
   if (!options.inPlace) fail(errorMessage('error.write.needsInPlace', { reason: why }));
-  // TRANSITION: the fix report says the reason in English until it renders messages.
-  return { write, real, how: 'in-place', reason: render('en', why), model };
+  return { write, real, how: 'in-place', reason: why, model };
 }
 
 function statOrFail(path: string, file: string): Stats {

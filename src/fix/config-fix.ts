@@ -19,7 +19,7 @@ import { applyLeaf, EditError } from './yaml-edit.js';
 import { loadMasConfig, parseMasText, readMasFile, type MasSearch, type MergedMas } from '../sources/mas-config.js';
 import { configFileList, lintMerged, loadWithTexts, mergeFiles } from './config-texts.js';
 import { previewWrites, writeFilesAtomically, type PendingWrite, type WriteOptions, type Written } from './atomic-write.js';
-import { defineMessages } from '../messages/message.js';
+import { defineMessages, type Message } from '../messages/message.js';
 
 const errorMessage = defineMessages({
   'error.fix.noUseCase': {
@@ -233,7 +233,7 @@ export function writeConfigFix(fix: ConfigFix, options: WriteOptions = {}): Writ
 }
 
 /** For --fix-dry-run: what --fix would refuse, or write in place. */
-export function previewConfigFix(fix: ConfigFix, options: WriteOptions = {}): string[] {
+export function previewConfigFix(fix: ConfigFix, options: WriteOptions = {}): Message[] {
   return previewWrites(pendingWrites(fix), options);
 }
 
