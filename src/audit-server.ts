@@ -228,7 +228,7 @@ async function auditRoom(room: AdminRoom, options: AuditOptions, storage: RoomSt
     verdict,
     fits: result.classification.fits.map((fit) => fit.useCase),
     findings: relevant,
-    ...(warnings.length ? { warnings } : {}),
+    ...(warnings.length ? { warnings: warnings.map((warning) => render(options.lang ?? 'en', warning)) } : {}),
     retention: retentionOf(options.rules, result.facts),
     ...(options.withFacts ? { facts: Object.fromEntries(Object.entries(result.facts.values).map(([path, fact]) => [path, fact.value])) } : {}),
   };

@@ -92,7 +92,7 @@ export async function runPlan(target: string | undefined, options: PlanCommandOp
 /** The room's state (see readRoom in room.ts); what repeats and what could not be fetched is said on stderr. */
 async function readRoomForPlan(target: string | undefined, options: PlanCommandOptions, serverName: unknown, lang: Lang) {
   const { input, hs, unknowns, warnings } = await readRoom(target, options, serverName);
-  for (const warning of warnings) process.stderr.write(`mxlint: ${warning}\n`);
+  for (const warning of warnings) process.stderr.write(`mxlint: ${render(lang, warning)}\n`);
   for (const unknown of unknowns) process.stderr.write(`mxlint: ${render(lang, unknown)}\n`);
   return { input, hs };
 }

@@ -98,7 +98,7 @@ export async function runRoom(target: string | undefined, options: RoomCommandOp
   const mapped = policyRoomUseCase(session.policy, [input.roomId, target, typeof alias === 'string' ? alias : undefined]);
   const declared = options.useCase.length ? options.useCase : mapped ? [mapped] : [];
   const result = lintRoom(input, { useCases: declared, server, rules: session.rules, lang: session.lang });
-  result.warnings.push(...warnings, ...unknowns.map((unknown) => render(session.lang, unknown)));
+  result.warnings.push(...[...warnings, ...unknowns].map((said) => render(session.lang, said)));
   if (options.dumpFacts) {
     write(dumpFacts(result, session.lang));
     return 0;

@@ -89,7 +89,7 @@ export async function roomDetails(hs: Homeserver, roomId: string): Promise<Admin
 }
 
 /** The room's state, each type and state_key once (see currentState). */
-export async function roomState(hs: Homeserver, roomId: string): Promise<{ state: StateEvent[]; warnings: string[] }> {
+export async function roomState(hs: Homeserver, roomId: string): Promise<{ state: StateEvent[]; warnings: Message[] }> {
   const path = `/rooms/${enc(roomId)}/state`;
   return currentState((await hs.get('adminState', path, undefined, ADMIN)).state, `GET ${ADMIN}${path}`);
 }

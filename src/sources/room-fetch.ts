@@ -2,7 +2,7 @@
 import type { Homeserver } from './homeserver.js';
 import { isRefusal, NetworkError } from './homeserver.js';
 import { currentState } from './state-dump.js';
-import { defineMessages } from '../messages/message.js';
+import { defineMessages, type Message } from '../messages/message.js';
 
 const message = defineMessages({
   'error.room.notRoom': { en: '"{room}" is neither a room id (!...) nor an alias (#...)', fr: '«\u00a0{room}\u00a0» n’est ni un identifiant de salon (`!…`) ni un alias (`#…`)' },
@@ -32,7 +32,7 @@ export async function resolveRoomId(hs: Homeserver, roomIdOrAlias: string): Prom
 /** What fetchRoom asks besides the state, and may be refused: the facts it feeds stay unknown. */
 export type RoomFetchPart = 'members' | 'directory visibility' | 'own server name' | 'newest event';
 
-export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<RoomInput & { unknowns: Array<{ what: RoomFetchPart; error: string }>; warnings: string[] }> {
+export async function fetchRoom(hs: Homeserver, roomIdOrAlias: string): Promise<RoomInput & { unknowns: Array<{ what: RoomFetchPart; error: string }>; warnings: Message[] }> {
   const roomId = await resolveRoomId(hs, roomIdOrAlias);
   let state: StateEvent[];
   try {

@@ -54,19 +54,30 @@ export function parseStateEvents(data: unknown, file: string): StateEvent[] {
 const MAX_NAMED_REPEATS = 10;
 
 /** Says what repeats: the first MAX_NAMED_REPEATS in full, then how many more. */
-function repeatNotes(): { add(note: () => string): void; notes(what: string): string[] } {
-  const notes: string[] = [];
+function repeatNotes(): { add(note: () => Message): void; notes(what: Message): Message[] } {
+  const notes: Message[] = [];
   let more = 0;
   return {
     add(note) { if (notes.length < MAX_NAMED_REPEATS) notes.push(note()); else more += 1; },
-    notes: (what) => (more ? [...notes, `and ${more} more ${what}`] : notes),
+    notes: (what) => (more ? [...notes, repeatMessage('state.moreRepeats', { count: more, what })] : notes),
   };
 }
+
+const repeatMessage = defineMessages({
+  'state.moreRepeats': { en: 'and {count} more {what}', fr: 'et {count}\u00a0autres {what}' },
+  'state.repeatedEvents': { en: 'repeated events (type and state_key), the last of each used', fr: 'évènements répétés (type et state_key), le dernier de chacun étant retenu' },
+  'state.repeatedMembers': { en: 'members listed more than once, each counted once', fr: 'membres cités plusieurs fois, chacun compté une fois' },
+  'state.repeatedEvent': {
+    en: '{where}: events {first} and {second} are both {type} with state_key {stateKey}: the last one is used, as a server keeps only one',
+    fr: '{where}\u00a0: les évènements {first} et {second} sont tous deux {type} avec la state_key {stateKey}\u00a0: le dernier est retenu, comme un serveur n’en garde qu’un',
+  },
+  'state.repeatedMember': { en: '{where}: {id} is listed {count} times: counted once', fr: '{where}\u00a0: {id} est cité {count}\u00a0fois\u00a0: compté une fois' },
+});
 
 /** The current state as a server keeps it: one event per type and state_key, the last one given
  *  (a server's state never repeats one; a dump put together by hand may). Each repeat is said,
  *  naming both events, since the verdict would otherwise depend on their order. */
-export function currentState(events: StateEvent[], where: string): { state: StateEvent[]; warnings: string[] } {
+export function currentState(events: StateEvent[], where: string): { state: StateEvent[]; warnings: Message[] } {
   const byType = new Map<string, Map<string, number>>();
   const replaced = new Set<number>();
   const repeats = repeatNotes();
@@ -76,24 +87,24 @@ export function currentState(events: StateEvent[], where: string): { state: Stat
     const earlier = keys.get(event.state_key);
     if (earlier !== undefined) {
       replaced.add(earlier);
-      repeats.add(() => `${where}: events ${eventName(events[earlier], earlier)} and ${eventName(event, index)} are both ${event.type} with state_key ${JSON.stringify(event.state_key)}: the last one is used, as a server keeps only one`);
+      repeats.add(() => repeatMessage('state.repeatedEvent', { where, first: eventName(events[earlier], earlier), second: eventName(event, index), type: event.type, stateKey: JSON.stringify(event.state_key) }));
     }
     keys.set(event.state_key, index);
   });
   if (!replaced.size) return { state: events, warnings: [] };
-  return { state: events.filter((_, index) => !replaced.has(index)), warnings: repeats.notes('repeated events (type and state_key), the last of each used') };
+  return { state: events.filter((_, index) => !replaced.has(index)), warnings: repeats.notes(repeatMessage('state.repeatedEvents')) };
 }
 
 const eventName = (event: StateEvent, index: number) => `${index}${event.event_id ? ` (${event.event_id})` : ''}`;
 
 /** Each member once: a list naming someone five times counts one member. */
-export function uniqueMembers(ids: string[], where: string): { members: string[]; warnings: string[] } {
+export function uniqueMembers(ids: string[], where: string): { members: string[]; warnings: Message[] } {
   const counts = new Map<string, number>();
   for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   if (counts.size === ids.length) return { members: ids, warnings: [] };
   const repeats = repeatNotes();
-  for (const [id, count] of counts) if (count > 1) repeats.add(() => `${where}: ${id} is listed ${count} times: counted once`);
-  return { members: [...counts.keys()], warnings: repeats.notes('members listed more than once, each counted once') };
+  for (const [id, count] of counts) if (count > 1) repeats.add(() => repeatMessage('state.repeatedMember', { where, id, count }));
+  return { members: [...counts.keys()], warnings: repeats.notes(repeatMessage('state.repeatedMembers')) };
 }
 
 /** One content object per membership, shared by the member events of a large room (frozen: none
@@ -111,7 +122,7 @@ const slim = (event: StateEvent): StateEvent => {
 /** The dump's own fields beside the state: mxlint's wrapper may carry the room id, members (joined
  *  user ids), directory visibility, this server's name, the newest event and "now", for audits
  *  replayed later. */
-export type StateDump = { roomId: string; state: StateEvent[]; warnings: string[] } & Pick<RoomInput, 'members' | 'published' | 'localServer' | 'lastEventTs' | 'now'>;
+export type StateDump = { roomId: string; state: StateEvent[]; warnings: Message[] } & Pick<RoomInput, 'members' | 'published' | 'localServer' | 'lastEventTs' | 'now'>;
 
 /** Reads the dump event by event (see readJsonParts), keeping each one slim. */
 export function readStateDump(path: string, chunkBytes?: number): StateDump {
@@ -167,7 +178,7 @@ export function readStateDump(path: string, chunkBytes?: number): StateDump {
 
 /** Members: a JSON array of user ids, {"joined": {userId: ...}} (joined_members), or {"members": [...]} (admin API);
  *  each once (see uniqueMembers). */
-export function readMembers(path: string): { members: string[]; warnings: string[] } {
+export function readMembers(path: string): { members: string[]; warnings: Message[] } {
   let list: unknown[] | undefined;
   let listIsDocument = false;
   let joined: unknown;

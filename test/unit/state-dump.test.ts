@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { render } from '../../src/messages/message.js';
 import { InputError } from '../../src/errors.js';
 import { lintRoom } from '../../src/lint-room.js';
 import { currentState, parseStateEvents, readMembers, readStateDump } from '../../src/sources/state-dump.js';
@@ -114,7 +115,8 @@ describe('repeated state: the last event of a type and state_key is used, both n
     const path = file([CREATE, joinRules('public', '$first'), member('@bob:example.org', 'join'), joinRules('invite', '$second')]);
     const dump = readStateDump(path);
     expect(dump.state.filter((event) => event.type === 'm.room.join_rules').map((event) => event.content.join_rule)).toEqual(['invite']);
-    expect(dump.warnings).toEqual([`${path}: events 1 ($first) and 3 ($second) are both m.room.join_rules with state_key "": the last one is used, as a server keeps only one`]);
+    expect(dump.warnings).toEqual([{ id: 'state.repeatedEvent', data: { where: path, first: '1 ($first)', second: '3 ($second)', type: 'm.room.join_rules', stateKey: '""' } }]);
+    expect(render('en', dump.warnings[0])).toBe(`${path}: events 1 ($first) and 3 ($second) are both m.room.join_rules with state_key "": the last one is used, as a server keeps only one`);
     const reversed = readStateDump(file([CREATE, joinRules('invite', '$second'), joinRules('public', '$first')]));
     expect(reversed.state.find((event) => event.type === 'm.room.join_rules')?.content.join_rule).toBe('public');
   });
@@ -124,12 +126,13 @@ describe('repeated state: the last event of a type and state_key is used, both n
     const { state, warnings } = currentState(events as never, 'x');
     expect(state).toHaveLength(2);
     expect(warnings).toHaveLength(11);
-    expect(warnings[10]).toBe('and 990 more repeated events (type and state_key), the last of each used');
+    expect(warnings[10]).toEqual({ id: 'state.moreRepeats', data: { count: 990, what: { id: 'state.repeatedEvents', data: {} } } });
+    expect(render('fr', warnings[10])).toBe('et 990\u00a0autres évènements répétés (type et state_key), le dernier de chacun étant retenu');
   });
 
   it('the wrapper\'s members: each once', () => {
     const path = file({ members: ['@a:example.org', '@a:example.org'], state: [CREATE] });
-    expect(readStateDump(path)).toMatchObject({ members: ['@a:example.org'], warnings: [`${path} "members": @a:example.org is listed 2 times: counted once`] });
+    expect(readStateDump(path)).toMatchObject({ members: ['@a:example.org'], warnings: [{ id: 'state.repeatedMember', data: { where: `${path} "members"`, id: '@a:example.org', count: 2 } }] });
   });
 });
 
@@ -148,7 +151,7 @@ describe('readMembers', () => {
     const path = file([...Array(5).fill('@a:example.org'), '@b:other.example', '@b:other.example']);
     expect(readMembers(path)).toEqual({
       members: ids,
-      warnings: [`${path}: @a:example.org is listed 5 times: counted once`, `${path}: @b:other.example is listed 2 times: counted once`],
+      warnings: [{ id: 'state.repeatedMember', data: { where: path, id: '@a:example.org', count: 5 } }, { id: 'state.repeatedMember', data: { where: path, id: '@b:other.example', count: 2 } }],
     });
   });
 
