@@ -264,7 +264,10 @@ describeE2E('mxlint server on a live Synapse (issue #5)', () => {
       expect(run.code).toBe(3);
       expect(report.rooms).toEqual([]);
       expect(report.failures).toEqual([{
-        roomId: '(room list)', reasonId: 'audit.cannotList', data: { count: 0, error: expect.stringMatching(/HTTP 502 without a Matrix error body after 2 tries/) },
+        roomId: '(room list)', reasonId: 'audit.cannotList', data: {
+          count: 0,
+          error: { id: 'error.network.noMatrixBody', data: expect.objectContaining({ status: '502', what: 'GET /_synapse/admin/v1/rooms', tries: { id: 'error.network.tries', data: { count: 2 } } }) },
+        },
         reason: expect.stringMatching(/cannot list the rooms after 0: .*HTTP 502 without a Matrix error body after 2 tries/),
       }]);
       expect(report.audit).toMatchObject({ audited: 0, incomplete: true });
