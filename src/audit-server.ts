@@ -4,8 +4,7 @@ import type { Finding, Lang, Rule, Status } from './types.js';
 import { runCheck } from './engine/evaluate.js';
 import type { RoomFacts } from './facts/room-facts.js';
 import type { Homeserver } from './sources/homeserver.js';
-import { BadAnswer, isRefusal, NetworkError } from './sources/homeserver.js';
-import { InputError } from './errors.js';
+import { BadAnswer, errorDetail, isRefusal, NetworkError } from './sources/homeserver.js';
 import { largestRooms, listRooms, newestEventTs, oldestStored, pendingRoomPurges, roomDetails, roomState } from './sources/admin-api.js';
 import type { RoomStorage } from './facts/stored-history.js';
 import type { AdminRoom } from './sources/answers.js';
@@ -82,8 +81,8 @@ type StorageRead = keyof typeof STORAGE_READS;
 
 async function readStorage(hs: Homeserver, onFault: (what: StorageRead, reason: Message) => void): Promise<(roomId: string) => RoomStorage> {
   const read = <T>(what: StorageRead, request: Promise<T>): Promise<Measured<T>> => request.catch((error: Error) => {
-    if (!isRefusal(error)) onFault(what, message(STORAGE_READS[what].cannotRead, { error: said(error) }));
-    return { unknown: reasonMessage(STORAGE_READS[what].notRead, { error: said(error) }) };
+    if (!isRefusal(error)) onFault(what, message(STORAGE_READS[what].cannotRead, { error: errorDetail(error) }));
+    return { unknown: reasonMessage(STORAGE_READS[what].notRead, { error: errorDetail(error) }) };
   });
   const [sizes, purges] = await Promise.all([read('database statistics', largestRooms(hs)), read('scheduled tasks', pendingRoomPurges(hs))]);
   return (roomId) => ({
@@ -93,10 +92,8 @@ async function readStorage(hs: Homeserver, onFault: (what: StorageRead, reason: 
 }
 
 /** An error thrown while auditing a room (its text is the error's, from the request that failed). */
-/** What an error says, by id when it is ours (a network or input error), else its own words. */
-const said = (error: Error): MessageValue => (error instanceof NetworkError ? error.scrubbedDetail() : error instanceof InputError ? error.detail : error.message);
 
-const errorReason = (error: Error): Message => message('audit.error', { error: said(error) });
+const errorReason = (error: Error): Message => message('audit.error', { error: errorDetail(error) });
 
 /** A fault of the server or of the network (not a refusal about one room, nor an answer mxlint
  *  will not use): the kind that, repeated on every room in flight, means the server is gone. */
@@ -127,7 +124,7 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
       .then((record) => { consecutiveFaults = 0; audited += 1; options.onRoom(record); })
       .catch((error: Error) => {
         consecutiveFaults = serverFault(error) ? consecutiveFaults + 1 : 0;
-        if (consecutiveFaults >= tripAfter && !gone) gone = message('audit.serverStopped', { error: said(error) });
+        if (consecutiveFaults >= tripAfter && !gone) gone = message('audit.serverStopped', { error: errorDetail(error) });
         fail(room.room_id, errorReason(error));
       })
       .finally(() => running.delete(task));
@@ -155,8 +152,8 @@ export async function auditServer(options: AuditOptions): Promise<{ total: numbe
     } catch (error) {
       // The JSON report is already streaming: a listing that breaks off is a failure in it, not a
       // throw. A fault means the server is gone; a listing that cannot be trusted does not.
-      if (!gone && serverFault(error)) gone = message('audit.listBrokeOff', { error: said(error as Error) });
-      fail('(room list)', message('audit.cannotList', { count: listed, error: said(error as Error) }));
+      if (!gone && serverFault(error)) gone = message('audit.listBrokeOff', { error: errorDetail(error as Error) });
+      fail('(room list)', message('audit.cannotList', { count: listed, error: errorDetail(error as Error) }));
     }
     // Rooms of the listing never reached are failed too, not skipped.
     if (listed < total) failed += total - listed;
@@ -201,7 +198,7 @@ async function auditRoom(room: AdminRoom, options: AuditOptions, storage: RoomSt
   const [{ state, warnings }, lastEventTs, stored] = await Promise.all([
     roomState(options.hs, room.room_id),
     newestEventTs(options.hs, room.room_id).catch(refused(() => undefined)),
-    oldestStored(options.hs, room.room_id).catch(refused((error) => ({ unknown: reasonMessage('roomFact.oldestRefused', { error: said(error) }) }))),
+    oldestStored(options.hs, room.room_id).catch(refused((error) => ({ unknown: reasonMessage('roomFact.oldestRefused', { error: errorDetail(error) }) }))),
   ]);
   const declared = options.declared?.get(room.room_id) ?? (room.canonical_alias ? options.declared?.get(room.canonical_alias) : undefined);
   const result = lintRoom({

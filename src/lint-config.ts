@@ -51,7 +51,7 @@ export function lintMerged(merged: MergedConfig & { masLookup?: MasLookup }, inp
   const facts = buildServerFacts(merged, inputs);
   const findings = evaluate(rules, facts, { useCases, lang });
   const warnings = facts.files.filter((file) => file.data === null).map((file) => render(lang ?? 'en', message('config.fileSkipped', { file: file.path, why: file.skipped! })));
-  warnings.push(...masWarnings(facts, merged.masLookup, lang ?? 'en'));
+  warnings.push(...masWarnings(facts, merged.masLookup).map((note) => render(lang ?? 'en', note)));
   const read = [...facts.files.map((file) => file.path), ...(facts.mas?.files ?? [])];
   return { ...judgedReport('config', read, useCases, findings, warnings), facts };
 }

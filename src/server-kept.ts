@@ -3,7 +3,7 @@
 // run over bounded samples (users, rooms, events), --concurrency requests at a time, each through
 // the Homeserver's retry policy. A refusal or a fault leaves that measure unknown with the reason.
 import type { Homeserver } from './sources/homeserver.js';
-import { isRefusal, NetworkError } from './sources/homeserver.js';
+import { errorDetail, isRefusal } from './sources/homeserver.js';
 import { cachedMediaAccess, oldestConnection, oldestRedactions, oldestUserMedia, redactedContentKept, remoteMediaOf, sampleRooms, sampleUsers } from './sources/admin-api.js';
 import type { KeptInput, KeptSample } from './facts/server-kept.js';
 import type { KeptMeasure } from './facts/server-kept-table.js';
@@ -71,7 +71,7 @@ export async function measureKept(hs: Homeserver, options: { concurrency: number
       return await run();
     } catch (error) {
       if (!isRefusal(error)) options.onFault?.('server-kept', error as Error);
-      return { unknown: message(isRefusal(error) ? 'kept.notRead' : 'kept.faulted', { what, error: error instanceof NetworkError ? error.scrubbedDetail() : (error as Error).message }) };
+      return { unknown: message(isRefusal(error) ? 'kept.notRead' : 'kept.faulted', { what, error: errorDetail(error as Error) }) };
     }
   };
   const [users, rooms] = await Promise.all([

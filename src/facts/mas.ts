@@ -1,9 +1,9 @@
 // MAS facts: `mas.<option>` is the effective value of a catalogued MAS option (what the merged MAS
 // files say, or MAS's default when absent) with where it is written.
 import masCatalogueData from '../generated/mas-catalogue.json' with { type: 'json' };
-import type { Fact, Lang } from '../types.js';
+import type { Fact } from '../types.js';
 import { environmentNames, type MasLookup, type MergedMas } from '../sources/mas-config.js';
-import { defineMessages, render, type Message } from '../messages/message.js';
+import { defineMessages, type Message } from '../messages/message.js';
 import { findPlaceholder, walk } from './values.js';
 import { isSecret, redactValue } from './redact.js';
 
@@ -71,7 +71,7 @@ function refusal(option: MasOption, value: unknown): Message | undefined {
 
 /** What the report says about the MAS config: which file was found, that none was, the
  *  environment variables read, a MAS config that nothing uses. */
-export function masWarnings(facts: { get: (path: string) => Fact; mas?: MergedMas }, lookup: MasLookup | undefined, lang: Lang): string[] {
+export function masWarnings(facts: { get: (path: string) => Fact; mas?: MergedMas }, lookup: MasLookup | undefined): Message[] {
   const decidedBy = facts.get('signup.decidedBy');
   const notes: Message[] = [];
   if (lookup?.found && facts.mas) notes.push(masMessage('mas.found', { file: lookup.found }));
@@ -81,7 +81,7 @@ export function masWarnings(facts: { get: (path: string) => Fact; mas?: MergedMa
   if (decidedBy.value === 'synapse' && facts.mas) notes.push(masMessage('mas.notDelegated'));
   const names = facts.mas ? environmentNames(facts.mas) : [];
   if (names.length) notes.push(masMessage('mas.environment', { names: names.join(', ') }));
-  return notes.map((note) => render(lang, note));
+  return notes;
 }
 
 /** `mas.<path>` from the merged MAS config; unknown when no MAS config was given. Paths under a

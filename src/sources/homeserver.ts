@@ -10,7 +10,7 @@ import type { MatrixClient } from 'matrix-js-sdk';
 import { EventEmitter, setMaxListeners } from 'node:events';
 import module from 'node:module';
 import type { Logger as PinoLogger } from 'pino';
-import { EXIT, printable } from '../errors.js';
+import { EXIT, InputError, printable } from '../errors.js';
 import { defineMessages, render, type Message, type MessageValue } from '../messages/message.js';
 import type { Lang } from '../types.js';
 import { esmImport } from '../esm-import.js';
@@ -57,6 +57,12 @@ const message = defineMessages({
 const scrubValue = (value: MessageValue): MessageValue => (typeof value === 'string' ? scrubSecrets(value)
   : typeof value === 'number' ? value : Array.isArray(value) ? value.map(scrubValue) : scrubMessage(value as Message));
 const scrubMessage = (message: Message): Message => ({ id: message.id, data: Object.fromEntries(Object.entries(message.data).map(([key, value]) => [key, scrubValue(value)])) });
+
+/** What an error says, for a report to carry: by id when it is ours (its texts scrubbed of tokens), else its own words. */
+export function errorDetail(error: Error): MessageValue {
+  if (error instanceof NetworkError) return error.scrubbedDetail();
+  return error instanceof InputError ? error.detail : scrubSecrets(error.message);
+}
 
 export class NetworkError extends Error {
   readonly exitCode = EXIT.network;
