@@ -11,6 +11,7 @@ import type { AuditOutput } from '../report/model.js';
 import type { Note } from '../report/model.js';
 import type { Lang } from '../types.js';
 import { render } from '../messages/message.js';
+import { show } from '../facts/values.js';
 import { auditOutput, deliver, openSession, settleReport, type ReportCliOptions } from '../policy/session.js';
 
 export interface ProbeCommandOptions extends ReportCliOptions {
@@ -78,13 +79,13 @@ function probeHeader({ probe, facts }: ProbeLintResult, output: AuditOutput): st
 
 /** --config: each option the server shows otherwise than the files say, as a note at the file's line. */
 async function differencesFromConfig(result: ProbeLintResult, paths: string[], lang: Lang): Promise<Note[]> {
-  const [{ loadConfigFiles }, { buildServerFacts }, { configDifferences, describeDifference }] = await Promise.all([
+  const [{ loadConfigFiles }, { buildServerFacts }, { configDifferences }] = await Promise.all([
     import('../sources/config-files.js'), import('../facts/server-facts.js'), import('../facts/probe-compare.js'),
   ]);
   const config = buildServerFacts(loadConfigFiles(paths), paths);
   return configDifferences(result.facts, config).map((difference) => ({
     ruleId: 'config-differs', level: 'error', location: difference.location,
-    message: t(lang, 'note.configDiffers', describeDifference(difference, lang)),
+    message: t(lang, 'note.configDiffers', { config: show(difference.config), seen: render(lang, difference.seenMessage), path: difference.path, url: difference.url }),
     key: difference.path,
   }));
 }

@@ -1,11 +1,10 @@
 // `mxlint probe --config`: what the config file says against what the running server shows, for
 // each option the probe saw. Each row says what the server would show given the config (as Synapse
 // reads it), so both sides are compared on the same terms.
-import type { Fact, Lang, Message, SourceLocation } from '../types.js';
-import { render } from '../messages/message.js';
+import type { Fact, Message, SourceLocation } from '../types.js';
 import type { ServerFacts } from './server-facts.js';
 import type { ProbeFacts } from './probe-facts.js';
-import { pythonTruthy, show, strtobool } from './values.js';
+import { pythonTruthy, strtobool } from './values.js';
 
 type Get = (path: string) => Fact;
 
@@ -95,4 +94,3 @@ export function configDifferences(probe: ProbeFacts, config: ServerFacts): Confi
 }
 
 /** The data of the report's note.configDiffers, in `lang`. */
-export const describeDifference = (difference: ConfigDifference, lang: Lang) => ({ config: show(difference.config), seen: render(lang, difference.seenMessage), path: difference.path, url: difference.url });
